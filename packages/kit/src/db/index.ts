@@ -1,0 +1,5 @@
+export * from './database.ts';
+export * from './database-errors.ts';
+export * from './migrate.ts';
+export * from './pg-database.ts';
+export * from './pglite-database.ts';

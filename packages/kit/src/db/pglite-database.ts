@@ -1,0 +1,80 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import type { Database, DeadlineScope, Queryable, QueryResult } from './database.ts';
+import { translateDatabaseError } from './database-errors.ts';
+import { budgetMs, setLocalTimeoutSql } from './deadline.ts';
+import { createSerialQueue } from './serial-queue.ts';
+
+export interface PgliteDatabaseOptions {
+  /** Directory holding the data; omit for an in-memory database (tests). */
+  readonly dataDir?: string;
+}
+
+function asQueryable(session: Pick<PGlite, 'query'>): Queryable {
+  return {
+    async query<Row>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<Row>> {
+      // PGlite's typings want a mutable array; it only reads the values.
+      const result = await session.query<Row>(sql, params as unknown[]);
+      return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length };
+    },
+  };
+}
+
+/**
+ * A `Database` over embedded PGlite: same SQL and migrations as PostgreSQL, one process,
+ * no server. Every access is serialized because PGlite has exactly one session.
+ *
+ * @example
+ * ```ts
+ * import { createPgliteDatabase } from '@keelson/kit/db';
+ * const db = await createPgliteDatabase({}); // in memory
+ * await db.transaction({ deadline: Date.now() + 1_000 }, (tx) => tx.query('SELECT 1'));
+ * await db.close();
+ * ```
+ */
+export async function createPgliteDatabase(options: PgliteDatabaseOptions): Promise<Database> {
+  if (options.dataDir !== undefined) mkdirSync(dirname(options.dataDir), { recursive: true });
+  const pglite = await PGlite.create(options.dataDir);
+  const queue = createSerialQueue();
+  let closed = false;
+
+  function transaction<T>(scope: DeadlineScope, work: (tx: Queryable) => Promise<T>): Promise<T> {
+    budgetMs(scope);
+    return queue.run(async () => {
+      try {
+        // Waiting in the queue spends budget too: measure again once it is our turn.
+        const ms = budgetMs(scope);
+        return await pglite.transaction(async (tx) => {
+          await tx.exec(setLocalTimeoutSql(ms));
+          return work(asQueryable(tx));
+        });
+      } catch (error) {
+        throw translateDatabaseError(error, Date.now() >= scope.deadline);
+      }
+    });
+  }
+
+  return {
+    dialect: 'pglite',
+    transaction,
+    session: (work) =>
+      queue.run(() =>
+        work({
+          query: asQueryable(pglite).query,
+          runScript: async (sql) => {
+            await pglite.exec(sql);
+          },
+        }),
+      ),
+    async ping(timeoutMs) {
+      await transaction({ deadline: Date.now() + timeoutMs }, (tx) => tx.query('SELECT 1'));
+    },
+    stats: () => ({ total: 1, idle: queue.waiting === 0 ? 1 : 0, waiting: queue.waiting }),
+    async close() {
+      if (closed) return;
+      closed = true;
+      await queue.run(() => pglite.close());
+    },
+  };
+}

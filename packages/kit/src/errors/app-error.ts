@@ -1,0 +1,71 @@
+/**
+ * The closed set of error kinds every Keelson transport knows how to map.
+ * Kinds are few and stable; the `code` carried next to them is what clients switch on.
+ */
+export const errorKinds = [
+  'invalid',
+  'unauthenticated',
+  'forbidden',
+  'not_found',
+  'conflict',
+  'rate_limited',
+  'overloaded',
+  'unavailable',
+  'deadline_exceeded',
+  'internal',
+] as const;
+
+export type ErrorKind = (typeof errorKinds)[number];
+
+/** One field-level problem, as reported by validation. */
+export interface FieldIssue {
+  readonly path: string;
+  readonly message: string;
+}
+
+export interface AppErrorOptions {
+  readonly cause?: unknown;
+  /** Field-level details safe to show to the caller (never internals). */
+  readonly issues?: readonly FieldIssue[];
+}
+
+/**
+ * The one error type use cases and adapters throw for expected failures.
+ *
+ * @example
+ * ```ts
+ * import { AppError } from '@keelson/kit/errors';
+ * throw new AppError('not_found', 'order_not_found', 'No such order: ord_123');
+ * ```
+ */
+export class AppError<Code extends string = string> extends Error {
+  readonly kind: ErrorKind;
+  readonly code: Code;
+  readonly issues: readonly FieldIssue[];
+
+  constructor(kind: ErrorKind, code: Code, message: string, options: AppErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'AppError';
+    this.kind = kind;
+    this.code = code;
+    this.issues = options.issues ?? [];
+  }
+}
+
+export function isAppError(value: unknown): value is AppError {
+  return value instanceof AppError;
+}
+
+/** Codes the kit itself raises; services add their own union next to these. */
+export type KitErrorCode =
+  | 'invalid_request'
+  | 'invalid_json'
+  | 'unsupported_media_type'
+  | 'payload_too_large'
+  | 'route_not_found'
+  | 'method_not_allowed'
+  | 'request_timeout'
+  | 'deadline_exceeded'
+  | 'database_unavailable'
+  | 'shutting_down'
+  | 'internal_error';

@@ -1,0 +1,43 @@
+import type { ErrorKind } from './app-error.ts';
+
+/** The HTTP transport's one table from kind to status. */
+export const httpStatusByKind: Readonly<Record<ErrorKind, number>> = {
+  invalid: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  rate_limited: 429,
+  overloaded: 503,
+  unavailable: 503,
+  deadline_exceeded: 504,
+  internal: 500,
+};
+
+/**
+ * A few protocol-level codes have a more precise HTTP status than their kind;
+ * they are listed here, in the same place, so the mapping stays in one file.
+ */
+export const httpStatusByCode: Readonly<Record<string, number>> = {
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  method_not_allowed: 405,
+  request_timeout: 408,
+};
+
+export const titleByKind: Readonly<Record<ErrorKind, string>> = {
+  invalid: 'Invalid request',
+  unauthenticated: 'Unauthenticated',
+  forbidden: 'Forbidden',
+  not_found: 'Not found',
+  conflict: 'Conflict',
+  rate_limited: 'Too many requests',
+  overloaded: 'Overloaded',
+  unavailable: 'Service unavailable',
+  deadline_exceeded: 'Deadline exceeded',
+  internal: 'Internal error',
+};
+
+export function httpStatusOf(kind: ErrorKind, code: string): number {
+  return httpStatusByCode[code] ?? httpStatusByKind[kind];
+}

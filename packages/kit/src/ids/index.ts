@@ -1,0 +1,27 @@
+import { monotonicFactory } from 'ulid';
+
+/**
+ * Prefixed, time-sortable identifiers (`ord_01J…`): the ULID part sorts by creation time,
+ * which is what cursor pagination orders by, and the prefix tells a reader what it names.
+ *
+ * @example
+ * ```ts
+ * import { createIdGenerator } from '@keelson/kit/ids';
+ * const newId = createIdGenerator();
+ * newId('ord'); // 'ord_01JD…'
+ * ```
+ */
+export type IdGenerator = <Prefix extends string>(prefix: Prefix) => `${Prefix}_${string}`;
+
+export function createIdGenerator(): IdGenerator {
+  // Monotonic: ids minted in the same millisecond still sort in minting order.
+  const next = monotonicFactory();
+  return (prefix) => `${prefix}_${next()}`;
+}
+
+const ulidPattern = '[0-9A-HJKMNP-TV-Z]{26}';
+
+/** Whether `value` is a well-formed id with the given prefix. */
+export function isIdOf(prefix: string, value: string): boolean {
+  return new RegExp(`^${prefix}_${ulidPattern}$`).test(value);
+}

@@ -1,0 +1,82 @@
+import type { Database } from '@keelson/kit/db';
+import type { AccessRepository, ApiKeyRecord, Scope, TenantRecord } from '../../app/ports.ts';
+
+interface KeyRow {
+  id: string;
+  tenant_id: string;
+  secret_hash: string;
+  scopes: string[];
+  created_at: Date;
+  revoked_at: Date | null;
+}
+
+function keyFromRow(row: KeyRow): ApiKeyRecord {
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    secretHash: row.secret_hash,
+    // Only the validated scope union is ever written.
+    scopes: row.scopes as Scope[],
+    createdAt: row.created_at,
+    revokedAt: row.revoked_at ?? undefined,
+  };
+}
+
+const keyColumns = 'id, tenant_id, secret_hash, scopes, created_at, revoked_at';
+
+/** Administrative statements get a fixed budget: they run from the CLI or admin API, not a request. */
+function adminScope() {
+  return { deadline: Date.now() + 10_000 };
+}
+
+export function createAccessPgRepository(db: Database): AccessRepository {
+  return {
+    async insertTenant(tenant: TenantRecord) {
+      await db.transaction(adminScope(), (tx) =>
+        tx.query('INSERT INTO tenants (id, name, created_at) VALUES ($1, $2, $3)', [tenant.id, tenant.name, tenant.createdAt]),
+      );
+    },
+    getTenant(id) {
+      return db.transaction(adminScope(), async (tx) => {
+        const { rows } = await tx.query<{ id: string; name: string; created_at: Date }>(
+          'SELECT id, name, created_at FROM tenants WHERE id = $1',
+          [id],
+        );
+        return rows[0] && { id: rows[0].id, name: rows[0].name, createdAt: rows[0].created_at };
+      });
+    },
+    countTenants() {
+      return db.transaction(adminScope(), async (tx) => {
+        const { rows } = await tx.query<{ count: number }>('SELECT count(*)::int AS count FROM tenants');
+        return rows[0]?.count ?? 0;
+      });
+    },
+    async insertKey(key) {
+      await db.transaction(adminScope(), (tx) =>
+        tx.query(`INSERT INTO api_keys (${keyColumns}) VALUES ($1, $2, $3, $4, $5, NULL)`, [
+          key.id,
+          key.tenantId,
+          key.secretHash,
+          key.scopes,
+          key.createdAt,
+        ]),
+      );
+    },
+    revokeKey(id, at) {
+      return db.transaction(adminScope(), async (tx) => {
+        // Revoking twice keeps the first revocation time.
+        const { rows } = await tx.query<KeyRow>(
+          `UPDATE api_keys SET revoked_at = COALESCE(revoked_at, $2) WHERE id = $1 RETURNING ${keyColumns}`,
+          [id, at],
+        );
+        return rows[0] && keyFromRow(rows[0]);
+      });
+    },
+    findKey(ctx, id) {
+      return db.transaction(ctx, async (tx) => {
+        const { rows } = await tx.query<KeyRow>(`SELECT ${keyColumns} FROM api_keys WHERE id = $1`, [id]);
+        return rows[0] && keyFromRow(rows[0]);
+      });
+    },
+  };
+}

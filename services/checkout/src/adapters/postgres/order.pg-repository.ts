@@ -1,0 +1,99 @@
+import type { Database } from '@keelson/kit/db';
+import type { IdGenerator } from '@keelson/kit/ids';
+import type { OrderRepository } from '../../app/ports.ts';
+import { fail } from '../../domain/errors.ts';
+import { Order, type OrderState } from '../../domain/order.ts';
+import type { ProductState } from '../../domain/product.ts';
+import { assertCursor } from './cursor.ts';
+import { type OrderRow, orderColumns, withLines } from './order.rows.ts';
+import { appendToOutbox } from './outbox.ts';
+import { type ProductRow, productColumns, productFromRow } from './product.rows.ts';
+import { releaseStock, reserveStock } from './stock.ts';
+
+export function createOrderPgRepository(db: Database, newId: IdGenerator): OrderRepository {
+  return {
+    place(ctx, tenantId, lines, place) {
+      return db.transaction(ctx, async (tx) => {
+        // Lock in id order so two orders over the same products cannot deadlock.
+        const { rows } = await tx.query<ProductRow>(
+          `SELECT ${productColumns} FROM products WHERE tenant_id = $1 AND id = ANY($2::text[]) ORDER BY id FOR UPDATE`,
+          [tenantId, lines.map((line) => line.productId)],
+        );
+        const products = new Map<string, ProductState>(rows.map((row) => [row.id, productFromRow(row)]));
+        const outcome = place(products);
+        if (!outcome.ok) return outcome;
+        const o = outcome.order.state;
+        if (!(await reserveStock(tx, tenantId, outcome.reserve, o.createdAt))) {
+          // Unreachable while the rows are locked; kept as the invariant's last line of defence.
+          throw new Error(`Stock reservation for ${o.id} lost a race it cannot lose under FOR UPDATE.`);
+        }
+        await tx.query(
+          `INSERT INTO orders (${orderColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+          [o.id, tenantId, o.status, o.currency, o.amountTotal, o.version, o.expiresAt, o.createdAt, o.updatedAt],
+        );
+        await tx.query(
+          `INSERT INTO order_lines (tenant_id, order_id, line_no, product_id, quantity, unit_amount)
+           SELECT $1, $2, l.line_no, l.product_id, l.quantity, l.unit_amount
+           FROM unnest($3::text[], $4::int[], $5::int8[]) WITH ORDINALITY AS l(product_id, quantity, unit_amount, line_no)`,
+          [
+            tenantId,
+            o.id,
+            o.lines.map((l) => l.productId),
+            o.lines.map((l) => l.quantity),
+            o.lines.map((l) => l.unitAmount),
+          ],
+        );
+        await appendToOutbox(tx, newId, tenantId, [outcome.event]);
+        return outcome;
+      });
+    },
+
+    get(ctx, tenantId, id) {
+      return db.transaction(ctx, async (tx) => {
+        const { rows } = await tx.query<OrderRow>(`SELECT ${orderColumns} FROM orders WHERE tenant_id = $1 AND id = $2`, [
+          tenantId,
+          id,
+        ]);
+        const [order] = await withLines(tx, tenantId, rows);
+        return order;
+      });
+    },
+
+    list(ctx, tenantId, filter) {
+      return db.transaction(ctx, async (tx) => {
+        if (filter.startingAfter !== undefined) await assertCursor(tx, 'orders', 'ord', tenantId, filter.startingAfter);
+        const { rows } = await tx.query<OrderRow>(
+          `SELECT ${orderColumns} FROM orders
+           WHERE tenant_id = $1 AND ($2::text IS NULL OR id < $2) AND ($3::text IS NULL OR status = $3)
+           ORDER BY id DESC LIMIT $4`,
+          [tenantId, filter.startingAfter ?? null, filter.status ?? null, filter.limit + 1],
+        );
+        const items = await withLines(tx, tenantId, rows.slice(0, filter.limit));
+        return { items, hasMore: rows.length > filter.limit };
+      });
+    },
+
+    update(ctx, tenantId, id, transition): Promise<OrderState> {
+      return db.transaction(ctx, async (tx) => {
+        const { rows } = await tx.query<OrderRow>(
+          `SELECT ${orderColumns} FROM orders WHERE tenant_id = $1 AND id = $2 FOR UPDATE`,
+          [tenantId, id],
+        );
+        const [current] = await withLines(tx, tenantId, rows);
+        if (!current) fail('not_found', 'order_not_found', `No such order: ${id}.`);
+        const { order, event, release } = transition(Order.fromRow(current));
+        const o = order.state;
+        await tx.query(`UPDATE orders SET status = $3, version = $4, updated_at = $5 WHERE tenant_id = $1 AND id = $2`, [
+          tenantId,
+          id,
+          o.status,
+          o.version,
+          o.updatedAt,
+        ]);
+        await releaseStock(tx, tenantId, release, o.updatedAt);
+        await appendToOutbox(tx, newId, tenantId, [event]);
+        return o;
+      });
+    },
+  };
+}

@@ -1,0 +1,74 @@
+import type { RequestContext } from '@keelson/kit/context';
+import { type Database, isUniqueViolation } from '@keelson/kit/db';
+import type { IdGenerator } from '@keelson/kit/ids';
+import type { Page, PageRequest, ProductRepository } from '../../app/ports.ts';
+import { fail } from '../../domain/errors.ts';
+import { Product, type ProductEvent, type ProductState } from '../../domain/product.ts';
+import { assertCursor } from './cursor.ts';
+import { appendToOutbox } from './outbox.ts';
+import { type ProductRow, productColumns, productFromRow } from './product.rows.ts';
+
+export function createProductPgRepository(db: Database, newId: IdGenerator): ProductRepository {
+  return {
+    async insert(ctx: RequestContext, product: Product, event: ProductEvent) {
+      const p = product.state;
+      try {
+        await db.transaction(ctx, async (tx) => {
+          await tx.query(
+            `INSERT INTO products (${productColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+            [p.id, p.tenantId, p.sku, p.name, p.unitAmount, p.currency, p.stock, p.version, p.createdAt, p.updatedAt],
+          );
+          await appendToOutbox(tx, newId, p.tenantId, [event]);
+        });
+      } catch (error) {
+        if (isUniqueViolation(error, 'products_tenant_sku_key')) {
+          fail('conflict', 'sku_taken', `A product with sku ${JSON.stringify(p.sku)} already exists.`, error);
+        }
+        throw error;
+      }
+    },
+
+    get(ctx, tenantId, id) {
+      return db.transaction(ctx, async (tx) => {
+        const { rows } = await tx.query<ProductRow>(
+          `SELECT ${productColumns} FROM products WHERE tenant_id = $1 AND id = $2`,
+          [tenantId, id],
+        );
+        return rows[0] && productFromRow(rows[0]);
+      });
+    },
+
+    list(ctx, tenantId, page: PageRequest): Promise<Page<ProductState>> {
+      return db.transaction(ctx, async (tx) => {
+        if (page.startingAfter !== undefined) await assertCursor(tx, 'products', 'prod', tenantId, page.startingAfter);
+        // Ids are time-sortable, so id order is creation order; fetch one extra to learn has_more.
+        const { rows } = await tx.query<ProductRow>(
+          `SELECT ${productColumns} FROM products
+           WHERE tenant_id = $1 AND ($2::text IS NULL OR id < $2)
+           ORDER BY id DESC LIMIT $3`,
+          [tenantId, page.startingAfter ?? null, page.limit + 1],
+        );
+        return { items: rows.slice(0, page.limit).map(productFromRow), hasMore: rows.length > page.limit };
+      });
+    },
+
+    update(ctx, tenantId, id, change) {
+      return db.transaction(ctx, async (tx) => {
+        const { rows } = await tx.query<ProductRow>(
+          `SELECT ${productColumns} FROM products WHERE tenant_id = $1 AND id = $2 FOR UPDATE`,
+          [tenantId, id],
+        );
+        if (!rows[0]) fail('not_found', 'product_not_found', `No such product: ${id}.`);
+        const { product, event } = change(Product.fromRow(productFromRow(rows[0])));
+        const p = product.state;
+        await tx.query(
+          `UPDATE products SET name = $3, unit_amount = $4, stock = $5, version = $6, updated_at = $7
+           WHERE tenant_id = $1 AND id = $2`,
+          [tenantId, id, p.name, p.unitAmount, p.stock, p.version, p.updatedAt],
+        );
+        await appendToOutbox(tx, newId, tenantId, [event]);
+        return p;
+      });
+    },
+  };
+}

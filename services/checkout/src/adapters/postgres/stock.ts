@@ -1,0 +1,27 @@
+import type { Queryable } from '@keelson/kit/db';
+import type { StockMovement } from '../../domain/order.ts';
+
+/**
+ * Reserves stock with one conditional decrement per product (`stock >= qty`), so stock can
+ * never go negative whatever the interleaving. Returns false when any product fell short.
+ */
+export async function reserveStock(tx: Queryable, tenantId: string, moves: readonly StockMovement[], at: Date): Promise<boolean> {
+  const result = await tx.query(
+    `UPDATE products p SET stock = p.stock - m.quantity, version = p.version + 1, updated_at = $4
+     FROM unnest($2::text[], $3::int[]) AS m(product_id, quantity)
+     WHERE p.tenant_id = $1 AND p.id = m.product_id AND p.stock >= m.quantity`,
+    [tenantId, moves.map((m) => m.productId), moves.map((m) => m.quantity), at],
+  );
+  return result.rowCount === moves.length;
+}
+
+/** Gives reserved stock back (cancellation, expiry). */
+export async function releaseStock(tx: Queryable, tenantId: string, moves: readonly StockMovement[], at: Date): Promise<void> {
+  if (moves.length === 0) return;
+  await tx.query(
+    `UPDATE products p SET stock = p.stock + m.quantity, version = p.version + 1, updated_at = $4
+     FROM unnest($2::text[], $3::int[]) AS m(product_id, quantity)
+     WHERE p.tenant_id = $1 AND p.id = m.product_id`,
+    [tenantId, moves.map((m) => m.productId), moves.map((m) => m.quantity), at],
+  );
+}

@@ -1,0 +1,31 @@
+import type { RequestContext } from '@keelson/kit/context';
+import { fail } from '../../domain/errors.ts';
+import type { AccessRepository, Scope } from '../ports.ts';
+import { parseToken, secretMatches } from './api-key-secret.ts';
+
+export interface Principal {
+  readonly tenantId: string;
+  readonly keyId: string;
+  readonly scopes: readonly Scope[];
+}
+
+const rejection = 'Missing, malformed, unknown or revoked API key.';
+
+/** Resolves a bearer token to its tenant. Every failure looks the same to the caller. */
+export function authenticate(deps: { access: AccessRepository }) {
+  return async (ctx: RequestContext, token: string | undefined): Promise<Principal> => {
+    const parsed = token === undefined ? undefined : parseToken(token);
+    if (!parsed) fail('unauthenticated', 'invalid_api_key', rejection);
+    const key = await deps.access.findKey(ctx, parsed.keyId);
+    if (!key || key.revokedAt !== undefined || !secretMatches(parsed.secret, key.secretHash)) {
+      fail('unauthenticated', 'invalid_api_key', rejection);
+    }
+    return { tenantId: key.tenantId, keyId: key.id, scopes: key.scopes };
+  };
+}
+
+export function requireScope(principal: Principal, scope: Scope): void {
+  if (!principal.scopes.includes(scope) && !principal.scopes.includes('admin')) {
+    fail('forbidden', 'insufficient_scope', `This API key lacks the '${scope}' scope.`);
+  }
+}

@@ -1,0 +1,47 @@
+import type { IdGenerator } from '@keelson/kit/ids';
+import { authenticate } from './access/authenticate.ts';
+import { createApiKey, createTenant, revokeApiKey } from './access/manage-access.ts';
+import { cancelOrder } from './orders/cancel-order.ts';
+import { getOrder } from './orders/get-order.ts';
+import { listOrders } from './orders/list-orders.ts';
+import { placeOrder } from './orders/place-order.ts';
+import type { AccessRepository, Clock, OrderRepository, ProductRepository } from './ports.ts';
+import { createProduct } from './products/create-product.ts';
+import { getProduct } from './products/get-product.ts';
+import { listProducts } from './products/list-products.ts';
+import { updateProduct } from './products/update-product.ts';
+
+export interface ApplicationDeps {
+  readonly products: ProductRepository;
+  readonly orders: OrderRepository;
+  readonly access: AccessRepository;
+  readonly clock: Clock;
+  readonly newId: IdGenerator;
+  readonly orderTtlMs: number;
+}
+
+/** Every use case, typed, for the transports to call directly (no command bus). */
+export function buildApplication(deps: ApplicationDeps) {
+  return {
+    commands: {
+      createProduct: createProduct(deps),
+      updateProduct: updateProduct(deps),
+      placeOrder: placeOrder(deps),
+      cancelOrder: cancelOrder(deps),
+    },
+    queries: {
+      getProduct: getProduct(deps),
+      listProducts: listProducts(deps),
+      getOrder: getOrder(deps),
+      listOrders: listOrders(deps),
+    },
+    access: {
+      authenticate: authenticate(deps),
+      createTenant: createTenant(deps),
+      createApiKey: createApiKey(deps),
+      revokeApiKey: revokeApiKey(deps),
+    },
+  };
+}
+
+export type Application = ReturnType<typeof buildApplication>;

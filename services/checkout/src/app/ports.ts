@@ -1,0 +1,83 @@
+import type { RequestContext } from '@keelson/kit/context';
+import type { Order, OrderState, PlaceOrderOutcome, RequestedLine, Transition } from '../domain/order.ts';
+import type { OrderStatus } from '../domain/order-status.ts';
+import type { Product, ProductEvent, ProductState } from '../domain/product.ts';
+
+/** One page of a cursor-paginated list, newest first. */
+export interface Page<T> {
+  readonly items: readonly T[];
+  readonly hasMore: boolean;
+}
+
+export interface PageRequest {
+  readonly limit: number;
+  /** Id of the last item of the previous page; must belong to the tenant. */
+  readonly startingAfter?: string;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+export interface ProductRepository {
+  /** Inserts the product and its event; a duplicate sku is `sku_taken`. */
+  insert(ctx: RequestContext, product: Product, event: ProductEvent): Promise<void>;
+  get(ctx: RequestContext, tenantId: string, id: string): Promise<ProductState | undefined>;
+  list(ctx: RequestContext, tenantId: string, page: PageRequest): Promise<Page<ProductState>>;
+  /** Locks the row, runs the pure `change`, writes the result and its event. */
+  update(
+    ctx: RequestContext,
+    tenantId: string,
+    id: string,
+    change: (product: Product) => { product: Product; event: ProductEvent },
+  ): Promise<ProductState>;
+}
+
+export interface OrderListFilter extends PageRequest {
+  readonly status?: OrderStatus;
+}
+
+export interface OrderRepository {
+  /**
+   * In one transaction: locks the requested products, runs the pure `place`, and on success
+   * reserves stock with a conditional decrement and writes the order and its event.
+   */
+  place(
+    ctx: RequestContext,
+    tenantId: string,
+    lines: readonly RequestedLine[],
+    place: (products: ReadonlyMap<string, ProductState>) => PlaceOrderOutcome,
+  ): Promise<PlaceOrderOutcome>;
+  get(ctx: RequestContext, tenantId: string, id: string): Promise<OrderState | undefined>;
+  list(ctx: RequestContext, tenantId: string, filter: OrderListFilter): Promise<Page<OrderState>>;
+  /** Locks the order, runs the pure `transition`, writes it, its event and any stock release. */
+  update(ctx: RequestContext, tenantId: string, id: string, transition: (order: Order) => Transition): Promise<OrderState>;
+}
+
+export type Scope = 'read' | 'write' | 'admin';
+
+export interface ApiKeyRecord {
+  readonly id: string;
+  readonly tenantId: string;
+  readonly secretHash: string;
+  readonly scopes: readonly Scope[];
+  readonly createdAt: Date;
+  readonly revokedAt: Date | undefined;
+}
+
+export interface TenantRecord {
+  readonly id: string;
+  readonly name: string;
+  readonly createdAt: Date;
+}
+
+/** Tenants and keys are administered outside any tenant's request. */
+export interface AccessRepository {
+  insertTenant(tenant: TenantRecord): Promise<void>;
+  getTenant(id: string): Promise<TenantRecord | undefined>;
+  countTenants(): Promise<number>;
+  insertKey(key: ApiKeyRecord): Promise<void>;
+  /** Marks the key revoked; returns it, or undefined when unknown. */
+  revokeKey(id: string, at: Date): Promise<ApiKeyRecord | undefined>;
+  findKey(ctx: RequestContext, id: string): Promise<ApiKeyRecord | undefined>;
+}

@@ -1,0 +1,152 @@
+import { fail } from './errors.ts';
+import type { DomainEvent } from './events.ts';
+import { type Currency, multiplyAmount, sumAmounts } from './money.ts';
+import { canTransition, holdsStock, type OrderStatus } from './order-status.ts';
+import type { ProductState } from './product.ts';
+
+export const maxOrderLines = 100;
+export const maxLineQuantity = 1_000_000;
+
+export interface RequestedLine {
+  readonly productId: string;
+  readonly quantity: number;
+}
+
+export interface OrderLine {
+  readonly productId: string;
+  readonly quantity: number;
+  /** Unit price snapshot at the time the order was placed. */
+  readonly unitAmount: number;
+}
+
+export interface OrderState {
+  readonly id: string;
+  readonly tenantId: string;
+  readonly status: OrderStatus;
+  readonly currency: Currency;
+  readonly amountTotal: number;
+  readonly lines: readonly OrderLine[];
+  readonly version: number;
+  readonly expiresAt: Date;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+}
+
+export interface StockMovement {
+  readonly productId: string;
+  readonly quantity: number;
+}
+
+export type OrderEvent = DomainEvent<'order.created' | 'order.cancelled' | 'order.expired', OrderState>;
+
+export interface PlaceOrderInput {
+  readonly id: string;
+  readonly tenantId: string;
+  readonly lines: readonly RequestedLine[];
+  /** The tenant's current products for the requested ids (missing ones are absent). */
+  readonly products: ReadonlyMap<string, ProductState>;
+  readonly now: Date;
+  readonly ttlMs: number;
+}
+
+/** Not enough stock is an expected outcome, returned as data rather than thrown. */
+export type PlaceOrderOutcome =
+  | { readonly ok: true; readonly order: Order; readonly event: OrderEvent; readonly reserve: readonly StockMovement[] }
+  | { readonly ok: false; readonly reason: 'insufficient_stock'; readonly productId: string; readonly available: number };
+
+export interface Transition {
+  readonly order: Order;
+  readonly event: OrderEvent;
+  /** Stock to give back to products as part of the same transaction. */
+  readonly release: readonly StockMovement[];
+}
+
+/** Shape checks that need no data: run before touching the database. */
+export function validateRequestedLines(lines: readonly RequestedLine[]): void {
+  if (lines.length === 0) fail('invalid', 'invalid_request', 'An order needs at least one line.');
+  if (lines.length > maxOrderLines) fail('invalid', 'invalid_request', `An order has at most ${maxOrderLines} lines.`);
+  const seen = new Set<string>();
+  for (const line of lines) {
+    if (!Number.isSafeInteger(line.quantity) || line.quantity < 1 || line.quantity > maxLineQuantity) {
+      fail('invalid', 'invalid_request', `quantity must be an integer between 1 and ${maxLineQuantity}.`);
+    }
+    if (seen.has(line.productId)) {
+      fail('invalid', 'duplicate_product', `Product ${line.productId} appears in more than one line.`);
+    }
+    seen.add(line.productId);
+  }
+}
+
+function event(type: OrderEvent['type'], state: OrderState): OrderEvent {
+  return { type, aggregateType: 'order', aggregateId: state.id, aggregateVersion: state.version, occurredAt: state.updatedAt, data: state };
+}
+
+/** The order aggregate: owns its lines, totals and lifecycle. */
+export class Order {
+  readonly #state: OrderState;
+
+  private constructor(state: OrderState) {
+    this.#state = state;
+  }
+
+  static place(input: PlaceOrderInput): PlaceOrderOutcome {
+    validateRequestedLines(input.lines);
+    const lines: OrderLine[] = [];
+    let currency: Currency | undefined;
+    for (const requested of input.lines) {
+      const product = input.products.get(requested.productId);
+      if (!product) fail('invalid', 'unknown_product', `No such product: ${requested.productId}.`);
+      currency ??= product.currency;
+      if (product.currency !== currency) {
+        fail('invalid', 'mixed_currencies', `All lines must share one currency (${currency} and ${product.currency} given).`);
+      }
+      lines.push({ productId: product.id, quantity: requested.quantity, unitAmount: product.unitAmount });
+    }
+    const amountTotal = sumAmounts(lines.map((line) => multiplyAmount(line.unitAmount, line.quantity)));
+    for (const line of lines) {
+      const available = input.products.get(line.productId)?.stock ?? 0;
+      if (available < line.quantity) return { ok: false, reason: 'insufficient_stock', productId: line.productId, available };
+    }
+    const state: OrderState = {
+      id: input.id,
+      tenantId: input.tenantId,
+      status: 'pending_payment',
+      // validateRequestedLines guarantees at least one line, so currency was set.
+      currency: currency as Currency,
+      amountTotal,
+      lines,
+      version: 1,
+      expiresAt: new Date(input.now.getTime() + input.ttlMs),
+      createdAt: input.now,
+      updatedAt: input.now,
+    };
+    const reserve = lines.map(({ productId, quantity }) => ({ productId, quantity }));
+    return { ok: true, order: new Order(state), event: event('order.created', state), reserve };
+  }
+
+  /** Rehydration from storage only: rows were validated when written. */
+  static fromRow(state: OrderState): Order {
+    return new Order(state);
+  }
+
+  get state(): OrderState {
+    return this.#state;
+  }
+
+  /** Cancels an unpaid order, releasing its reserved stock exactly once. */
+  cancel(now: Date): Transition {
+    if (this.#state.status !== 'pending_payment') {
+      fail('conflict', 'order_not_cancellable', `Order ${this.#state.id} is ${this.#state.status}; only pending_payment orders can be cancelled.`);
+    }
+    return this.#moveTo('cancelled', 'order.cancelled', now);
+  }
+
+  #moveTo(status: OrderStatus, type: OrderEvent['type'], now: Date): Transition {
+    if (!canTransition(this.#state.status, status)) {
+      fail('conflict', 'invalid_transition', `Order ${this.#state.id} cannot go from ${this.#state.status} to ${status}.`);
+    }
+    const release = holdsStock(this.#state.status) && !holdsStock(status) ? this.#state.lines.map(({ productId, quantity }) => ({ productId, quantity })) : [];
+    const next: OrderState = { ...this.#state, status, version: this.#state.version + 1, updatedAt: now };
+    return { order: new Order(next), event: event(type, next), release };
+  }
+}

@@ -1,0 +1,106 @@
+import { fail } from './errors.ts';
+import type { DomainEvent } from './events.ts';
+import { assertAmount, type Currency, parseCurrency } from './money.ts';
+
+/** Stock a single product may hold; keeps `stock` inside PostgreSQL `integer`. */
+export const maxStock = 1_000_000_000;
+
+export interface ProductState {
+  readonly id: string;
+  readonly tenantId: string;
+  readonly sku: string;
+  readonly name: string;
+  readonly unitAmount: number;
+  readonly currency: Currency;
+  readonly stock: number;
+  readonly version: number;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+}
+
+export interface NewProduct {
+  readonly id: string;
+  readonly tenantId: string;
+  readonly sku: string;
+  readonly name: string;
+  readonly unitAmount: number;
+  readonly currency: string;
+  readonly stock: number;
+  readonly now: Date;
+}
+
+export interface ProductChanges {
+  readonly name?: string;
+  readonly unitAmount?: number;
+  readonly stock?: number;
+}
+
+export type ProductEvent = DomainEvent<'product.created' | 'product.updated', ProductState>;
+
+function assertStock(stock: number): number {
+  if (!Number.isSafeInteger(stock) || stock < 0 || stock > maxStock) {
+    fail('invalid', 'invalid_request', `stock must be an integer between 0 and ${maxStock}.`);
+  }
+  return stock;
+}
+
+function event(type: ProductEvent['type'], state: ProductState): ProductEvent {
+  return {
+    type,
+    aggregateType: 'product',
+    aggregateId: state.id,
+    aggregateVersion: state.version,
+    occurredAt: state.updatedAt,
+    data: state,
+  };
+}
+
+/** A catalog entry. Immutable: changes return a new Product and the event describing them. */
+export class Product {
+  readonly #state: ProductState;
+
+  private constructor(state: ProductState) {
+    this.#state = state;
+  }
+
+  static create(input: NewProduct): { product: Product; event: ProductEvent } {
+    const product = new Product({
+      id: input.id,
+      tenantId: input.tenantId,
+      sku: input.sku,
+      name: input.name,
+      unitAmount: assertAmount(input.unitAmount, 'unit_amount'),
+      currency: parseCurrency(input.currency),
+      stock: assertStock(input.stock),
+      version: 1,
+      createdAt: input.now,
+      updatedAt: input.now,
+    });
+    return { product, event: event('product.created', product.#state) };
+  }
+
+  /** Rehydration from storage only: rows were validated when written. */
+  static fromRow(state: ProductState): Product {
+    return new Product(state);
+  }
+
+  get state(): ProductState {
+    return this.#state;
+  }
+
+  /** Applies a patch if `expectedVersion` is current; a stale version is a conflict. */
+  change(changes: ProductChanges, expectedVersion: number, now: Date): { product: Product; event: ProductEvent } {
+    if (expectedVersion !== this.#state.version) {
+      fail('conflict', 'version_conflict', `Product ${this.#state.id} is at version ${this.#state.version}, not ${expectedVersion}.`);
+    }
+    const next: ProductState = {
+      ...this.#state,
+      name: changes.name ?? this.#state.name,
+      unitAmount: changes.unitAmount === undefined ? this.#state.unitAmount : assertAmount(changes.unitAmount, 'unit_amount'),
+      stock: changes.stock === undefined ? this.#state.stock : assertStock(changes.stock),
+      version: this.#state.version + 1,
+      updatedAt: now,
+    };
+    return { product: new Product(next), event: event('product.updated', next) };
+  }
+}
