@@ -48,8 +48,7 @@ async function withMigrator<T>(
  */
 export function createMigrator(db: Database, directory: string): Migrator {
   return {
-    up: () =>
-      withMigrator(db, directory, async (p) => (await p.migrate('max')).map((m) => m.version)),
+    up: () => withMigrator(db, directory, async (p) => (await p.migrate('max')).map((m) => m.version)),
     down: () =>
       withMigrator(db, directory, async (p) => {
         const current = await p.getDatabaseVersion();

@@ -51,7 +51,12 @@ export interface OrderRepository {
   get(ctx: RequestContext, tenantId: string, id: string): Promise<OrderState | undefined>;
   list(ctx: RequestContext, tenantId: string, filter: OrderListFilter): Promise<Page<OrderState>>;
   /** Locks the order, runs the pure `transition`, writes it, its event and any stock release. */
-  update(ctx: RequestContext, tenantId: string, id: string, transition: (order: Order) => Transition): Promise<OrderState>;
+  update(
+    ctx: RequestContext,
+    tenantId: string,
+    id: string,
+    transition: (order: Order) => Transition,
+  ): Promise<OrderState>;
 }
 
 export type Scope = 'read' | 'write' | 'admin';

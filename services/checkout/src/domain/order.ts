@@ -52,7 +52,12 @@ export interface PlaceOrderInput {
 /** Not enough stock is an expected outcome, returned as data rather than thrown. */
 export type PlaceOrderOutcome =
   | { readonly ok: true; readonly order: Order; readonly event: OrderEvent; readonly reserve: readonly StockMovement[] }
-  | { readonly ok: false; readonly reason: 'insufficient_stock'; readonly productId: string; readonly available: number };
+  | {
+      readonly ok: false;
+      readonly reason: 'insufficient_stock';
+      readonly productId: string;
+      readonly available: number;
+    };
 
 export interface Transition {
   readonly order: Order;
@@ -78,7 +83,14 @@ export function validateRequestedLines(lines: readonly RequestedLine[]): void {
 }
 
 function event(type: OrderEvent['type'], state: OrderState): OrderEvent {
-  return { type, aggregateType: 'order', aggregateId: state.id, aggregateVersion: state.version, occurredAt: state.updatedAt, data: state };
+  return {
+    type,
+    aggregateType: 'order',
+    aggregateId: state.id,
+    aggregateVersion: state.version,
+    occurredAt: state.updatedAt,
+    data: state,
+  };
 }
 
 /** The order aggregate: owns its lines, totals and lifecycle. */
@@ -98,14 +110,19 @@ export class Order {
       if (!product) fail('invalid', 'unknown_product', `No such product: ${requested.productId}.`);
       currency ??= product.currency;
       if (product.currency !== currency) {
-        fail('invalid', 'mixed_currencies', `All lines must share one currency (${currency} and ${product.currency} given).`);
+        fail(
+          'invalid',
+          'mixed_currencies',
+          `All lines must share one currency (${currency} and ${product.currency} given).`,
+        );
       }
       lines.push({ productId: product.id, quantity: requested.quantity, unitAmount: product.unitAmount });
     }
     const amountTotal = sumAmounts(lines.map((line) => multiplyAmount(line.unitAmount, line.quantity)));
     for (const line of lines) {
       const available = input.products.get(line.productId)?.stock ?? 0;
-      if (available < line.quantity) return { ok: false, reason: 'insufficient_stock', productId: line.productId, available };
+      if (available < line.quantity)
+        return { ok: false, reason: 'insufficient_stock', productId: line.productId, available };
     }
     const state: OrderState = {
       id: input.id,
@@ -136,16 +153,27 @@ export class Order {
   /** Cancels an unpaid order, releasing its reserved stock exactly once. */
   cancel(now: Date): Transition {
     if (this.#state.status !== 'pending_payment') {
-      fail('conflict', 'order_not_cancellable', `Order ${this.#state.id} is ${this.#state.status}; only pending_payment orders can be cancelled.`);
+      fail(
+        'conflict',
+        'order_not_cancellable',
+        `Order ${this.#state.id} is ${this.#state.status}; only pending_payment orders can be cancelled.`,
+      );
     }
     return this.#moveTo('cancelled', 'order.cancelled', now);
   }
 
   #moveTo(status: OrderStatus, type: OrderEvent['type'], now: Date): Transition {
     if (!canTransition(this.#state.status, status)) {
-      fail('conflict', 'invalid_transition', `Order ${this.#state.id} cannot go from ${this.#state.status} to ${status}.`);
+      fail(
+        'conflict',
+        'invalid_transition',
+        `Order ${this.#state.id} cannot go from ${this.#state.status} to ${status}.`,
+      );
     }
-    const release = holdsStock(this.#state.status) && !holdsStock(status) ? this.#state.lines.map(({ productId, quantity }) => ({ productId, quantity })) : [];
+    const release =
+      holdsStock(this.#state.status) && !holdsStock(status)
+        ? this.#state.lines.map(({ productId, quantity }) => ({ productId, quantity }))
+        : [];
     const next: OrderState = { ...this.#state, status, version: this.#state.version + 1, updatedAt: now };
     return { order: new Order(next), event: event(type, next), release };
   }

@@ -91,12 +91,17 @@ export class Product {
   /** Applies a patch if `expectedVersion` is current; a stale version is a conflict. */
   change(changes: ProductChanges, expectedVersion: number, now: Date): { product: Product; event: ProductEvent } {
     if (expectedVersion !== this.#state.version) {
-      fail('conflict', 'version_conflict', `Product ${this.#state.id} is at version ${this.#state.version}, not ${expectedVersion}.`);
+      fail(
+        'conflict',
+        'version_conflict',
+        `Product ${this.#state.id} is at version ${this.#state.version}, not ${expectedVersion}.`,
+      );
     }
     const next: ProductState = {
       ...this.#state,
       name: changes.name ?? this.#state.name,
-      unitAmount: changes.unitAmount === undefined ? this.#state.unitAmount : assertAmount(changes.unitAmount, 'unit_amount'),
+      unitAmount:
+        changes.unitAmount === undefined ? this.#state.unitAmount : assertAmount(changes.unitAmount, 'unit_amount'),
       stock: changes.stock === undefined ? this.#state.stock : assertStock(changes.stock),
       version: this.#state.version + 1,
       updatedAt: now,

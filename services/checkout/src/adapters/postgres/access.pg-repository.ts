@@ -33,7 +33,11 @@ export function createAccessPgRepository(db: Database): AccessRepository {
   return {
     async insertTenant(tenant: TenantRecord) {
       await db.transaction(adminScope(), (tx) =>
-        tx.query('INSERT INTO tenants (id, name, created_at) VALUES ($1, $2, $3)', [tenant.id, tenant.name, tenant.createdAt]),
+        tx.query('INSERT INTO tenants (id, name, created_at) VALUES ($1, $2, $3)', [
+          tenant.id,
+          tenant.name,
+          tenant.createdAt,
+        ]),
       );
     },
     getTenant(id) {

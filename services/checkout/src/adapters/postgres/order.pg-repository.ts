@@ -27,10 +27,17 @@ export function createOrderPgRepository(db: Database, newId: IdGenerator): Order
           // Unreachable while the rows are locked; kept as the invariant's last line of defence.
           throw new Error(`Stock reservation for ${o.id} lost a race it cannot lose under FOR UPDATE.`);
         }
-        await tx.query(
-          `INSERT INTO orders (${orderColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-          [o.id, tenantId, o.status, o.currency, o.amountTotal, o.version, o.expiresAt, o.createdAt, o.updatedAt],
-        );
+        await tx.query(`INSERT INTO orders (${orderColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, [
+          o.id,
+          tenantId,
+          o.status,
+          o.currency,
+          o.amountTotal,
+          o.version,
+          o.expiresAt,
+          o.createdAt,
+          o.updatedAt,
+        ]);
         await tx.query(
           `INSERT INTO order_lines (tenant_id, order_id, line_no, product_id, quantity, unit_amount)
            SELECT $1, $2, l.line_no, l.product_id, l.quantity, l.unit_amount
@@ -50,10 +57,10 @@ export function createOrderPgRepository(db: Database, newId: IdGenerator): Order
 
     get(ctx, tenantId, id) {
       return db.transaction(ctx, async (tx) => {
-        const { rows } = await tx.query<OrderRow>(`SELECT ${orderColumns} FROM orders WHERE tenant_id = $1 AND id = $2`, [
-          tenantId,
-          id,
-        ]);
+        const { rows } = await tx.query<OrderRow>(
+          `SELECT ${orderColumns} FROM orders WHERE tenant_id = $1 AND id = $2`,
+          [tenantId, id],
+        );
         const [order] = await withLines(tx, tenantId, rows);
         return order;
       });
@@ -83,13 +90,10 @@ export function createOrderPgRepository(db: Database, newId: IdGenerator): Order
         if (!current) fail('not_found', 'order_not_found', `No such order: ${id}.`);
         const { order, event, release } = transition(Order.fromRow(current));
         const o = order.state;
-        await tx.query(`UPDATE orders SET status = $3, version = $4, updated_at = $5 WHERE tenant_id = $1 AND id = $2`, [
-          tenantId,
-          id,
-          o.status,
-          o.version,
-          o.updatedAt,
-        ]);
+        await tx.query(
+          `UPDATE orders SET status = $3, version = $4, updated_at = $5 WHERE tenant_id = $1 AND id = $2`,
+          [tenantId, id, o.status, o.version, o.updatedAt],
+        );
         await releaseStock(tx, tenantId, release, o.updatedAt);
         await appendToOutbox(tx, newId, tenantId, [event]);
         return o;

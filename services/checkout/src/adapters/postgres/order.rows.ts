@@ -3,7 +3,8 @@ import type { Currency } from '../../domain/money.ts';
 import type { OrderLine, OrderState } from '../../domain/order.ts';
 import type { OrderStatus } from '../../domain/order-status.ts';
 
-export const orderColumns = 'id, tenant_id, status, currency, amount_total, version, expires_at, created_at, updated_at';
+export const orderColumns =
+  'id, tenant_id, status, currency, amount_total, version, expires_at, created_at, updated_at';
 
 export interface OrderRow {
   id: string;

@@ -14,10 +14,18 @@ export function createProductPgRepository(db: Database, newId: IdGenerator): Pro
       const p = product.state;
       try {
         await db.transaction(ctx, async (tx) => {
-          await tx.query(
-            `INSERT INTO products (${productColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-            [p.id, p.tenantId, p.sku, p.name, p.unitAmount, p.currency, p.stock, p.version, p.createdAt, p.updatedAt],
-          );
+          await tx.query(`INSERT INTO products (${productColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, [
+            p.id,
+            p.tenantId,
+            p.sku,
+            p.name,
+            p.unitAmount,
+            p.currency,
+            p.stock,
+            p.version,
+            p.createdAt,
+            p.updatedAt,
+          ]);
           await appendToOutbox(tx, newId, p.tenantId, [event]);
         });
       } catch (error) {

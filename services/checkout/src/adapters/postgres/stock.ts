@@ -5,7 +5,12 @@ import type { StockMovement } from '../../domain/order.ts';
  * Reserves stock with one conditional decrement per product (`stock >= qty`), so stock can
  * never go negative whatever the interleaving. Returns false when any product fell short.
  */
-export async function reserveStock(tx: Queryable, tenantId: string, moves: readonly StockMovement[], at: Date): Promise<boolean> {
+export async function reserveStock(
+  tx: Queryable,
+  tenantId: string,
+  moves: readonly StockMovement[],
+  at: Date,
+): Promise<boolean> {
   const result = await tx.query(
     `UPDATE products p SET stock = p.stock - m.quantity, version = p.version + 1, updated_at = $4
      FROM unnest($2::text[], $3::int[]) AS m(product_id, quantity)
@@ -16,7 +21,12 @@ export async function reserveStock(tx: Queryable, tenantId: string, moves: reado
 }
 
 /** Gives reserved stock back (cancellation, expiry). */
-export async function releaseStock(tx: Queryable, tenantId: string, moves: readonly StockMovement[], at: Date): Promise<void> {
+export async function releaseStock(
+  tx: Queryable,
+  tenantId: string,
+  moves: readonly StockMovement[],
+  at: Date,
+): Promise<void> {
   if (moves.length === 0) return;
   await tx.query(
     `UPDATE products p SET stock = p.stock + m.quantity, version = p.version + 1, updated_at = $4

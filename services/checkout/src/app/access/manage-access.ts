@@ -15,7 +15,8 @@ export interface CreatedKey {
 export function createTenant(deps: { access: AccessRepository; clock: Clock; newId: IdGenerator }) {
   return async (input: { name: string }): Promise<TenantRecord> => {
     const name = input.name.trim();
-    if (name.length === 0 || name.length > 200) fail('invalid', 'invalid_request', 'Tenant name must be 1–200 characters.');
+    if (name.length === 0 || name.length > 200)
+      fail('invalid', 'invalid_request', 'Tenant name must be 1–200 characters.');
     const tenant = { id: deps.newId('ten'), name, createdAt: deps.clock.now() };
     await deps.access.insertTenant(tenant);
     return tenant;
@@ -32,7 +33,14 @@ export function createApiKey(deps: { access: AccessRepository; clock: Clock; new
     const id = deps.newId('key');
     const secret = newSecret();
     const createdAt = deps.clock.now();
-    await deps.access.insertKey({ id, tenantId: input.tenantId, secretHash: hashSecret(secret), scopes, createdAt, revokedAt: undefined });
+    await deps.access.insertKey({
+      id,
+      tenantId: input.tenantId,
+      secretHash: hashSecret(secret),
+      scopes,
+      createdAt,
+      revokedAt: undefined,
+    });
     return { id, tenantId: input.tenantId, scopes, token: formatToken(id, secret), createdAt };
   };
 }

@@ -18,7 +18,11 @@ export function placeOrder(deps: { orders: OrderRepository; clock: Clock; newId:
       Order.place({ id, tenantId, lines: input.lines, products, now: deps.clock.now(), ttlMs: deps.orderTtlMs }),
     );
     if (!outcome.ok) {
-      fail('conflict', 'insufficient_stock', `Not enough stock for ${outcome.productId} (${outcome.available} available).`);
+      fail(
+        'conflict',
+        'insufficient_stock',
+        `Not enough stock for ${outcome.productId} (${outcome.available} available).`,
+      );
     }
     return outcome.order.state;
   };

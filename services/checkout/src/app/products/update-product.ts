@@ -11,6 +11,8 @@ export interface UpdateProductInput extends ProductChanges {
 export function updateProduct(deps: { products: ProductRepository; clock: Clock }) {
   return (ctx: RequestContext, input: UpdateProductInput): Promise<ProductState> => {
     const { id, version, ...changes } = input;
-    return deps.products.update(ctx, tenantOf(ctx), id, (product) => product.change(changes, version, deps.clock.now()));
+    return deps.products.update(ctx, tenantOf(ctx), id, (product) =>
+      product.change(changes, version, deps.clock.now()),
+    );
   };
 }

@@ -1,0 +1,74 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { Migrator } from '@keelson/kit/db';
+import { AppError } from '@keelson/kit/errors';
+import type { FastifyInstance } from 'fastify';
+import { type FastifyPluginAsyncZod, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Application } from '../../app/application.ts';
+import { keyToWire, tenantToWire } from './admin.wire.ts';
+
+function tokenMatches(header: string | undefined, token: string): boolean {
+  const presented = Buffer.from(/^Bearer\s+(\S+)$/i.exec(header ?? '')?.[1] ?? '');
+  const expected = Buffer.from(token);
+  return presented.length === expected.length && timingSafeEqual(presented, expected);
+}
+
+const scopes = z
+  .array(z.enum(['read', 'write', 'admin']))
+  .min(1)
+  .default(['read', 'write']);
+
+function adminRoutes(app: Application, migrator: Migrator): FastifyPluginAsyncZod {
+  return async (admin) => {
+    admin.post(
+      '/tenants',
+      { schema: { body: z.strictObject({ name: z.string().min(1).max(200) }) } },
+      async (request, reply) =>
+        reply.code(201).send(tenantToWire(await app.access.createTenant({ name: request.body.name }))),
+    );
+    admin.post(
+      '/keys',
+      { schema: { body: z.strictObject({ tenant_id: z.string().min(1), scopes }) } },
+      async (request, reply) =>
+        reply
+          .code(201)
+          .send(
+            keyToWire(await app.access.createApiKey({ tenantId: request.body.tenant_id, scopes: request.body.scopes })),
+          ),
+    );
+    admin.post(
+      '/keys/:id/revoke',
+      { schema: { params: z.strictObject({ id: z.string().min(1) }) } },
+      async (request) => {
+        const revoked = await app.access.revokeApiKey({ keyId: request.params.id });
+        return {
+          object: 'api_key',
+          id: revoked.id,
+          tenant_id: revoked.tenantId,
+          revoked_at: revoked.revokedAt.toISOString(),
+        };
+      },
+    );
+    admin.get('/migrations', async () => migrator.status());
+  };
+}
+
+/** The admin API (`/admin/*` on the admin port), guarded by the admin bearer token. */
+export async function registerAdminApi(
+  fastify: FastifyInstance,
+  deps: { app: Application; migrator: Migrator; adminToken: string },
+): Promise<void> {
+  await fastify.register(
+    async (admin) => {
+      admin.setValidatorCompiler(validatorCompiler);
+      admin.setSerializerCompiler(serializerCompiler);
+      admin.addHook('onRequest', async (request) => {
+        if (!tokenMatches(request.headers.authorization, deps.adminToken)) {
+          throw new AppError('unauthenticated', 'invalid_api_key', 'The admin API needs the admin token.');
+        }
+      });
+      await admin.register(adminRoutes(deps.app, deps.migrator));
+    },
+    { prefix: '/admin' },
+  );
+}

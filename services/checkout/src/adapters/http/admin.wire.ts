@@ -1,0 +1,19 @@
+import type { CreatedKey } from '../../app/access/manage-access.ts';
+import type { TenantRecord } from '../../app/ports.ts';
+
+// One JSON shape for tenants and keys, shared by the admin API and the CLI's --json output.
+
+export function tenantToWire(t: TenantRecord) {
+  return { object: 'tenant' as const, id: t.id, name: t.name, created_at: t.createdAt.toISOString() };
+}
+
+export function keyToWire(k: CreatedKey) {
+  return {
+    object: 'api_key' as const,
+    id: k.id,
+    tenant_id: k.tenantId,
+    scopes: k.scopes,
+    token: k.token,
+    created_at: k.createdAt.toISOString(),
+  };
+}

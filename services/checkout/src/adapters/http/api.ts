@@ -1,0 +1,63 @@
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import type { FastifyInstance } from 'fastify';
+import {
+  jsonSchemaTransform,
+  jsonSchemaTransformObject,
+  serializerCompiler,
+  validatorCompiler,
+} from 'fastify-type-provider-zod';
+import type { Application } from '../../app/application.ts';
+import { installAuthentication } from './authenticate.hook.ts';
+import { orderRoutes } from './orders.http.ts';
+import { productRoutes } from './products.http.ts';
+
+export interface ApiOptions {
+  readonly version: string;
+}
+
+/**
+ * Mounts the public REST API: `/v1` routes, `/openapi.json` and the `/docs` reference page.
+ * The zod compilers are set inside the `/v1` scope only: set globally they would also try to
+ * compile the JSON-schema routes that the docs plugin ships.
+ */
+export async function registerApi(fastify: FastifyInstance, app: Application, options: ApiOptions): Promise<void> {
+  await fastify.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Keelson Checkout API',
+        version: options.version,
+        description:
+          'Catalog, orders and stock for your checkout. Errors are RFC 9457 problem documents with a stable `code`.',
+        license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
+      },
+      servers: [{ url: '/', description: 'This server' }],
+      tags: [
+        { name: 'products', description: 'Catalog entries with price and stock' },
+        { name: 'orders', description: 'Orders that reserve stock until paid, cancelled or expired' },
+      ],
+      components: {
+        securitySchemes: {
+          apiKey: { type: 'http', scheme: 'bearer', description: '`key_….secret` from `keelson keys create`' },
+        },
+      },
+      security: [{ apiKey: [] }],
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+  await fastify.register(fastifySwaggerUi, { routePrefix: '/docs', uiConfig: { deepLinking: true } });
+  fastify.get('/openapi.json', { schema: { hide: true } }, async () => fastify.swagger());
+
+  await fastify.register(
+    async (v1) => {
+      v1.setValidatorCompiler(validatorCompiler);
+      v1.setSerializerCompiler(serializerCompiler);
+      installAuthentication(v1, app);
+      await v1.register(productRoutes(app));
+      await v1.register(orderRoutes(app));
+    },
+    { prefix: '/v1' },
+  );
+}

@@ -1,0 +1,82 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { Application } from '../../app/application.ts';
+import { createOrderBody, idParams, listOf, listOrdersQuery, orderSchema, problemSchema } from './schemas.ts';
+import { listToWire, orderToWire } from './wire.ts';
+
+const problems = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema, 409: problemSchema };
+
+export function orderRoutes(app: Application): FastifyPluginAsyncZod {
+  return async (fastify) => {
+    fastify.post(
+      '/orders',
+      {
+        schema: {
+          operationId: 'createOrder',
+          tags: ['orders'],
+          summary: 'Place an order, reserving stock atomically',
+          body: createOrderBody,
+          response: { 201: orderSchema, ...problems },
+        },
+        config: { scope: 'write' },
+      },
+      async (request, reply) => {
+        const lines = request.body.lines.map((l) => ({ productId: l.product_id, quantity: l.quantity }));
+        const order = await app.commands.placeOrder(request.ctx, { lines });
+        return reply.code(201).send(orderToWire(order));
+      },
+    );
+
+    fastify.get(
+      '/orders/:id',
+      {
+        schema: {
+          operationId: 'getOrder',
+          tags: ['orders'],
+          summary: 'Retrieve an order',
+          params: idParams,
+          response: { 200: orderSchema, ...problems },
+        },
+        config: { scope: 'read' },
+      },
+      async (request) => orderToWire(await app.queries.getOrder(request.ctx, request.params.id)),
+    );
+
+    fastify.get(
+      '/orders',
+      {
+        schema: {
+          operationId: 'listOrders',
+          tags: ['orders'],
+          summary: 'List orders, newest first, optionally by status',
+          querystring: listOrdersQuery,
+          response: { 200: listOf(orderSchema, 'OrderList'), ...problems },
+        },
+        config: { scope: 'read' },
+      },
+      async (request) => {
+        const { limit, starting_after, status } = request.query;
+        const page = await app.queries.listOrders(request.ctx, {
+          limit,
+          ...(starting_after === undefined ? {} : { startingAfter: starting_after }),
+          ...(status === undefined ? {} : { status }),
+        });
+        return listToWire(page, orderToWire);
+      },
+    );
+
+    fastify.post(
+      '/orders/:id/cancel',
+      {
+        schema: {
+          operationId: 'cancelOrder',
+          tags: ['orders'],
+          summary: 'Cancel an unpaid order and release its stock',
+          params: idParams,
+          response: { 200: orderSchema, ...problems },
+        },
+        config: { scope: 'write' },
+      },
+      async (request) => orderToWire(await app.commands.cancelOrder(request.ctx, request.params.id)),
+    );
+  };
+}

@@ -1,0 +1,116 @@
+import { z } from 'zod';
+import { maxAmount } from '../../domain/money.ts';
+import { maxLineQuantity, maxOrderLines } from '../../domain/order.ts';
+import { orderStatuses } from '../../domain/order-status.ts';
+import { maxStock } from '../../domain/product.ts';
+
+// Wire schemas: the single source of request validation, handler types, response
+// serialization and the OpenAPI document. Snake_case here, camelCase past the mappers.
+
+const amount = z.number().int().min(0).max(maxAmount).describe('Integer amount in minor units (cents), never a float');
+const currency = z.string().length(3).describe('ISO-4217 currency code, upper case (e.g. USD)');
+const timestamp = z.string().describe('RFC 3339 timestamp');
+const stock = z.number().int().min(0).max(maxStock);
+
+export const productSchema = z
+  .object({
+    object: z.literal('product'),
+    id: z.string().describe('prod_… identifier'),
+    sku: z.string(),
+    name: z.string(),
+    unit_amount: amount,
+    currency,
+    stock,
+    version: z.number().int().describe('Optimistic-concurrency version; send it back on PATCH'),
+    created_at: timestamp,
+    updated_at: timestamp,
+  })
+  .meta({ id: 'Product' });
+
+export const createProductBody = z
+  .strictObject({
+    sku: z.string().min(1).max(100),
+    name: z.string().min(1).max(200),
+    unit_amount: amount,
+    currency,
+    stock,
+  })
+  .meta({ id: 'CreateProduct' });
+
+export const updateProductBody = z
+  .strictObject({
+    name: z.string().min(1).max(200).optional(),
+    unit_amount: amount.optional(),
+    stock: stock.optional(),
+    version: z.number().int().min(1).describe('The version you last read; a stale one answers 409 version_conflict'),
+  })
+  .refine((body) => body.name !== undefined || body.unit_amount !== undefined || body.stock !== undefined, {
+    message: 'Provide at least one of name, unit_amount, stock.',
+  })
+  .meta({ id: 'UpdateProduct' });
+
+export const orderLineSchema = z
+  .object({
+    product_id: z.string(),
+    quantity: z.number().int(),
+    unit_amount: amount.describe('Unit price snapshot taken when the order was placed'),
+    amount: amount.describe('unit_amount × quantity'),
+  })
+  .meta({ id: 'OrderLine' });
+
+export const orderSchema = z
+  .object({
+    object: z.literal('order'),
+    id: z.string().describe('ord_… identifier'),
+    status: z.enum(orderStatuses),
+    currency,
+    amount_total: amount,
+    lines: z.array(orderLineSchema),
+    version: z.number().int(),
+    expires_at: timestamp.describe('When an unpaid order expires and releases its stock'),
+    created_at: timestamp,
+    updated_at: timestamp,
+  })
+  .meta({ id: 'Order' });
+
+export const createOrderBody = z
+  .strictObject({
+    lines: z
+      .array(
+        z.strictObject({
+          product_id: z.string().min(1).max(64),
+          quantity: z.number().int().min(1).max(maxLineQuantity),
+        }),
+      )
+      .min(1)
+      .max(maxOrderLines),
+  })
+  .meta({ id: 'CreateOrder' });
+
+const limit = z.coerce.number().int().min(1).max(100).default(10);
+const startingAfter = z.string().min(1).max(64).optional().describe('Id of the last item of the previous page');
+
+export const listProductsQuery = z.strictObject({ limit, starting_after: startingAfter });
+export const listOrdersQuery = z.strictObject({
+  limit,
+  starting_after: startingAfter,
+  status: z.enum(orderStatuses).optional(),
+});
+
+export const idParams = z.strictObject({ id: z.string().min(1).max(64) });
+
+export function listOf<T extends z.ZodType>(item: T, id: string) {
+  return z.object({ object: z.literal('list'), data: z.array(item), has_more: z.boolean() }).meta({ id });
+}
+
+export const problemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    code: z.string().describe('Stable machine-readable code; see docs/errors.md'),
+    request_id: z.string(),
+    issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  })
+  .meta({ id: 'Problem' });

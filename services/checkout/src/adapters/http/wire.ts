@@ -1,0 +1,43 @@
+import type { OrderState } from '../../domain/order.ts';
+import type { ProductState } from '../../domain/product.ts';
+
+// Domain → wire mappers: the only place snake_case names are produced.
+
+export function productToWire(p: ProductState) {
+  return {
+    object: 'product' as const,
+    id: p.id,
+    sku: p.sku,
+    name: p.name,
+    unit_amount: p.unitAmount,
+    currency: p.currency,
+    stock: p.stock,
+    version: p.version,
+    created_at: p.createdAt.toISOString(),
+    updated_at: p.updatedAt.toISOString(),
+  };
+}
+
+export function orderToWire(o: OrderState) {
+  return {
+    object: 'order' as const,
+    id: o.id,
+    status: o.status,
+    currency: o.currency,
+    amount_total: o.amountTotal,
+    lines: o.lines.map((l) => ({
+      product_id: l.productId,
+      quantity: l.quantity,
+      unit_amount: l.unitAmount,
+      amount: l.unitAmount * l.quantity,
+    })),
+    version: o.version,
+    expires_at: o.expiresAt.toISOString(),
+    created_at: o.createdAt.toISOString(),
+    updated_at: o.updatedAt.toISOString(),
+  };
+}
+
+export function listToWire<T, W>(page: { items: readonly T[]; hasMore: boolean }, map: (item: T) => W) {
+  return { object: 'list' as const, data: page.items.map(map), has_more: page.hasMore };
+}

@@ -1,0 +1,31 @@
+import { resolve } from 'node:path';
+import { createMigrator, createPgDatabase, createPgliteDatabase, type Database, type Migrator } from '@keelson/kit/db';
+import { migrationsDir } from '../adapters/postgres/migrations-dir.ts';
+import type { Config } from '../config.ts';
+
+export interface OpenedDatabase {
+  readonly db: Database;
+  readonly migrator: Migrator;
+  /** Human description for logs and CLI output (never includes credentials). */
+  readonly description: string;
+}
+
+/** PostgreSQL when KEELSON_DATABASE_URL is set, else embedded PGlite under the data directory. */
+export async function openDatabase(config: Config): Promise<OpenedDatabase> {
+  if (config.databaseUrl !== undefined) {
+    const url = new URL(config.databaseUrl);
+    const db = createPgDatabase({
+      url: config.databaseUrl,
+      maxConnections: config.databasePoolMax,
+      applicationName: 'keelson',
+    });
+    return {
+      db,
+      migrator: createMigrator(db, migrationsDir),
+      description: `PostgreSQL at ${url.hostname}:${url.port || 5432}${url.pathname}`,
+    };
+  }
+  const dataDir = resolve(config.dataDir, 'pgdata');
+  const db = await createPgliteDatabase({ dataDir });
+  return { db, migrator: createMigrator(db, migrationsDir), description: `embedded PGlite in ${dataDir}` };
+}

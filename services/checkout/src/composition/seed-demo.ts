@@ -1,0 +1,20 @@
+import type { Application } from '../app/application.ts';
+
+export interface DemoCredentials {
+  readonly tenantId: string;
+  readonly token: string;
+}
+
+/**
+ * First start in embedded mode: an empty database gets a demo tenant and a read/write key so
+ * the API can be tried at once. The token is returned to be printed once; only its hash is kept.
+ */
+export async function seedDemoTenant(
+  app: Application,
+  tenantCount: () => Promise<number>,
+): Promise<DemoCredentials | undefined> {
+  if ((await tenantCount()) > 0) return undefined;
+  const tenant = await app.access.createTenant({ name: 'Demo' });
+  const key = await app.access.createApiKey({ tenantId: tenant.id, scopes: ['read', 'write'] });
+  return { tenantId: tenant.id, token: key.token };
+}

@@ -1,0 +1,93 @@
+import { type ConfigOf, configField } from '@keelson/kit/config';
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65_535);
+const ms = z.coerce.number().int().min(1);
+
+/**
+ * Every setting of the checkout service. `keelson config print` lists them (secrets redacted);
+ * README "Configuration" documents the same table.
+ */
+export const configSpec = {
+  host: configField({
+    env: 'KEELSON_HOST',
+    schema: z.string().min(1),
+    default: '127.0.0.1',
+    doc: 'Interface the API and admin servers bind to (0.0.0.0 in containers)',
+  }),
+  httpPort: configField({ env: 'KEELSON_HTTP_PORT', schema: port, default: 8080, doc: 'Public API port' }),
+  adminPort: configField({
+    env: 'KEELSON_ADMIN_PORT',
+    schema: port,
+    default: 9090,
+    doc: 'Admin port: /metrics, health, admin API',
+  }),
+  dataDir: configField({
+    env: 'KEELSON_DATA_DIR',
+    schema: z.string().min(1),
+    default: './.keelson',
+    doc: 'Embedded-mode data directory (PGlite database, admin token)',
+  }),
+  databaseUrl: configField({
+    env: 'KEELSON_DATABASE_URL',
+    schema: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'),
+    optional: true,
+    secret: true,
+    doc: 'PostgreSQL server; unset = embedded PGlite in the data directory',
+  }),
+  databasePoolMax: configField({
+    env: 'KEELSON_DATABASE_POOL_MAX',
+    schema: z.coerce.number().int().min(1).max(500),
+    default: 10,
+    doc: 'Maximum PostgreSQL connections per process',
+  }),
+  adminToken: configField({
+    env: 'KEELSON_ADMIN_TOKEN',
+    schema: z.string().min(32),
+    optional: true,
+    secret: true,
+    doc: 'Bearer token for the admin API; unset = generated into the data directory',
+  }),
+  logLevel: configField({
+    env: 'KEELSON_LOG_LEVEL',
+    schema: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']),
+    default: 'info',
+    doc: 'Log level',
+  }),
+  requestTimeoutMs: configField({
+    env: 'KEELSON_REQUEST_TIMEOUT_MS',
+    schema: ms,
+    default: 5_000,
+    doc: 'Default per-request deadline',
+  }),
+  maxRequestTimeoutMs: configField({
+    env: 'KEELSON_MAX_REQUEST_TIMEOUT_MS',
+    schema: ms,
+    default: 30_000,
+    doc: 'Upper bound for a deadline asked for with X-Request-Deadline',
+  }),
+  headersTimeoutMs: configField({
+    env: 'KEELSON_HEADERS_TIMEOUT_MS',
+    schema: ms,
+    default: 10_000,
+    doc: 'Time a client has to send request headers',
+  }),
+  shutdownTimeoutMs: configField({
+    env: 'KEELSON_SHUTDOWN_TIMEOUT_MS',
+    schema: ms,
+    default: 10_000,
+    doc: 'How long in-flight requests may finish after SIGTERM',
+  }),
+  orderTtlSeconds: configField({
+    env: 'KEELSON_ORDER_TTL_SECONDS',
+    schema: z.coerce
+      .number()
+      .int()
+      .min(60)
+      .max(7 * 86_400),
+    default: 1_800,
+    doc: 'How long an unpaid order holds its stock',
+  }),
+} as const;
+
+export type Config = ConfigOf<typeof configSpec>;

@@ -1,0 +1,48 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { createContext, withTenant } from '@keelson/kit/context';
+import { createIdGenerator } from '@keelson/kit/ids';
+import pino from 'pino';
+import { createAccessPgRepository } from '../../src/adapters/postgres/access.pg-repository.ts';
+import { createOrderPgRepository } from '../../src/adapters/postgres/order.pg-repository.ts';
+import { createProductPgRepository } from '../../src/adapters/postgres/product.pg-repository.ts';
+import { buildApplication } from '../../src/app/application.ts';
+import { backends } from '../support/databases.ts';
+
+for (const backend of backends()) {
+  describe(`smoke on ${backend.name}`, () => {
+    it('creates a product and an order, cancels it', async () => {
+      const { db } = await backend.open();
+      const newId = createIdGenerator();
+      const app = buildApplication({
+        products: createProductPgRepository(db, newId),
+        orders: createOrderPgRepository(db, newId),
+        access: createAccessPgRepository(db),
+        clock: { now: () => new Date() },
+        newId,
+        orderTtlMs: 60_000,
+      });
+      const tenant = await app.access.createTenant({ name: 'Acme' });
+      const key = await app.access.createApiKey({ tenantId: tenant.id, scopes: ['read', 'write'] });
+      const base = createContext({ requestId: 'r1', timeoutMs: 5_000, logger: pino({ level: 'silent' }) });
+      const principal = await app.access.authenticate(base, key.token);
+      const ctx = withTenant(base, principal.tenantId);
+      const product = await app.commands.createProduct(ctx, {
+        sku: 'A',
+        name: 'A',
+        unitAmount: 250,
+        currency: 'EUR',
+        stock: 3,
+      });
+      const order = await app.commands.placeOrder(ctx, { lines: [{ productId: product.id, quantity: 2 }] });
+      assert.equal(order.amountTotal, 500);
+      assert.equal((await app.queries.getProduct(ctx, product.id)).stock, 1);
+      const cancelled = await app.commands.cancelOrder(ctx, order.id);
+      assert.equal(cancelled.status, 'cancelled');
+      assert.equal((await app.queries.getProduct(ctx, product.id)).stock, 3);
+      const list = await app.queries.listOrders(ctx, { limit: 10 });
+      assert.equal(list.items.length, 1);
+      assert.equal(list.items[0]?.lines.length, 1);
+    });
+  });
+}

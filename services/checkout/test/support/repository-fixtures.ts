@@ -1,0 +1,175 @@
+import assert from 'node:assert/strict';
+import { createContext, type RequestContext } from '@keelson/kit/context';
+import type { Database, DeadlineScope } from '@keelson/kit/db';
+import { type ErrorKind, isAppError } from '@keelson/kit/errors';
+import { createIdGenerator, type IdGenerator } from '@keelson/kit/ids';
+import pino from 'pino';
+import { createAccessPgRepository } from '../../src/adapters/postgres/access.pg-repository.ts';
+import { createOrderPgRepository } from '../../src/adapters/postgres/order.pg-repository.ts';
+import { createProductPgRepository } from '../../src/adapters/postgres/product.pg-repository.ts';
+import type { AccessRepository, OrderRepository, ProductRepository } from '../../src/app/ports.ts';
+import { Order, type PlaceOrderOutcome, type RequestedLine } from '../../src/domain/order.ts';
+import { type NewProduct, Product, type ProductState } from '../../src/domain/product.ts';
+import type { Backend } from './databases.ts';
+
+/**
+ * What a repository contract test needs: one migrated database per backend and test file
+ * (opening PGlite costs seconds), the real adapters over it, and one id generator so ids
+ * minted by fixtures and adapters sort in creation order. Tests stay independent by
+ * seeding their own tenant.
+ */
+export interface RepositoryFixture {
+  readonly backend: Backend['name'];
+  readonly db: Database;
+  readonly newId: IdGenerator;
+  readonly products: ProductRepository;
+  readonly orders: OrderRepository;
+  readonly access: AccessRepository;
+}
+
+export async function openRepositories(backend: Backend): Promise<RepositoryFixture> {
+  const { db } = await backend.open();
+  const newId = createIdGenerator();
+  return {
+    backend: backend.name,
+    db,
+    newId,
+    products: createProductPgRepository(db, newId),
+    orders: createOrderPgRepository(db, newId),
+    access: createAccessPgRepository(db),
+  };
+}
+
+const silent = pino({ level: 'silent' });
+
+/** A request context with a generous budget unless a test is about deadlines. */
+export function testContext(timeoutMs = 15_000): RequestContext {
+  return createContext({ requestId: `req_${Math.random().toString(36).slice(2)}`, timeoutMs, logger: silent });
+}
+
+/** Budget for the tests' own direct SQL. */
+export function sqlScope(): DeadlineScope {
+  return { deadline: Date.now() + 15_000 };
+}
+
+export async function seedTenant(fx: RepositoryFixture): Promise<string> {
+  const id = fx.newId('ten');
+  await fx.db.transaction(sqlScope(), (tx) =>
+    tx.query('INSERT INTO tenants (id, name, created_at) VALUES ($1, $2, $3)', [id, `Tenant ${id}`, new Date()]),
+  );
+  return id;
+}
+
+export type ProductSeed = Partial<Omit<NewProduct, 'id' | 'tenantId'>>;
+
+/** Inserts a product through the repository and returns its state. */
+export async function seedProduct(
+  fx: RepositoryFixture,
+  tenantId: string,
+  seed: ProductSeed = {},
+): Promise<ProductState> {
+  const id = fx.newId('prod');
+  const { product, event } = Product.create({
+    id,
+    tenantId,
+    sku: seed.sku ?? `sku-${id}`,
+    name: seed.name ?? 'Widget',
+    unitAmount: seed.unitAmount ?? 1_000,
+    currency: seed.currency ?? 'EUR',
+    stock: seed.stock ?? 10,
+    now: seed.now ?? new Date(),
+  });
+  await fx.products.insert(testContext(), product, event);
+  return product.state;
+}
+
+/** Places an order the way the use case does: the pure domain decides inside the lock. */
+export function place(
+  fx: RepositoryFixture,
+  tenantId: string,
+  lines: readonly RequestedLine[],
+  options: { readonly id?: string; readonly now?: Date } = {},
+): Promise<PlaceOrderOutcome> {
+  const id = options.id ?? fx.newId('ord');
+  const now = options.now ?? new Date();
+  return fx.orders.place(testContext(), tenantId, lines, (products) =>
+    Order.place({ id, tenantId, lines, products, now, ttlMs: 60_000 }),
+  );
+}
+
+/** Places an order that must succeed and returns its state. */
+export async function placeOk(fx: RepositoryFixture, tenantId: string, lines: readonly RequestedLine[]) {
+  const outcome = await place(fx, tenantId, lines);
+  if (!outcome.ok) assert.fail(`expected the order to be placed, got ${JSON.stringify(outcome)}`);
+  return outcome.order.state;
+}
+
+export interface OutboxRow {
+  readonly id: string;
+  readonly type: string;
+  readonly aggregate_type: string;
+  readonly aggregate_id: string;
+  readonly aggregate_version: number;
+  readonly occurred_at: Date;
+  /** `jsonb_typeof(data)`: proves the payload is stored as a JSON object, not a string. */
+  readonly data_kind: string;
+  readonly data: unknown;
+}
+
+/** The tenant's outbox rows in append order, read straight from the table. */
+export function outboxRows(fx: RepositoryFixture, tenantId: string, type?: string): Promise<OutboxRow[]> {
+  return fx.db.transaction(sqlScope(), async (tx) => {
+    const { rows } = await tx.query<OutboxRow>(
+      `SELECT id, type, aggregate_type, aggregate_id, aggregate_version, occurred_at, jsonb_typeof(data) AS data_kind, data
+       FROM outbox WHERE tenant_id = $1 AND ($2::text IS NULL OR type = $2) ORDER BY id`,
+      [tenantId, type ?? null],
+    );
+    return rows;
+  });
+}
+
+export function stockOf(fx: RepositoryFixture, tenantId: string, productId: string): Promise<number | undefined> {
+  return fx.db.transaction(sqlScope(), async (tx) => {
+    const { rows } = await tx.query<{ stock: number }>('SELECT stock FROM products WHERE tenant_id = $1 AND id = $2', [
+      tenantId,
+      productId,
+    ]);
+    return rows[0]?.stock;
+  });
+}
+
+/**
+ * Every row a tenant owns, in a stable order: compare two snapshots to prove a failed
+ * operation left no trace (no half-applied stock movement, order, line or event).
+ */
+export function snapshot(fx: RepositoryFixture, tenantId: string) {
+  return fx.db.transaction(sqlScope(), async (tx) => {
+    const all = async (table: 'products' | 'orders' | 'order_lines' | 'outbox', order: string) =>
+      (await tx.query(`SELECT * FROM ${table} WHERE tenant_id = $1 ORDER BY ${order}`, [tenantId])).rows;
+    return {
+      products: await all('products', 'id'),
+      orders: await all('orders', 'id'),
+      lines: await all('order_lines', 'order_id, line_no'),
+      outbox: await all('outbox', 'id'),
+    };
+  });
+}
+
+/** An `assert.rejects` validator for an AppError with the given code (and kind). */
+export function appError(code: string, kind?: ErrorKind) {
+  return (error: unknown): true => {
+    if (!isAppError(error)) assert.fail(`expected AppError ${code}, got ${String(error)}`);
+    assert.equal(error.code, code);
+    if (kind !== undefined) assert.equal(error.kind, kind);
+    return true;
+  };
+}
+
+/** An `assert.rejects` validator for a raw driver error carrying the given SQLSTATE. */
+export function sqlState(code: string) {
+  return (error: unknown): true => {
+    assert.ok(error instanceof Error, `expected a driver error, got ${String(error)}`);
+    assert.equal('code' in error ? error.code : undefined, code, String(error));
+    return true;
+  };
+}
