@@ -19,7 +19,14 @@ export interface AdminOperations {
   close(): Promise<void>;
 }
 
-class AdminApiError extends Error {}
+/** A failure answered by the admin API, keeping its problem `code` for the CLI's output. */
+export class AdminApiError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string) {
+    super(message);
+    this.code = code;
+  }
+}
 
 function remote(adminUrl: string, token: string): AdminOperations {
   async function call(method: string, path: string, body?: unknown): Promise<Wire> {
@@ -34,7 +41,8 @@ function remote(adminUrl: string, token: string): AdminOperations {
     });
     // The admin API answers JSON objects: resources on success, problem documents on failure.
     const json = (await response.json()) as Wire;
-    if (!response.ok) throw new AdminApiError(`${String(json.code ?? response.status)}: ${String(json.detail ?? '')}`);
+    if (!response.ok)
+      throw new AdminApiError(String(json.code ?? response.status), String(json.detail ?? response.statusText));
     return json;
   }
   return {

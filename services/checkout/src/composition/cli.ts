@@ -3,7 +3,7 @@ import { ConfigError, loadConfig, redactedConfig } from '@keelson/kit/config';
 import { isAppError } from '@keelson/kit/errors';
 import type { Scope } from '../app/ports.ts';
 import { type Config, configSpec } from '../config.ts';
-import { adminOperations } from './admin-operations.ts';
+import { AdminApiError, adminOperations } from './admin-operations.ts';
 import { migrate } from './migrate-command.ts';
 import { serve } from './serve.ts';
 
@@ -81,7 +81,7 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv): P
       case 'serve':
         if (values.role !== 'api' && values.role !== 'all')
           throw new UsageError(`unknown role '${values.role}' (api|all)`);
-        return await serve(config, env);
+        return await serve(config);
       case 'migrate up':
       case 'migrate down':
       case 'migrate status':

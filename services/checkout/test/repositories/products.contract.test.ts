@@ -1,32 +1,35 @@
 import assert from 'node:assert/strict';
-import { before, describe, it } from 'node:test';
-import { Product } from '../../src/domain/product.ts';
+import { describe, it } from 'node:test';
 import { maxAmount } from '../../src/domain/money.ts';
+import type { Product } from '../../src/domain/product.ts';
 import { backends } from '../support/databases.ts';
 import {
   appError,
-  openRepositories,
   outboxRows,
-  type RepositoryFixture,
   seedProduct,
   seedTenant,
   snapshot,
   testContext,
+  useRepositories,
 } from '../support/repository-fixtures.ts';
 
 for (const backend of backends()) {
   describe(`ProductRepository contract on ${backend.name}`, () => {
-    let fx!: RepositoryFixture;
-    before(async () => {
-      fx = await openRepositories(backend);
-    });
+    const repos = useRepositories(backend);
 
     describe('insert and get', () => {
       it('round-trips every field, with int8 amounts as exact numbers and timestamps as Dates', async () => {
+        const fx = repos();
         const tenantId = await seedTenant(fx);
         const now = new Date('2025-03-04T05:06:07.891Z');
         // maxAmount is above 2^32: only an int8 column keeps it, and it must come back a number.
-        const created = await seedProduct(fx, tenantId, { sku: 'MUG-1', name: 'Mug', unitAmount: maxAmount, stock: 7, now });
+        const created = await seedProduct(fx, tenantId, {
+          sku: 'MUG-1',
+          name: 'Mug',
+          unitAmount: maxAmount,
+          stock: 7,
+          now,
+        });
 
         const got = await fx.products.get(testContext(), tenantId, created.id);
 
@@ -47,6 +50,7 @@ for (const backend of backends()) {
       });
 
       it('appends exactly one product.created event in the same transaction', async () => {
+        const fx = repos();
         const tenantId = await seedTenant(fx);
         const created = await seedProduct(fx, tenantId);
 
@@ -62,16 +66,21 @@ for (const backend of backends()) {
       });
 
       it('rejects a duplicate sku in the same tenant as sku_taken and writes nothing', async () => {
+        const fx = repos();
         const tenantId = await seedTenant(fx);
         await seedProduct(fx, tenantId, { sku: 'DUP', name: 'First' });
         const before = await snapshot(fx, tenantId);
 
-        await assert.rejects(seedProduct(fx, tenantId, { sku: 'DUP', name: 'Second' }), appError('sku_taken', 'conflict'));
+        await assert.rejects(
+          seedProduct(fx, tenantId, { sku: 'DUP', name: 'Second' }),
+          appError('sku_taken', 'conflict'),
+        );
 
         assert.deepEqual(await snapshot(fx, tenantId), before);
       });
 
       it('accepts the same sku in another tenant', async () => {
+        const fx = repos();
         const [a, b] = [await seedTenant(fx), await seedTenant(fx)];
         await seedProduct(fx, a, { sku: 'SHARED' });
 
@@ -81,6 +90,7 @@ for (const backend of backends()) {
       });
 
       it("does not see another tenant's product", async () => {
+        const fx = repos();
         const [owner, stranger] = [await seedTenant(fx), await seedTenant(fx)];
         const product = await seedProduct(fx, owner);
 
@@ -91,6 +101,7 @@ for (const backend of backends()) {
 
     describe('list', () => {
       it('returns newest first, honours limit and reports has_more', async () => {
+        const fx = repos();
         const tenantId = await seedTenant(fx);
         const ids: string[] = [];
         for (let i = 0; i < 3; i += 1) ids.push((await seedProduct(fx, tenantId)).id);
@@ -108,6 +119,7 @@ for (const backend of backends()) {
       });
 
       it('only lists the tenant’s own products', async () => {
+        const fx = repos();
         const [a, b] = [await seedTenant(fx), await seedTenant(fx)];
         const mine = await seedProduct(fx, a);
         await seedProduct(fx, b);
@@ -120,39 +132,37 @@ for (const backend of backends()) {
         );
       });
 
-      it(
-        'pages through 25 products with starting_after, without duplicates or gaps',
-        {
-          todo:
-            backend.name === 'pglite'
-              ? 'bug: PGlite Queryable reports rowCount 0 for SELECT, so assertCursor rejects every valid cursor'
-              : false,
-        },
-        async () => {
-          const tenantId = await seedTenant(fx);
-          const created: string[] = [];
-          for (let i = 0; i < 25; i += 1) created.push((await seedProduct(fx, tenantId, { sku: `P-${i}` })).id);
+      it('pages through 25 products with starting_after, without duplicates or gaps', {
+        todo:
+          backend.name === 'pglite'
+            ? 'bug: PGlite Queryable reports rowCount 0 for SELECT, so assertCursor rejects every valid cursor'
+            : false,
+      }, async () => {
+        const fx = repos();
+        const tenantId = await seedTenant(fx);
+        const created: string[] = [];
+        for (let i = 0; i < 25; i += 1) created.push((await seedProduct(fx, tenantId, { sku: `P-${i}` })).id);
 
-          const seen: string[] = [];
-          const hasMore: boolean[] = [];
-          let cursor: string | undefined;
-          do {
-            const page = await fx.products.list(
-              testContext(),
-              tenantId,
-              cursor === undefined ? { limit: 10 } : { limit: 10, startingAfter: cursor },
-            );
-            seen.push(...page.items.map((p) => p.id));
-            hasMore.push(page.hasMore);
-            cursor = page.hasMore ? page.items.at(-1)?.id : undefined;
-          } while (cursor !== undefined);
+        const seen: string[] = [];
+        const hasMore: boolean[] = [];
+        let cursor: string | undefined;
+        do {
+          const page = await fx.products.list(
+            testContext(),
+            tenantId,
+            cursor === undefined ? { limit: 10 } : { limit: 10, startingAfter: cursor },
+          );
+          seen.push(...page.items.map((p) => p.id));
+          hasMore.push(page.hasMore);
+          cursor = page.hasMore ? page.items.at(-1)?.id : undefined;
+        } while (cursor !== undefined);
 
-          assert.deepEqual(seen, created.toReversed());
-          assert.deepEqual(hasMore, [true, true, false]);
-        },
-      );
+        assert.deepEqual(seen, created.toReversed());
+        assert.deepEqual(hasMore, [true, true, false]);
+      });
 
       it('rejects a malformed cursor, an order id and another tenant’s product id as invalid_cursor', async () => {
+        const fx = repos();
         const [a, b] = [await seedTenant(fx), await seedTenant(fx)];
         await seedProduct(fx, a);
         const foreign = await seedProduct(fx, b);
@@ -169,6 +179,7 @@ for (const backend of backends()) {
 
     describe('update', () => {
       it('runs the closure on the locked row, bumps the version and appends product.updated', async () => {
+        const fx = repos();
         const tenantId = await seedTenant(fx);
         const product = await seedProduct(fx, tenantId, { name: 'Old', unitAmount: 100, stock: 5 });
         const later = new Date(product.createdAt.getTime() + 60_000);
@@ -177,7 +188,14 @@ for (const backend of backends()) {
           current.change({ name: 'New', unitAmount: 12_345_678_901, stock: 9 }, 1, later),
         );
 
-        const expected = { ...product, name: 'New', unitAmount: 12_345_678_901, stock: 9, version: 2, updatedAt: later };
+        const expected = {
+          ...product,
+          name: 'New',
+          unitAmount: 12_345_678_901,
+          stock: 9,
+          version: 2,
+          updatedAt: later,
+        };
         assert.deepEqual(updated, expected);
         assert.deepEqual(await fx.products.get(testContext(), tenantId, product.id), expected);
         const events = await outboxRows(fx, tenantId, 'product.updated');
@@ -188,6 +206,7 @@ for (const backend of backends()) {
       });
 
       it('reports a missing or foreign product as product_not_found', async () => {
+        const fx = repos();
         const [owner, stranger] = [await seedTenant(fx), await seedTenant(fx)];
         const product = await seedProduct(fx, owner);
         let ran = false;
@@ -209,13 +228,16 @@ for (const backend of backends()) {
       });
 
       it('changes nothing when the closure throws', async () => {
+        const fx = repos();
         const tenantId = await seedTenant(fx);
         const product = await seedProduct(fx, tenantId);
         const before = await snapshot(fx, tenantId);
 
         // A stale expected version is the realistic way the pure closure refuses.
         await assert.rejects(
-          fx.products.update(testContext(), tenantId, product.id, (current) => current.change({ name: 'x' }, 7, new Date())),
+          fx.products.update(testContext(), tenantId, product.id, (current) =>
+            current.change({ name: 'x' }, 7, new Date()),
+          ),
           appError('version_conflict', 'conflict'),
         );
 

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { after, before } from 'node:test';
 import { createContext, type RequestContext } from '@keelson/kit/context';
 import type { Database, DeadlineScope } from '@keelson/kit/db';
 import { type ErrorKind, isAppError } from '@keelson/kit/errors';
@@ -10,7 +11,7 @@ import { createProductPgRepository } from '../../src/adapters/postgres/product.p
 import type { AccessRepository, OrderRepository, ProductRepository } from '../../src/app/ports.ts';
 import { Order, type PlaceOrderOutcome, type RequestedLine } from '../../src/domain/order.ts';
 import { type NewProduct, Product, type ProductState } from '../../src/domain/product.ts';
-import type { Backend } from './databases.ts';
+import type { Backend, OwnedTestDatabase } from './databases.ts';
 
 /**
  * What a repository contract test needs: one migrated database per backend and test file
@@ -27,17 +28,28 @@ export interface RepositoryFixture {
   readonly access: AccessRepository;
 }
 
-export async function openRepositories(backend: Backend): Promise<RepositoryFixture> {
-  const { db } = await backend.open();
-  const newId = createIdGenerator();
-  return {
-    backend: backend.name,
-    db,
-    newId,
-    products: createProductPgRepository(db, newId),
-    orders: createOrderPgRepository(db, newId),
-    access: createAccessPgRepository(db),
-  };
+/**
+ * Call in a `describe` body: opens one database for the whole suite in `before` and drops
+ * it in the suite's `after`. Returns an accessor for the tests.
+ */
+export function useRepositories(backend: Backend): () => RepositoryFixture {
+  let database: OwnedTestDatabase | undefined;
+  let fixture: RepositoryFixture | undefined;
+  before(async () => {
+    database = await backend.create();
+    const { db } = database;
+    const newId = createIdGenerator();
+    fixture = {
+      backend: backend.name,
+      db,
+      newId,
+      products: createProductPgRepository(db, newId),
+      orders: createOrderPgRepository(db, newId),
+      access: createAccessPgRepository(db),
+    };
+  });
+  after(() => database?.dispose());
+  return () => fixture ?? assert.fail(`the ${backend.name} database did not open`);
 }
 
 const silent = pino({ level: 'silent' });

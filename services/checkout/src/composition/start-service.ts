@@ -1,0 +1,88 @@
+import { createHealthChecks, registerHealthRoutes } from '@keelson/kit/health';
+import { createHttpServer } from '@keelson/kit/http';
+import { createAdminServer, createShutdown, type Shutdown } from '@keelson/kit/lifecycle';
+import { createLogger } from '@keelson/kit/logging';
+import { createMetrics, registerPoolGauges } from '@keelson/kit/metrics';
+import type { Logger } from 'pino';
+import { registerAdminApi } from '../adapters/http/admin.http.ts';
+import { registerApi } from '../adapters/http/api.ts';
+import { createAccessPgRepository } from '../adapters/postgres/access.pg-repository.ts';
+import type { Config } from '../config.ts';
+import { buildCheckoutApplication } from './build-application.ts';
+import { adminTokenFor, clearRunningServer, recordRunningServer } from './embedded-state.ts';
+import { type OpenedDatabase, openDatabase } from './open-database.ts';
+import { type DemoCredentials, seedDemoTenant } from './seed-demo.ts';
+
+export const serviceVersion = '0.1.0';
+
+export interface RunningService {
+  readonly apiAddress: string;
+  readonly adminAddress: string;
+  readonly adminToken: string;
+  readonly database: string;
+  /** Present on the first start of an embedded data directory only. */
+  readonly demo: DemoCredentials | undefined;
+  readonly shutdown: Shutdown;
+}
+
+export interface StartOptions {
+  /** Tests pass an already-open database (shared PGlite, fresh PostgreSQL database). */
+  readonly database?: OpenedDatabase;
+  readonly logger?: Logger;
+}
+
+/**
+ * Start-up in dependency order: database → migrations → application → admin server →
+ * API server. The returned `shutdown` drains and closes in reverse order.
+ */
+export async function startService(config: Config, options: StartOptions = {}): Promise<RunningService> {
+  const logger =
+    options.logger ?? createLogger({ level: config.logLevel, base: { service: 'checkout', version: serviceVersion } });
+  const embedded = config.databaseUrl === undefined && options.database === undefined;
+
+  const { db, migrator, description } = options.database ?? (await openDatabase(config));
+  const applied = await migrator.up();
+  logger.info({ database: description, applied }, 'database ready');
+  const app = buildCheckoutApplication(db, config);
+  const demo = embedded ? await seedDemoTenant(app, () => createAccessPgRepository(db).countTenants()) : undefined;
+
+  const metrics = createMetrics();
+  registerPoolGauges(metrics, 'database', () => db.stats());
+  const health = createHealthChecks({ timeoutMs: 1_000 });
+  health.add('database', () => db.ping(1_000));
+
+  const timeouts = {
+    headersTimeoutMs: config.headersTimeoutMs,
+    defaultTimeoutMs: config.requestTimeoutMs,
+    maxTimeoutMs: config.maxRequestTimeoutMs,
+  };
+  const admin = createAdminServer({ logger, metrics, health, http: timeouts });
+  const adminToken = adminTokenFor(config.dataDir, config.adminToken);
+  await registerAdminApi(admin, { app, migrator, adminToken });
+  const api = createHttpServer({ ...timeouts, logger, metrics });
+  await registerApi(api, app, { version: serviceVersion });
+  // Health on the API port too, for load balancers that can only probe the serving port.
+  registerHealthRoutes(api, health);
+
+  const adminAddress = await admin.listen({ host: config.host, port: config.adminPort });
+  const apiAddress = await api.listen({ host: config.host, port: config.httpPort });
+  if (embedded) recordRunningServer(config.dataDir, { pid: process.pid, adminUrl: adminAddress });
+
+  const shutdown = createShutdown({
+    logger,
+    drainTimeoutMs: config.shutdownTimeoutMs,
+    servers: [api],
+    health,
+    closers: [
+      { name: 'database', close: () => db.close() },
+      {
+        name: 'embedded-state',
+        close: async () => {
+          if (embedded) clearRunningServer(config.dataDir);
+        },
+      },
+      { name: 'admin', close: () => admin.close() },
+    ],
+  });
+  return { apiAddress, adminAddress, adminToken, database: description, demo, shutdown };
+}

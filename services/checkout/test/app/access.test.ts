@@ -1,0 +1,174 @@
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { describe, it } from 'node:test';
+import { AppError } from '@keelson/kit/errors';
+import { createIdGenerator, isIdOf } from '@keelson/kit/ids';
+import { type Principal, requireScope } from '../../src/app/access/authenticate.ts';
+import type { Scope } from '../../src/app/ports.ts';
+import { anonymousContext, createTestApplication, fixedNow, newTenant } from './fakes.ts';
+
+// A well-formed secret (43 base64url characters) that no key was issued with.
+const strangerSecret = 'A'.repeat(43);
+
+function secretOf(token: string): string {
+  const secret = token.split('.')[1];
+  assert.ok(secret !== undefined && secret.length === 43, `malformed token ${token}`);
+  return secret;
+}
+
+describe('authenticate', () => {
+  it('resolves a valid token to its tenant, key and scopes', async () => {
+    const { app } = createTestApplication();
+    const { tenantId } = await newTenant(app);
+    const key = await app.access.createApiKey({ tenantId, scopes: ['read', 'write'] });
+
+    const principal = await app.access.authenticate(anonymousContext(), key.token);
+
+    assert.deepEqual(principal, { tenantId, keyId: key.id, scopes: ['read', 'write'] });
+  });
+
+  it('rejects missing, malformed, unknown, wrong-secret and revoked keys identically', async () => {
+    const { app, callsTo } = createTestApplication();
+    const { tenantId } = await newTenant(app);
+    const key = await app.access.createApiKey({ tenantId, scopes: ['read'] });
+    const revoked = await app.access.createApiKey({ tenantId, scopes: ['read'] });
+    await app.access.revokeApiKey({ keyId: revoked.id });
+
+    const attempts: ReadonlyArray<[string, string | undefined]> = [
+      ['missing', undefined],
+      ['empty', ''],
+      ['malformed', 'not-a-token'],
+      ['secret only', secretOf(key.token)],
+      ['lower-case key id', `${key.id.toLowerCase()}.${secretOf(key.token)}`],
+      ['truncated secret', key.token.slice(0, -1)],
+      ['unknown key', `${createIdGenerator()('key')}.${secretOf(key.token)}`],
+      ['wrong secret', `${key.id}.${strangerSecret}`],
+      ["another key's secret", `${key.id}.${secretOf(revoked.token)}`],
+      ['revoked', revoked.token],
+    ];
+    const messages = new Set<string>();
+    for (const [what, token] of attempts) {
+      await assert.rejects(
+        app.access.authenticate(anonymousContext(), token),
+        (error: unknown) => {
+          assert.ok(error instanceof AppError, `not an AppError: ${String(error)}`);
+          assert.deepEqual([error.kind, error.code], ['unauthenticated', 'invalid_api_key']);
+          messages.add(error.message);
+          return true;
+        },
+        what,
+      );
+    }
+    assert.equal(messages.size, 1, `messages differ: ${[...messages].join(' | ')}`);
+    // Only the four well-formed tokens reached storage; the rest were refused on sight.
+    assert.equal(callsTo('access').filter((call) => call.method === 'findKey').length, 4);
+  });
+});
+
+describe('requireScope', () => {
+  const principal = (scopes: readonly Scope[]): Principal => ({ tenantId: 'ten_A', keyId: 'key_A', scopes });
+
+  it('passes with the scope itself, or with admin', () => {
+    assert.doesNotThrow(() => requireScope(principal(['read']), 'read'));
+    assert.doesNotThrow(() => requireScope(principal(['read', 'write']), 'write'));
+    for (const scope of ['read', 'write', 'admin'] as const)
+      assert.doesNotThrow(() => requireScope(principal(['admin']), scope));
+  });
+
+  it('rejects a missing scope as forbidden insufficient_scope', () => {
+    assert.throws(() => requireScope(principal(['read']), 'write'), {
+      name: 'AppError',
+      kind: 'forbidden',
+      code: 'insufficient_scope',
+    });
+    assert.throws(() => requireScope(principal(['read', 'write']), 'admin'), {
+      kind: 'forbidden',
+      code: 'insufficient_scope',
+    });
+    assert.throws(() => requireScope(principal([]), 'read'), { kind: 'forbidden', code: 'insufficient_scope' });
+  });
+});
+
+describe('createApiKey', () => {
+  it('returns the token once and stores only the hash of its secret', async () => {
+    const { app, store, callsTo } = createTestApplication();
+    const { tenantId } = await newTenant(app);
+
+    const key = await app.access.createApiKey({ tenantId, scopes: ['write', 'read', 'write'] });
+
+    assert.ok(isIdOf('key', key.id), key.id);
+    assert.deepEqual(
+      { ...key, token: undefined },
+      { id: key.id, tenantId, scopes: ['write', 'read'], token: undefined, createdAt: fixedNow },
+    );
+    const secret = secretOf(key.token);
+    assert.equal(key.token, `${key.id}.${secret}`);
+    assert.deepEqual(store.keys.get(key.id), {
+      id: key.id,
+      tenantId,
+      secretHash: createHash('sha256').update(secret).digest('hex'),
+      scopes: ['write', 'read'],
+      createdAt: fixedNow,
+      revokedAt: undefined,
+    });
+    // Nothing the storage port was ever handed, nor anything it holds, contains the secret.
+    assert.equal(JSON.stringify(callsTo('access')).includes(secret), false);
+    assert.equal(JSON.stringify([...store.keys.values()]).includes(secret), false);
+    assert.equal((await app.access.authenticate(anonymousContext(), key.token)).keyId, key.id);
+  });
+
+  it('rejects an unknown tenant as tenant_not_found and stores nothing', async () => {
+    const { app, store } = createTestApplication();
+
+    await assert.rejects(app.access.createApiKey({ tenantId: 'ten_01JAAAAAAAAAAAAAAAAAAAAAAA', scopes: ['read'] }), {
+      name: 'AppError',
+      kind: 'not_found',
+      code: 'tenant_not_found',
+    });
+    assert.equal(store.keys.size, 0);
+  });
+
+  it('rejects an empty scope list as invalid_request and stores nothing', async () => {
+    const { app, store } = createTestApplication();
+    const { tenantId } = await newTenant(app);
+
+    await assert.rejects(app.access.createApiKey({ tenantId, scopes: [] }), {
+      kind: 'invalid',
+      code: 'invalid_request',
+    });
+    assert.equal(store.keys.size, 0);
+  });
+});
+
+describe('revokeApiKey', () => {
+  it('marks the key revoked at the clock time, after which it no longer authenticates', async () => {
+    const { app } = createTestApplication();
+    const { tenantId } = await newTenant(app);
+    const key = await app.access.createApiKey({ tenantId, scopes: ['read'] });
+
+    assert.deepEqual(await app.access.revokeApiKey({ keyId: key.id }), { id: key.id, tenantId, revokedAt: fixedNow });
+    await assert.rejects(app.access.authenticate(anonymousContext(), key.token), { code: 'invalid_api_key' });
+  });
+
+  it('rejects an unknown key as api_key_not_found', async () => {
+    const { app } = createTestApplication();
+
+    await assert.rejects(app.access.revokeApiKey({ keyId: 'key_01JAAAAAAAAAAAAAAAAAAAAAAA' }), {
+      name: 'AppError',
+      kind: 'not_found',
+      code: 'api_key_not_found',
+    });
+  });
+});
+
+describe('createTenant', () => {
+  it('trims the name and rejects an empty one', async () => {
+    const { app, store } = createTestApplication();
+
+    const tenant = await app.access.createTenant({ name: '  Acme  ' });
+    assert.ok(isIdOf('ten', tenant.id), tenant.id);
+    assert.deepEqual(tenant, { id: tenant.id, name: 'Acme', createdAt: fixedNow });
+    await assert.rejects(app.access.createTenant({ name: '   ' }), { kind: 'invalid', code: 'invalid_request' });
+    assert.equal(store.tenants.size, 1);
+  });
+});

@@ -1,0 +1,234 @@
+import { createContext, type RequestContext, withTenant } from '@keelson/kit/context';
+import { createIdGenerator } from '@keelson/kit/ids';
+import pino from 'pino';
+import { type Application, buildApplication } from '../../src/app/application.ts';
+import type {
+  AccessRepository,
+  ApiKeyRecord,
+  OrderRepository,
+  Page,
+  ProductRepository,
+  TenantRecord,
+} from '../../src/app/ports.ts';
+import { fail } from '../../src/domain/errors.ts';
+import type { DomainEvent } from '../../src/domain/events.ts';
+import { Order, type OrderState, type StockMovement } from '../../src/domain/order.ts';
+import { Product, type ProductState } from '../../src/domain/product.ts';
+
+/**
+ * In-memory ports for use-case tests. Each keeps the one promise its PostgreSQL twin makes
+ * that a use case can observe: rows are tenant-scoped (another tenant's id reads as missing),
+ * a closure that throws writes nothing, stock never goes negative. Every call is recorded,
+ * without the request context, so a test can assert what a port was (or was never) shown.
+ */
+export interface Call {
+  readonly port: 'products' | 'orders' | 'access';
+  readonly method: string;
+  readonly args: readonly unknown[];
+}
+
+export interface FakeStore {
+  readonly calls: Call[];
+  readonly products: Map<string, ProductState>;
+  readonly orders: Map<string, OrderState>;
+  readonly tenants: Map<string, TenantRecord>;
+  readonly keys: Map<string, ApiKeyRecord>;
+  /** What the outbox would hold, in write order. */
+  readonly events: DomainEvent[];
+}
+
+function ownedBy<T extends { readonly tenantId: string }>(
+  rows: ReadonlyMap<string, T>,
+  tenantId: string,
+  id: string,
+): T | undefined {
+  const row = rows.get(id);
+  return row?.tenantId === tenantId ? row : undefined;
+}
+
+// Ids are time-sortable, so newest first is id order, as in the PostgreSQL adapters.
+function page<T extends { readonly id: string; readonly tenantId: string }>(
+  rows: ReadonlyMap<string, T>,
+  tenantId: string,
+  limit: number,
+  startingAfter: string | undefined,
+  keep: (row: T) => boolean = () => true,
+): Page<T> {
+  if (startingAfter !== undefined && !ownedBy(rows, tenantId, startingAfter)) {
+    fail('invalid', 'invalid_cursor', 'starting_after does not name one of your rows.');
+  }
+  const matching = [...rows.values()]
+    .filter((row) => row.tenantId === tenantId && keep(row) && (startingAfter === undefined || row.id < startingAfter))
+    .sort((a, b) => (a.id < b.id ? 1 : -1));
+  return { items: matching.slice(0, limit), hasMore: matching.length > limit };
+}
+
+function moveStock(store: FakeStore, tenantId: string, moves: readonly StockMovement[], sign: 1 | -1, at: Date): void {
+  // Check every move before applying any, as the adapter's single UPDATE does.
+  const next = moves.map((move) => {
+    const product = ownedBy(store.products, tenantId, move.productId);
+    if (!product || product.stock + sign * move.quantity < 0)
+      throw new Error(`Stock invariant broken for ${move.productId}.`);
+    return { ...product, stock: product.stock + sign * move.quantity, version: product.version + 1, updatedAt: at };
+  });
+  for (const product of next) store.products.set(product.id, product);
+}
+
+export function createFakeStore(): FakeStore {
+  return { calls: [], products: new Map(), orders: new Map(), tenants: new Map(), keys: new Map(), events: [] };
+}
+
+export function fakeProductRepository(store: FakeStore): ProductRepository {
+  const record = (method: string, ...args: unknown[]) => store.calls.push({ port: 'products', method, args });
+  return {
+    async insert(_ctx, product, event) {
+      record('insert', product.state, event);
+      const p = product.state;
+      if ([...store.products.values()].some((other) => other.tenantId === p.tenantId && other.sku === p.sku)) {
+        fail('conflict', 'sku_taken', `A product with sku ${JSON.stringify(p.sku)} already exists.`);
+      }
+      store.products.set(p.id, p);
+      store.events.push(event);
+    },
+    async get(_ctx, tenantId, id) {
+      record('get', tenantId, id);
+      return ownedBy(store.products, tenantId, id);
+    },
+    async list(_ctx, tenantId, request) {
+      record('list', tenantId, request);
+      return page(store.products, tenantId, request.limit, request.startingAfter);
+    },
+    async update(_ctx, tenantId, id, change) {
+      record('update', tenantId, id);
+      const current = ownedBy(store.products, tenantId, id);
+      if (!current) fail('not_found', 'product_not_found', `No such product: ${id}.`);
+      const { product, event } = change(Product.fromRow(current));
+      store.products.set(id, product.state);
+      store.events.push(event);
+      return product.state;
+    },
+  };
+}
+
+export function fakeOrderRepository(store: FakeStore): OrderRepository {
+  const record = (method: string, ...args: unknown[]) => store.calls.push({ port: 'orders', method, args });
+  return {
+    async place(_ctx, tenantId, lines, place) {
+      record('place', tenantId, lines);
+      const products = new Map<string, ProductState>();
+      for (const { productId } of lines) {
+        const product = ownedBy(store.products, tenantId, productId);
+        if (product) products.set(productId, product);
+      }
+      const outcome = place(products);
+      if (!outcome.ok) return outcome;
+      const order = outcome.order.state;
+      moveStock(store, tenantId, outcome.reserve, -1, order.createdAt);
+      store.orders.set(order.id, order);
+      store.events.push(outcome.event);
+      return outcome;
+    },
+    async get(_ctx, tenantId, id) {
+      record('get', tenantId, id);
+      return ownedBy(store.orders, tenantId, id);
+    },
+    async list(_ctx, tenantId, filter) {
+      record('list', tenantId, filter);
+      return page(
+        store.orders,
+        tenantId,
+        filter.limit,
+        filter.startingAfter,
+        (o) => filter.status === undefined || o.status === filter.status,
+      );
+    },
+    async update(_ctx, tenantId, id, transition) {
+      record('update', tenantId, id);
+      const current = ownedBy(store.orders, tenantId, id);
+      if (!current) fail('not_found', 'order_not_found', `No such order: ${id}.`);
+      const { order, event, release } = transition(Order.fromRow(current));
+      moveStock(store, tenantId, release, 1, order.state.updatedAt);
+      store.orders.set(id, order.state);
+      store.events.push(event);
+      return order.state;
+    },
+  };
+}
+
+export function fakeAccessRepository(store: FakeStore): AccessRepository {
+  const record = (method: string, ...args: unknown[]) => store.calls.push({ port: 'access', method, args });
+  return {
+    async insertTenant(tenant) {
+      record('insertTenant', tenant);
+      store.tenants.set(tenant.id, tenant);
+    },
+    async getTenant(id) {
+      record('getTenant', id);
+      return store.tenants.get(id);
+    },
+    async countTenants() {
+      record('countTenants');
+      return store.tenants.size;
+    },
+    async insertKey(key) {
+      record('insertKey', key);
+      store.keys.set(key.id, key);
+    },
+    async revokeKey(id, at) {
+      record('revokeKey', id, at);
+      const key = store.keys.get(id);
+      if (!key) return undefined;
+      // Revoking twice keeps the first revocation time, as the adapter does.
+      const revoked = { ...key, revokedAt: key.revokedAt ?? at };
+      store.keys.set(id, revoked);
+      return revoked;
+    },
+    async findKey(_ctx, id) {
+      record('findKey', id);
+      return store.keys.get(id);
+    },
+  };
+}
+
+export const fixedNow = new Date('2030-06-01T12:00:00.000Z');
+export const orderTtlMs = 15 * 60_000;
+
+export interface TestApplication {
+  readonly app: Application;
+  readonly store: FakeStore;
+  /** Calls recorded on one port, in order. */
+  callsTo(port: Call['port']): Call[];
+}
+
+export function createTestApplication(): TestApplication {
+  const store = createFakeStore();
+  const app = buildApplication({
+    products: fakeProductRepository(store),
+    orders: fakeOrderRepository(store),
+    access: fakeAccessRepository(store),
+    // A fresh Date per call, so no caller can mutate the clock through a shared instance.
+    clock: { now: () => new Date(fixedNow) },
+    newId: createIdGenerator(),
+    orderTtlMs,
+  });
+  return { app, store, callsTo: (port) => store.calls.filter((call) => call.port === port) };
+}
+
+const silent = pino({ level: 'silent' });
+let requests = 0;
+
+/** A context before authentication: no tenant. */
+export function anonymousContext(): RequestContext {
+  requests += 1;
+  return createContext({ requestId: `req_${requests}`, timeoutMs: 5_000, logger: silent });
+}
+
+export function tenantContext(tenantId: string): RequestContext {
+  return withTenant(anonymousContext(), tenantId);
+}
+
+/** A fresh tenant and a context acting for it. */
+export async function newTenant(app: Application, name = 'Acme'): Promise<{ tenantId: string; ctx: RequestContext }> {
+  const tenant = await app.access.createTenant({ name });
+  return { tenantId: tenant.id, ctx: tenantContext(tenant.id) };
+}

@@ -1,0 +1,71 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { ApiKeyRecord, TenantRecord } from '../../src/app/ports.ts';
+import { backends } from '../support/databases.ts';
+import { type RepositoryFixture, testContext, useRepositories } from '../support/repository-fixtures.ts';
+
+async function newTenant(fx: RepositoryFixture): Promise<TenantRecord> {
+  const tenant = { id: fx.newId('ten'), name: 'Acme GmbH', createdAt: new Date('2025-02-03T04:05:06.789Z') };
+  await fx.access.insertTenant(tenant);
+  return tenant;
+}
+
+async function newKey(fx: RepositoryFixture, tenantId: string): Promise<ApiKeyRecord> {
+  const key: ApiKeyRecord = {
+    id: fx.newId('key'),
+    tenantId,
+    secretHash: `hash-${fx.newId('h')}`,
+    scopes: ['read', 'write'],
+    createdAt: new Date('2025-02-03T04:05:07.000Z'),
+    revokedAt: undefined,
+  };
+  await fx.access.insertKey(key);
+  return key;
+}
+
+for (const backend of backends()) {
+  describe(`AccessRepository contract on ${backend.name}`, () => {
+    const repos = useRepositories(backend);
+
+    it('round-trips a tenant and counts it', async () => {
+      const fx = repos();
+      const before = await fx.access.countTenants();
+
+      const tenant = await newTenant(fx);
+
+      assert.deepEqual(await fx.access.getTenant(tenant.id), tenant);
+      assert.equal(await fx.access.getTenant(fx.newId('ten')), undefined);
+      assert.equal(await fx.access.countTenants(), before + 1);
+      assert.equal(typeof before, 'number');
+    });
+
+    it('round-trips a key, scopes array included, and finds it by id', async () => {
+      const fx = repos();
+      const tenant = await newTenant(fx);
+      const key = await newKey(fx, tenant.id);
+
+      assert.deepEqual(await fx.access.findKey(testContext(), key.id), key);
+      assert.equal(await fx.access.findKey(testContext(), fx.newId('key')), undefined);
+    });
+
+    it('revokes a key idempotently, keeping the first revocation time', async () => {
+      const fx = repos();
+      const tenant = await newTenant(fx);
+      const key = await newKey(fx, tenant.id);
+      const first = new Date('2025-05-01T00:00:00.000Z');
+
+      const revoked = await fx.access.revokeKey(key.id, first);
+      const again = await fx.access.revokeKey(key.id, new Date('2025-06-01T00:00:00.000Z'));
+
+      assert.deepEqual(revoked, { ...key, revokedAt: first });
+      assert.deepEqual(again, { ...key, revokedAt: first });
+      assert.deepEqual((await fx.access.findKey(testContext(), key.id))?.revokedAt, first);
+    });
+
+    it('returns undefined when revoking an unknown key', async () => {
+      const fx = repos();
+
+      assert.equal(await fx.access.revokeKey(fx.newId('key'), new Date()), undefined);
+    });
+  });
+}
