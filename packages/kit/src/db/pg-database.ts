@@ -47,6 +47,7 @@ export function createPgDatabase(options: PgDatabaseOptions): Database {
     connectionTimeoutMillis: options.connectTimeoutMs ?? 2_000,
     application_name: options.applicationName ?? 'keelson',
   });
+  let closing: Promise<void> | undefined;
   // An idle client losing its server must not crash the process; the next checkout reconnects.
   pool.on('error', () => {});
 
@@ -101,6 +102,10 @@ export function createPgDatabase(options: PgDatabaseOptions): Database {
     stats(): PoolStats {
       return { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount };
     },
-    close: () => pool.end(),
+    // Idempotent: shutdown and test teardown may both close the same database.
+    close: () => {
+      closing ??= pool.end();
+      return closing;
+    },
   };
 }

@@ -13,7 +13,9 @@ import { adminTokenFor, clearRunningServer, recordRunningServer } from './embedd
 import { type OpenedDatabase, openDatabase } from './open-database.ts';
 import { type DemoCredentials, seedDemoTenant } from './seed-demo.ts';
 
-export const serviceVersion = '0.1.0';
+export { serviceVersion } from '../version.ts';
+
+import { serviceVersion } from '../version.ts';
 
 export interface RunningService {
   readonly apiAddress: string;

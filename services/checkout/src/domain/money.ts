@@ -31,6 +31,10 @@ export function assertAmount(amount: number, what: string): number {
 
 /** unit × quantity, rejected (not wrapped or rounded) when it leaves the allowed range. */
 export function multiplyAmount(unitAmount: number, quantity: number): number {
+  assertAmount(unitAmount, 'unit_amount');
+  if (!Number.isSafeInteger(quantity) || quantity < 0) {
+    fail('invalid', 'invalid_request', 'quantity must be a non-negative integer.');
+  }
   const product = unitAmount * quantity;
   if (!Number.isSafeInteger(product) || product > maxAmount) {
     fail('invalid', 'amount_too_large', `Line amount exceeds the maximum of ${maxAmount}.`);
@@ -42,7 +46,7 @@ export function multiplyAmount(unitAmount: number, quantity: number): number {
 export function sumAmounts(amounts: readonly number[]): number {
   let total = 0;
   for (const amount of amounts) {
-    total += amount;
+    total += assertAmount(amount, 'amount');
     if (total > maxAmount) fail('invalid', 'amount_too_large', `Order total exceeds the maximum of ${maxAmount}.`);
   }
   return total;

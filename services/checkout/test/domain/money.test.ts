@@ -117,9 +117,7 @@ describe('multiplyAmount', () => {
     );
   });
 
-  it('rejects negative, fractional, NaN and infinite operands', {
-    todo: 'bug: multiplyAmount does not validate its operands (multiplyAmount(-1, 5) returns -5, (1.5, 2) returns 3)',
-  }, () => {
+  it('rejects negative, fractional, NaN and infinite operands', () => {
     fc.assert(
       fc.property(notAnAmount, fc.integer({ min: 1, max: 1_000 }), (bad, good) => {
         assert.throws(() => multiplyAmount(bad, good), { name: 'AppError', kind: 'invalid' });
@@ -150,9 +148,7 @@ describe('sumAmounts', () => {
     );
   });
 
-  it('rejects negative, fractional, NaN and infinite amounts', {
-    todo: 'bug: sumAmounts does not validate its items (sumAmounts([NaN]) returns NaN, ([-1]) returns -1, ([0.5]) returns 0.5)',
-  }, () => {
+  it('rejects negative, fractional, NaN and infinite amounts', () => {
     fc.assert(
       fc.property(notAnAmount, fc.array(fc.nat({ max: 1_000 }), { maxLength: 5 }), (bad, others) => {
         assert.throws(() => sumAmounts([...others, bad]), { name: 'AppError', kind: 'invalid' });

@@ -3,6 +3,6 @@ import type { OrderState } from '../../domain/order.ts';
 import type { Clock, OrderRepository } from '../ports.ts';
 
 export function cancelOrder(deps: { orders: OrderRepository; clock: Clock }) {
-  return (ctx: RequestContext, id: string): Promise<OrderState> =>
+  return async (ctx: RequestContext, id: string): Promise<OrderState> =>
     deps.orders.update(ctx, tenantOf(ctx), id, (order) => order.cancel(deps.clock.now()));
 }

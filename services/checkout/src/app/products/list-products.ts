@@ -3,6 +3,6 @@ import type { ProductState } from '../../domain/product.ts';
 import type { Page, PageRequest, ProductRepository } from '../ports.ts';
 
 export function listProducts(deps: { products: ProductRepository }) {
-  return (ctx: RequestContext, page: PageRequest): Promise<Page<ProductState>> =>
+  return async (ctx: RequestContext, page: PageRequest): Promise<Page<ProductState>> =>
     deps.products.list(ctx, tenantOf(ctx), page);
 }

@@ -9,7 +9,7 @@ export interface UpdateProductInput extends ProductChanges {
 }
 
 export function updateProduct(deps: { products: ProductRepository; clock: Clock }) {
-  return (ctx: RequestContext, input: UpdateProductInput): Promise<ProductState> => {
+  return async (ctx: RequestContext, input: UpdateProductInput): Promise<ProductState> => {
     const { id, version, ...changes } = input;
     return deps.products.update(ctx, tenantOf(ctx), id, (product) =>
       product.change(changes, version, deps.clock.now()),
