@@ -34,6 +34,12 @@ export function translateDatabaseError(error: unknown, deadlinePassed: boolean):
       cause: error,
     });
   }
+  if (code === '40P01' || code === '40001') {
+    // Deadlock or serialization failure: nothing was committed and a retry may succeed.
+    return new AppError('unavailable', 'transaction_aborted', 'The transaction collided with another; retry.', {
+      cause: error,
+    });
+  }
   if (code !== undefined && unavailableCodes.has(code)) {
     return new AppError('unavailable', 'database_unavailable', 'The database is unavailable.', { cause: error });
   }

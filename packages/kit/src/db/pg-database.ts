@@ -1,7 +1,7 @@
 import pg from 'pg';
 import type { Database, DeadlineScope, PoolStats, Queryable, QueryResult } from './database.ts';
 import { translateDatabaseError } from './database-errors.ts';
-import { budgetMs, setLocalTimeoutSql } from './deadline.ts';
+import { budgetMs, deadlineBound, setLocalTimeoutSql } from './deadline.ts';
 
 export interface PgDatabaseOptions {
   readonly url: string;
@@ -62,8 +62,9 @@ export function createPgDatabase(options: PgDatabaseOptions): Database {
     let broken = false;
     try {
       // Re-measure after waiting for a connection; BEGIN and SET LOCAL go in one round trip.
-      await client.query(`BEGIN; ${setLocalTimeoutSql(budgetMs(scope))}`);
-      const result = await work(asQueryable(client));
+      const timeoutMs = budgetMs(scope);
+      await client.query(`BEGIN; ${setLocalTimeoutSql(timeoutMs)}`);
+      const result = await work(deadlineBound(asQueryable(client), scope, timeoutMs, true));
       await client.query('COMMIT');
       return result;
     } catch (error) {

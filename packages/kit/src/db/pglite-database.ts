@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import type { Database, DeadlineScope, Queryable, QueryResult } from './database.ts';
 import { translateDatabaseError } from './database-errors.ts';
-import { budgetMs, setLocalTimeoutSql } from './deadline.ts';
+import { budgetMs, deadlineBound, setLocalTimeoutSql } from './deadline.ts';
 import { createSerialQueue } from './serial-queue.ts';
 
 export interface PgliteDatabaseOptions {
@@ -16,7 +16,8 @@ function asQueryable(session: Pick<PGlite, 'query'>): Queryable {
     async query<Row>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<Row>> {
       // PGlite's typings want a mutable array; it only reads the values.
       const result = await session.query<Row>(sql, params as unknown[]);
-      return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length };
+      // PGlite reports affectedRows 0 for a SELECT; pg's rowCount counts the rows returned.
+      return { rows: result.rows, rowCount: Math.max(result.affectedRows ?? 0, result.rows.length) };
     },
   };
 }
@@ -39,15 +40,17 @@ export async function createPgliteDatabase(options: PgliteDatabaseOptions): Prom
   const queue = createSerialQueue();
   let closed = false;
 
-  function transaction<T>(scope: DeadlineScope, work: (tx: Queryable) => Promise<T>): Promise<T> {
+  async function transaction<T>(scope: DeadlineScope, work: (tx: Queryable) => Promise<T>): Promise<T> {
     budgetMs(scope);
     return queue.run(async () => {
       try {
         // Waiting in the queue spends budget too: measure again once it is our turn.
         const ms = budgetMs(scope);
         return await pglite.transaction(async (tx) => {
+          // PGlite accepts statement_timeout but cannot enforce it (no timer signals in WASM);
+          // the per-statement budget check still stops work once the deadline has passed.
           await tx.exec(setLocalTimeoutSql(ms));
-          return work(asQueryable(tx));
+          return work(deadlineBound(asQueryable(tx), scope, ms, false));
         });
       } catch (error) {
         throw translateDatabaseError(error, Date.now() >= scope.deadline);

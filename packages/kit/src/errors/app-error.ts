@@ -67,5 +67,6 @@ export type KitErrorCode =
   | 'request_timeout'
   | 'deadline_exceeded'
   | 'database_unavailable'
+  | 'transaction_aborted'
   | 'shutting_down'
   | 'internal_error';

@@ -37,12 +37,7 @@ for (const backend of backends()) {
         assert.equal(ran, false);
       });
 
-      it('reports a passed deadline as a rejected promise, never a synchronous throw', {
-        todo:
-          backend.name === 'pglite'
-            ? 'bug: createPgliteDatabase().transaction is not async, so budgetMs() throws synchronously'
-            : false,
-      }, async () => {
+      it('reports a passed deadline as a rejected promise, never a synchronous throw', async () => {
         const fx = repos();
         const expired = { ...testContext(), deadline: Date.now() - 1 };
         let viaDatabase: Promise<unknown> = Promise.resolve();
@@ -144,9 +139,7 @@ for (const backend of backends()) {
         assert.deepEqual(await snapshot(fx, tenantId), before);
       });
 
-      it('refuses a statement issued after the deadline has passed', {
-        todo: 'bug: the budget is only checked at BEGIN; later statements run (and the transaction commits) after the deadline',
-      }, async () => {
+      it('refuses a statement issued after the deadline has passed', async () => {
         const fx = repos();
 
         await assert.rejects(
@@ -159,9 +152,7 @@ for (const backend of backends()) {
       });
 
       if (backend.name === 'postgres') {
-        it('bounds the whole transaction by the budget, not each statement', {
-          todo: 'bug: SET LOCAL statement_timeout is set once at BEGIN, so every statement gets the full original budget',
-        }, async () => {
+        it('bounds the whole transaction by the budget, not each statement', async () => {
           const fx = repos();
 
           // Each sleep fits the 300 ms budget, together they do not.
@@ -190,12 +181,7 @@ for (const backend of backends()) {
         assert.equal(result.rowCount, 2);
       });
 
-      it('counts the rows a SELECT returned in rowCount, as node-postgres does', {
-        todo:
-          backend.name === 'pglite'
-            ? 'bug: pglite-database maps rowCount from affectedRows, which PGlite leaves 0 for SELECT'
-            : false,
-      }, async () => {
+      it('counts the rows a SELECT returned in rowCount, as node-postgres does', async () => {
         const fx = repos();
 
         const result = await fx.db.transaction(sqlScope(), (tx) => tx.query('SELECT generate_series(1, 3) AS n'));

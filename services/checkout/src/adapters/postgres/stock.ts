@@ -28,6 +28,12 @@ export async function releaseStock(
   at: Date,
 ): Promise<void> {
   if (moves.length === 0) return;
+  // Lock in id order first, as placing an order does: an UPDATE … FROM locks in whatever order
+  // the join yields, which deadlocks against a concurrent placement over the same products.
+  await tx.query('SELECT 1 FROM products WHERE tenant_id = $1 AND id = ANY($2::text[]) ORDER BY id FOR UPDATE', [
+    tenantId,
+    moves.map((m) => m.productId),
+  ]);
   await tx.query(
     `UPDATE products p SET stock = p.stock + m.quantity, version = p.version + 1, updated_at = $4
      FROM unnest($2::text[], $3::int[]) AS m(product_id, quantity)
