@@ -9,6 +9,7 @@ import {
 } from 'fastify-type-provider-zod';
 import type { Application } from '../../app/application.ts';
 import { installAuthentication } from './authenticate.hook.ts';
+import { polishOpenApiDocument } from './openapi-polish.ts';
 import { orderRoutes } from './orders.http.ts';
 import { productRoutes } from './products.http.ts';
 
@@ -45,7 +46,7 @@ export async function registerApi(fastify: FastifyInstance, app: Application, op
       security: [{ apiKey: [] }],
     },
     transform: jsonSchemaTransform,
-    transformObject: jsonSchemaTransformObject,
+    transformObject: (input) => polishOpenApiDocument(jsonSchemaTransformObject(input)),
   });
   await fastify.register(fastifySwaggerUi, { routePrefix: '/docs', uiConfig: { deepLinking: true } });
   fastify.get('/openapi.json', { schema: { hide: true } }, async () => fastify.swagger());
