@@ -1,0 +1,2 @@
+export * from './health.fastify.ts';
+export * from './health-checks.ts';

@@ -1,0 +1,53 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import { createContext, type RequestContext } from '../context/index.ts';
+import { type DeadlinePolicy, decideTimeout, requestDeadlineHeader } from './deadline.ts';
+import { requestIdHeader } from './request-id.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /**
+     * The request's context for use cases: id, deadline, signal, logger, tenant.
+     * Set by the chassis' first `onRequest` hook; hooks that learn more replace it,
+     * e.g. `request.ctx = withTenant(request.ctx, tenantId)` after authentication.
+     */
+    ctx: RequestContext;
+  }
+}
+
+/**
+ * Gives every request its id header and its `request.ctx`, and refuses a request
+ * whose `X-Request-Deadline` is malformed (400) or already past (504) before its
+ * body is read or its handler runs.
+ */
+export function installRequestContext(app: FastifyInstance, policy: DeadlinePolicy): void {
+  // Decorating keeps the request object's shape stable. The cast is safe because the
+  // hook below, registered before any of the service's hooks and routes, replaces the
+  // null on every request before route code can read it.
+  app.decorateRequest('ctx', null as unknown as RequestContext);
+  app.addHook('onRequest', (request, reply, done) => {
+    const now = Date.now();
+    const decision = decideTimeout(singleHeader(request.headers[requestDeadlineHeader]), policy, now);
+    attachContext(request, reply, decision.ok ? decision.timeoutMs : 0, now);
+    done(decision.ok ? undefined : decision.error);
+  });
+}
+
+/**
+ * Echoes the request id and sets `request.ctx`. The context's signal aborts at the
+ * deadline, when the client goes away, and once the exchange is over (Fastify's
+ * `request.signal` follows the raw request's `close`): work meant to outlive the
+ * response must not hold on to it.
+ */
+export function attachContext(request: FastifyRequest, reply: FastifyReply, timeoutMs: number, now = Date.now()): void {
+  reply.header(requestIdHeader, request.id);
+  // Safe: createHttpServer always hands Fastify a pino instance, and Fastify's request
+  // loggers are its pino children.
+  const logger = request.log as Logger;
+  request.ctx = createContext({ requestId: request.id, timeoutMs, logger, signal: request.signal, now });
+}
+
+/** Node joins repeated custom headers with ", ", which then fails validation as it should. */
+function singleHeader(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value.join(', ') : value;
+}

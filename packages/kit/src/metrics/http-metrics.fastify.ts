@@ -1,0 +1,49 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Metrics } from './create-metrics.ts';
+
+/** The route label of requests no route matched: one value, so scanners cannot explode cardinality. */
+export const UNMATCHED_ROUTE = 'unmatched';
+
+/**
+ * Status recorded for a request whose connection closed before the response
+ * completed (nginx's convention), so abandoned work stays visible.
+ */
+export const CLIENT_CLOSED_REQUEST = 499;
+
+/** The route pattern (`/orders/:id`) a request matched, or {@link UNMATCHED_ROUTE}. */
+export function routeLabel(request: FastifyRequest): string {
+  return request.is404 ? UNMATCHED_ROUTE : (request.routeOptions.url ?? UNMATCHED_ROUTE);
+}
+
+/** The status a finished exchange ended with: the sent code, or 499 when it was cut short. */
+export function finalStatus(reply: FastifyReply): number {
+  return reply.raw.writableFinished ? reply.statusCode : CLIENT_CLOSED_REQUEST;
+}
+
+/**
+ * Records `http_requests_in_flight` and `http_request_duration_seconds` for every
+ * request of `app`. Installed by `createHttpServer` when given `metrics`.
+ *
+ * The raw response's `close` event is used instead of `onResponse` because it fires
+ * exactly once for every exchange, including ones the client abandoned; with
+ * `onResponse` the in-flight gauge would leak on every disconnect.
+ *
+ * @example
+ * ```ts
+ * import Fastify from 'fastify';
+ * import { createMetrics, installHttpMetrics } from '@keelson/kit/metrics';
+ * const app = Fastify();
+ * installHttpMetrics(app, createMetrics());
+ * ```
+ */
+export function installHttpMetrics(app: FastifyInstance, metrics: Metrics): void {
+  app.addHook('onRequest', (request, reply, done) => {
+    metrics.httpRequestsInFlight.inc();
+    reply.raw.once('close', () => {
+      metrics.httpRequestsInFlight.dec();
+      const labels = { method: request.method, route: routeLabel(request), status: String(finalStatus(reply)) };
+      metrics.httpRequestDuration.observe(labels, reply.elapsedTime / 1000);
+    });
+    done();
+  });
+}

@@ -1,0 +1,3 @@
+export * from './create-metrics.ts';
+export * from './http-metrics.fastify.ts';
+export * from './pool-gauges.ts';
