@@ -43,7 +43,10 @@ export async function startService(config: Config, options: StartOptions = {}): 
   const embedded = config.databaseUrl === undefined && options.database === undefined;
 
   const { db, migrator, description } = options.database ?? (await openDatabase(config));
-  const applied = await migrator.up();
+  const applied = await migrator.up().catch(async (error: unknown) => {
+    if (!options.database) await db.close();
+    throw error;
+  });
   logger.info({ database: description, applied }, 'database ready');
   const app = buildCheckoutApplication(db, config);
   const demo = embedded ? await seedDemoTenant(app, () => createAccessPgRepository(db).countTenants()) : undefined;
@@ -66,10 +69,6 @@ export async function startService(config: Config, options: StartOptions = {}): 
   // Health on the API port too, for load balancers that can only probe the serving port.
   registerHealthRoutes(api, health);
 
-  const adminAddress = await admin.listen({ host: config.host, port: config.adminPort });
-  const apiAddress = await api.listen({ host: config.host, port: config.httpPort });
-  if (embedded) recordRunningServer(config.dataDir, { pid: process.pid, adminUrl: adminAddress });
-
   const shutdown = createShutdown({
     logger,
     drainTimeoutMs: config.shutdownTimeoutMs,
@@ -86,5 +85,17 @@ export async function startService(config: Config, options: StartOptions = {}): 
       { name: 'admin', close: () => admin.close() },
     ],
   });
+  let adminAddress: string;
+  let apiAddress: string;
+  try {
+    adminAddress = await admin.listen({ host: config.host, port: config.adminPort });
+    apiAddress = await api.listen({ host: config.host, port: config.httpPort });
+  } catch (error) {
+    // A taken port must not leave the pool or PGlite open (the process would never exit).
+    await shutdown.shutdown('start-up failed');
+    throw error;
+  }
+  if (embedded) recordRunningServer(config.dataDir, { pid: process.pid, adminUrl: adminAddress });
+
   return { apiAddress, adminAddress, adminToken, database: description, demo, shutdown };
 }
