@@ -81,7 +81,7 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv): P
       case 'serve':
         if (values.role !== 'api' && values.role !== 'all')
           throw new UsageError(`unknown role '${values.role}' (api|all)`);
-        return await serve(config);
+        return await serve(config, json);
       case 'migrate up':
       case 'migrate down':
       case 'migrate status':
