@@ -56,17 +56,20 @@ export function isAppError(value: unknown): value is AppError {
   return value instanceof AppError;
 }
 
-/** Codes the kit itself raises; services add their own union next to these. */
-export type KitErrorCode =
-  | 'invalid_request'
-  | 'invalid_json'
-  | 'unsupported_media_type'
-  | 'payload_too_large'
-  | 'route_not_found'
-  | 'method_not_allowed'
-  | 'request_timeout'
-  | 'deadline_exceeded'
-  | 'database_unavailable'
-  | 'transaction_aborted'
-  | 'shutting_down'
-  | 'internal_error';
+/** Codes the kit itself raises; services add their own list next to these. */
+export const kitErrorCodes = [
+  'invalid_request',
+  'invalid_json',
+  'unsupported_media_type',
+  'payload_too_large',
+  'route_not_found',
+  'method_not_allowed',
+  'request_timeout',
+  'deadline_exceeded',
+  'database_unavailable',
+  'transaction_aborted',
+  'shutting_down',
+  'internal_error',
+] as const;
+
+export type KitErrorCode = (typeof kitErrorCodes)[number];
