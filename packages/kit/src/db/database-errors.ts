@@ -29,7 +29,10 @@ function sqlState(error: unknown): string | undefined {
 export function translateDatabaseError(error: unknown, deadlinePassed: boolean): unknown {
   if (isAppError(error)) return error;
   const code = sqlState(error);
-  if (code === '57014' && deadlinePassed) {
+  // 57014 is also raised by pg_cancel_backend; only our own statement timeouts (set from
+  // deadlines) or a passed deadline mean the caller ran out of time.
+  const statementTimeout = error instanceof Error && error.message.includes('statement timeout');
+  if (code === '57014' && (deadlinePassed || statementTimeout)) {
     return new AppError('deadline_exceeded', 'deadline_exceeded', 'The request deadline passed during a query.', {
       cause: error,
     });

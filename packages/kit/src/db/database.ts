@@ -28,12 +28,19 @@ export interface PoolStats {
 
 /**
  * The one query layer over PostgreSQL (`pg` pool) and embedded PGlite.
- * Every request-driven statement runs inside `transaction`, whose `statement_timeout`
- * is the caller's remaining budget, so a slow query can never outlive its request.
+ * Every request-driven statement is bounded by the caller's deadline: none starts once it has
+ * passed, and on PostgreSQL the `statement_timeout` in force never exceeds the time left.
  */
 export interface Database {
   readonly dialect: 'postgres' | 'pglite';
+  /** Runs `work` in one transaction; commits when it resolves, rolls back when it throws. */
   transaction<T>(scope: DeadlineScope, work: (tx: Queryable) => Promise<T>): Promise<T>;
+  /** One statement in autocommit mode (a single round trip in the common case). */
+  query<Row = Record<string, unknown>>(
+    scope: DeadlineScope,
+    sql: string,
+    params?: readonly unknown[],
+  ): Promise<QueryResult<Row>>;
   /**
    * One dedicated connection outside any request (migrations, CLI, advisory locks):
    * no deadline is applied, and statements run in autocommit mode.
@@ -43,4 +50,12 @@ export interface Database {
   ping(timeoutMs: number): Promise<void>;
   stats(): PoolStats;
   close(): Promise<void>;
+}
+
+/**
+ * A `Queryable` whose statements each run on their own in autocommit mode: for reads that need
+ * no snapshot across statements (e.g. rows that never change once written).
+ */
+export function autocommit(db: Pick<Database, 'query'>, scope: DeadlineScope): Queryable {
+  return { query: (sql, params) => db.query(scope, sql, params) };
 }

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import type { Database, DeadlineScope, PoolStats, Queryable, QueryResult } from './database.ts';
 import { translateDatabaseError } from './database-errors.ts';
-import { budgetMs, deadlineBound, setLocalTimeoutSql } from './deadline.ts';
+import { budgetMs, setTimeoutSql, timeoutBucketMs } from './deadline.ts';
 
 export interface PgDatabaseOptions {
   readonly url: string;
@@ -19,18 +19,18 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (text) => {
   return value;
 });
 
-function asQueryable(client: pg.PoolClient | pg.Pool): Queryable {
-  return {
-    async query<Row>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<Row>> {
-      // pg's typings want a mutable array; it never mutates the values.
-      const result = await client.query(sql, params as unknown[]);
-      return { rows: result.rows as Row[], rowCount: result.rowCount ?? 0 };
-    },
-  };
+async function run<Row>(client: pg.PoolClient, sql: string, params: readonly unknown[]): Promise<QueryResult<Row>> {
+  // pg's typings want a mutable array; it never mutates the values.
+  const result = await client.query(sql, params as unknown[]);
+  return { rows: result.rows as Row[], rowCount: result.rowCount ?? 0 };
 }
 
 /**
  * A `Database` over a node-postgres pool.
+ *
+ * Deadlines: each pooled connection carries a session `statement_timeout`, re-`SET` only when
+ * the caller's bucketed budget (see `timeoutBucketMs`) differs from the one in force, so the
+ * common request pays no extra round trip, and no statement may run longer than its budget.
  *
  * @example
  * ```ts
@@ -50,8 +50,18 @@ export function createPgDatabase(options: PgDatabaseOptions): Database {
   let closing: Promise<void> | undefined;
   // An idle client losing its server must not crash the process; the next checkout reconnects.
   pool.on('error', () => {});
+  // The statement_timeout each connection's session runs under (absent = unknown).
+  const timeoutInForce = new WeakMap<pg.PoolClient, number>();
 
-  async function transaction<T>(scope: DeadlineScope, work: (tx: Queryable) => Promise<T>): Promise<T> {
+  /** SQL to put before the next statement so the timeout in force fits the budget, or ''. */
+  function timeoutFix(client: pg.PoolClient, scope: DeadlineScope): string {
+    const wanted = timeoutBucketMs(budgetMs(scope));
+    if (timeoutInForce.get(client) === wanted) return '';
+    timeoutInForce.set(client, wanted);
+    return setTimeoutSql(wanted);
+  }
+
+  async function withClient<T>(scope: DeadlineScope, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     budgetMs(scope);
     let client: pg.PoolClient;
     try {
@@ -61,13 +71,10 @@ export function createPgDatabase(options: PgDatabaseOptions): Database {
     }
     let broken = false;
     try {
-      // Re-measure after waiting for a connection; BEGIN and SET LOCAL go in one round trip.
-      const timeoutMs = budgetMs(scope);
-      await client.query(`BEGIN; ${setLocalTimeoutSql(timeoutMs)}`);
-      const result = await work(deadlineBound(asQueryable(client), scope, timeoutMs, true));
-      await client.query('COMMIT');
-      return result;
+      return await work(client);
     } catch (error) {
+      // After a failure the session state is uncertain: forget the timeout, roll back any transaction.
+      timeoutInForce.delete(client);
       await client.query('ROLLBACK').catch(() => {
         broken = true;
       });
@@ -77,17 +84,42 @@ export function createPgDatabase(options: PgDatabaseOptions): Database {
     }
   }
 
+  /** A transaction's statements: budget checked first, timeout lowered as the budget shrinks. */
+  function bounded(client: pg.PoolClient, scope: DeadlineScope): Queryable {
+    return {
+      async query<Row>(sql: string, params: readonly unknown[] = []) {
+        const fix = timeoutFix(client, scope);
+        if (fix !== '') await client.query(fix);
+        return run<Row>(client, sql, params);
+      },
+    };
+  }
+
+  function transaction<T>(scope: DeadlineScope, work: (tx: Queryable) => Promise<T>): Promise<T> {
+    return withClient(scope, async (client) => {
+      // A SET inside the transaction would be undone by ROLLBACK; one before BEGIN rides along.
+      const fix = timeoutFix(client, scope);
+      await client.query(fix === '' ? 'BEGIN' : `${fix}; BEGIN`);
+      const result = await work(bounded(client, scope));
+      await client.query('COMMIT');
+      return result;
+    });
+  }
+
   return {
     dialect: 'postgres',
     transaction,
+    query: (scope, sql, params) => withClient(scope, (client) => bounded(client, scope).query(sql, params)),
     async session(work) {
       const client = await pool.connect().catch((error: unknown) => {
         throw translateDatabaseError(error, false);
       });
       try {
-        const queryable = asQueryable(client);
+        // A session (migrations, CLI) runs without a deadline; reset whatever a request left.
+        await client.query('SET statement_timeout = 0');
+        timeoutInForce.delete(client);
         return await work({
-          query: queryable.query,
+          query: (sql, params = []) => run(client, sql, params),
           runScript: async (sql) => {
             // Without parameters pg uses the simple protocol, which accepts several statements.
             await client.query(sql);
@@ -98,7 +130,7 @@ export function createPgDatabase(options: PgDatabaseOptions): Database {
       }
     },
     async ping(timeoutMs) {
-      await transaction({ deadline: Date.now() + timeoutMs }, (tx) => tx.query('SELECT 1'));
+      await withClient({ deadline: Date.now() + timeoutMs }, (client) => client.query('SELECT 1'));
     },
     stats(): PoolStats {
       return { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount };

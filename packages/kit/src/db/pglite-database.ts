@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import type { Database, DeadlineScope, Queryable, QueryResult } from './database.ts';
 import { translateDatabaseError } from './database-errors.ts';
-import { budgetMs, deadlineBound, setLocalTimeoutSql } from './deadline.ts';
+import { budgetChecked, budgetMs } from './deadline.ts';
 import { createSerialQueue } from './serial-queue.ts';
 
 export interface PgliteDatabaseOptions {
@@ -44,14 +44,20 @@ export async function createPgliteDatabase(options: PgliteDatabaseOptions): Prom
     budgetMs(scope);
     return queue.run(async () => {
       try {
-        // Waiting in the queue spends budget too: measure again once it is our turn.
-        const ms = budgetMs(scope);
-        return await pglite.transaction(async (tx) => {
-          // PGlite accepts statement_timeout but cannot enforce it (no timer signals in WASM);
-          // the per-statement budget check still stops work once the deadline has passed.
-          await tx.exec(setLocalTimeoutSql(ms));
-          return work(deadlineBound(asQueryable(tx), scope, ms, false));
-        });
+        // PGlite cannot enforce statement_timeout (no timer signals in WASM), so none is set;
+        // the per-statement budget check still stops work once the deadline has passed.
+        return await pglite.transaction((tx) => work(budgetChecked(asQueryable(tx), scope)));
+      } catch (error) {
+        throw translateDatabaseError(error, Date.now() >= scope.deadline);
+      }
+    });
+  }
+
+  async function query<Row>(scope: DeadlineScope, sql: string, params?: readonly unknown[]): Promise<QueryResult<Row>> {
+    budgetMs(scope);
+    return queue.run(async () => {
+      try {
+        return await budgetChecked(asQueryable(pglite), scope).query<Row>(sql, params);
       } catch (error) {
         throw translateDatabaseError(error, Date.now() >= scope.deadline);
       }
@@ -61,6 +67,7 @@ export async function createPgliteDatabase(options: PgliteDatabaseOptions): Prom
   return {
     dialect: 'pglite',
     transaction,
+    query,
     session: (work) =>
       queue.run(() =>
         work({

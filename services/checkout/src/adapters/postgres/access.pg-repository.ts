@@ -76,11 +76,9 @@ export function createAccessPgRepository(db: Database): AccessRepository {
         return rows[0] && keyFromRow(rows[0]);
       });
     },
-    findKey(ctx, id) {
-      return db.transaction(ctx, async (tx) => {
-        const { rows } = await tx.query<KeyRow>(`SELECT ${keyColumns} FROM api_keys WHERE id = $1`, [id]);
-        return rows[0] && keyFromRow(rows[0]);
-      });
+    async findKey(ctx, id) {
+      const { rows } = await db.query<KeyRow>(ctx, `SELECT ${keyColumns} FROM api_keys WHERE id = $1`, [id]);
+      return rows[0] && keyFromRow(rows[0]);
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { Database } from '@keelson/kit/db';
+import { autocommit, type Database } from '@keelson/kit/db';
 import type { IdGenerator } from '@keelson/kit/ids';
 import type { OrderRepository } from '../../app/ports.ts';
 import { fail } from '../../domain/errors.ts';
@@ -55,15 +55,15 @@ export function createOrderPgRepository(db: Database, newId: IdGenerator): Order
       });
     },
 
-    get(ctx, tenantId, id) {
-      return db.transaction(ctx, async (tx) => {
-        const { rows } = await tx.query<OrderRow>(
-          `SELECT ${orderColumns} FROM orders WHERE tenant_id = $1 AND id = $2`,
-          [tenantId, id],
-        );
-        const [order] = await withLines(tx, tenantId, rows);
-        return order;
-      });
+    async get(ctx, tenantId, id) {
+      // Two autocommit reads, no transaction: an order's lines never change once written.
+      const reads = autocommit(db, ctx);
+      const { rows } = await reads.query<OrderRow>(
+        `SELECT ${orderColumns} FROM orders WHERE tenant_id = $1 AND id = $2`,
+        [tenantId, id],
+      );
+      const [order] = await withLines(reads, tenantId, rows);
+      return order;
     },
 
     list(ctx, tenantId, filter) {

@@ -36,14 +36,13 @@ export function createProductPgRepository(db: Database, newId: IdGenerator): Pro
       }
     },
 
-    get(ctx, tenantId, id) {
-      return db.transaction(ctx, async (tx) => {
-        const { rows } = await tx.query<ProductRow>(
-          `SELECT ${productColumns} FROM products WHERE tenant_id = $1 AND id = $2`,
-          [tenantId, id],
-        );
-        return rows[0] && productFromRow(rows[0]);
-      });
+    async get(ctx, tenantId, id) {
+      const { rows } = await db.query<ProductRow>(
+        ctx,
+        `SELECT ${productColumns} FROM products WHERE tenant_id = $1 AND id = $2`,
+        [tenantId, id],
+      );
+      return rows[0] && productFromRow(rows[0]);
     },
 
     list(ctx, tenantId, page: PageRequest): Promise<Page<ProductState>> {
