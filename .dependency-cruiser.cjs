@@ -29,6 +29,8 @@ module.exports = {
           adapters,
           '^services/checkout/test/',
           '\\.test\\.ts$',
+          // Build scripts (client generation, OpenAPI lint) read the HTTP adapter's document.
+          '^scripts/',
         ],
       },
       to: { path: adapters },

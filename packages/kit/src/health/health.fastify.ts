@@ -19,11 +19,11 @@ import type { HealthChecks } from './health-checks.ts';
  * ```
  */
 export function registerHealthRoutes(app: FastifyInstance, health: HealthChecks): void {
-  app.get('/livez', async (_request, reply) => {
+  app.get('/livez', { schema: { hide: true } }, async (_request, reply) => {
     reply.header('cache-control', 'no-store');
     return { status: 'ok' };
   });
-  app.get('/readyz', async (request, reply) => {
+  app.get('/readyz', { schema: { hide: true } }, async (request, reply) => {
     const report = await health.run();
     reply.header('cache-control', 'no-store');
     if (report.status === 'unavailable') request.log.warn({ checks: report.checks }, 'readiness check failed');

@@ -95,6 +95,8 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
     },
   });
 
+  // A JSON API: a text/plain body is an unsupported media type (415), not a string to validate.
+  app.removeContentTypeParser('text/plain');
   const allowedMethods = trackAllowedMethods(app);
   if (options.metrics !== undefined) installHttpMetrics(app, options.metrics);
   installAccessLog(app, accessLogLevel);

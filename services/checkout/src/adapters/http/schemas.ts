@@ -7,10 +7,23 @@ import { maxStock } from '../../domain/product.ts';
 // Wire schemas: the single source of request validation, handler types, response
 // serialization and the OpenAPI document. Snake_case here, camelCase past the mappers.
 
+// PostgreSQL text cannot hold NUL, and jsonb (the outbox) rejects unpaired surrogates:
+// refuse both at the edge as invalid input rather than fail in the database.
+function text(min: number, max: number) {
+  return z
+    .string()
+    .min(min)
+    .max(max)
+    .refine((value) => value.isWellFormed() && !value.includes('\u0000'), 'must be well-formed text without NUL');
+}
+const objectId = text(1, 64);
+
 const amount = z.number().int().min(0).max(maxAmount).describe('Integer amount in minor units (cents), never a float');
 const currency = z.string().length(3).describe('ISO-4217 currency code, upper case (e.g. USD)');
 const timestamp = z.string().describe('RFC 3339 timestamp');
 const stock = z.number().int().min(0).max(maxStock);
+// Responses report stock as stored: releasing reservations after a restock may exceed the input limit.
+const storedStock = z.number().int().min(0);
 
 export const productSchema = z
   .object({
@@ -20,7 +33,7 @@ export const productSchema = z
     name: z.string(),
     unit_amount: amount,
     currency,
-    stock,
+    stock: storedStock,
     version: z.number().int().describe('Optimistic-concurrency version; send it back on PATCH'),
     created_at: timestamp,
     updated_at: timestamp,
@@ -29,8 +42,8 @@ export const productSchema = z
 
 export const createProductBody = z
   .strictObject({
-    sku: z.string().min(1).max(100),
-    name: z.string().min(1).max(200),
+    sku: text(1, 100),
+    name: text(1, 200),
     unit_amount: amount,
     currency,
     stock,
@@ -39,7 +52,7 @@ export const createProductBody = z
 
 export const updateProductBody = z
   .strictObject({
-    name: z.string().min(1).max(200).optional(),
+    name: text(1, 200).optional(),
     unit_amount: amount.optional(),
     stock: stock.optional(),
     version: z.number().int().min(1).describe('The version you last read; a stale one answers 409 version_conflict'),
@@ -78,7 +91,7 @@ export const createOrderBody = z
     lines: z
       .array(
         z.strictObject({
-          product_id: z.string().min(1).max(64),
+          product_id: objectId,
           quantity: z.number().int().min(1).max(maxLineQuantity),
         }),
       )
@@ -88,7 +101,7 @@ export const createOrderBody = z
   .meta({ id: 'CreateOrder' });
 
 const limit = z.coerce.number().int().min(1).max(100).default(10);
-const startingAfter = z.string().min(1).max(64).optional().describe('Id of the last item of the previous page');
+const startingAfter = objectId.optional().describe('Id of the last item of the previous page');
 
 export const listProductsQuery = z.strictObject({ limit, starting_after: startingAfter });
 export const listOrdersQuery = z.strictObject({
@@ -97,7 +110,7 @@ export const listOrdersQuery = z.strictObject({
   status: z.enum(orderStatuses).optional(),
 });
 
-export const idParams = z.strictObject({ id: z.string().min(1).max(64) });
+export const idParams = z.strictObject({ id: objectId });
 
 export function listOf<T extends z.ZodType>(item: T, id: string) {
   return z.object({ object: z.literal('list'), data: z.array(item), has_more: z.boolean() }).meta({ id });
