@@ -127,7 +127,7 @@ export interface components {
             /** @description ISO-4217 currency code, upper case (e.g. USD) */
             currency: string;
             stock: number;
-            /** @description Optimistic-concurrency version; send it back on PATCH */
+            /** @description Optimistic-concurrency version; send it back on PATCH. It also moves when orders reserve or release stock, so a PATCH never overwrites a reservation it did not see. */
             version: number;
             /** @description RFC 3339 timestamp */
             created_at: string;

@@ -71,7 +71,7 @@ describe('embedded mode survives a restart on the same data directory', () => {
     todo:
       'bug: serve records server.json only after PGlite is open, migrated and listening, and PGlite has no ' +
       'cross-process lock: two servers started together (or a CLI command run while one starts) both open ' +
-      'the same pgdata; today the loser dies with "keelson: Aborted()" from PGlite, or both run',
+      'the same pgdata; today the loser dies with "keelson: Aborted()" or "keelson: [object Object]", or both run',
   }, async () => {
     const twin = tempDir();
     try {

@@ -34,7 +34,12 @@ export const productSchema = z
     unit_amount: amount,
     currency,
     stock: storedStock,
-    version: z.number().int().describe('Optimistic-concurrency version; send it back on PATCH'),
+    version: z
+      .number()
+      .int()
+      .describe(
+        'Optimistic-concurrency version; send it back on PATCH. It also moves when orders reserve or release stock, so a PATCH never overwrites a reservation it did not see.',
+      ),
     created_at: timestamp,
     updated_at: timestamp,
   })

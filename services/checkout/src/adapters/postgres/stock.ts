@@ -4,6 +4,9 @@ import type { StockMovement } from '../../domain/order.ts';
 /**
  * Reserves stock with one conditional decrement per product (`stock >= qty`), so stock can
  * never go negative whatever the interleaving. Returns false when any product fell short.
+ * The product's version moves too, so a PATCH based on an older read (an absolute `stock`)
+ * gets `version_conflict` instead of overwriting the reservation; the order's own event
+ * records the movement, so no `product.updated` is written for it.
  */
 export async function reserveStock(
   tx: Queryable,
