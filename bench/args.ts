@@ -1,0 +1,84 @@
+import { parseArgs } from 'node:util';
+
+/** Settings of one bench run, from the command line (`npm run bench -- --duration 10 …`). */
+export interface BenchArgs {
+  readonly durationS: number;
+  readonly warmupS: number;
+  readonly connections: number;
+  /** Rounds of all scenarios, interleaved in time; medians are reported. */
+  readonly rounds: number;
+  /** The service's KEELSON_DATABASE_POOL_MAX and the raw loop's concurrency: equal on purpose. */
+  readonly pool: number;
+  /** Products the orders rotate over; 1 = every order locks the same row (the default). */
+  readonly products: number;
+  readonly logLevel: string;
+  readonly databaseUrl: string;
+  readonly serverCore: number;
+  readonly loadCore: number;
+  readonly outDir: string | undefined;
+  readonly argv: readonly string[];
+}
+
+export const usage = `Usage: npm run bench -- [options]
+
+  --duration S       measured seconds per scenario (default 10)
+  --warmup S         unmeasured warm-up seconds before each scenario (default 2)
+  --connections N    autocannon connections for the HTTP scenarios (default 64)
+  --rounds N         repeat all scenarios N times, interleaved; report medians (default 1)
+  --pool N           service pool max = raw SQL loop concurrency (default 10)
+  --products N       products the orders rotate over (default 1: one hot row, see README)
+  --log-level L      KEELSON_LOG_LEVEL of the service (default info: access log on)
+  --database-url U   server to create the throwaway database on
+                     (default $KEELSON_BENCH_DATABASE_URL or postgres://postgres@127.0.0.1:5432/postgres)
+  --server-core N    core the servers under test are pinned to (default 0)
+  --load-core N      core the load generators are pinned to (default 1)
+  --out DIR          where results go (default bench/results)`;
+
+function positiveInt(value: string, flag: string, min: number): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) throw new Error(`${flag} must be an integer ≥ ${min} (got '${value}')`);
+  return n;
+}
+
+const logLevels = new Set(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']);
+
+/** Parses the flags; returns undefined after printing usage for --help. */
+export function parseBenchArgs(argv: readonly string[], env: NodeJS.ProcessEnv): BenchArgs | undefined {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      duration: { type: 'string', default: '10' },
+      warmup: { type: 'string', default: '2' },
+      connections: { type: 'string', default: '64' },
+      rounds: { type: 'string', default: '1' },
+      pool: { type: 'string', default: '10' },
+      products: { type: 'string', default: '1' },
+      'log-level': { type: 'string', default: 'info' },
+      'database-url': { type: 'string' },
+      'server-core': { type: 'string', default: '0' },
+      'load-core': { type: 'string', default: '1' },
+      out: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(`${usage}\n`);
+    return undefined;
+  }
+  if (!logLevels.has(values['log-level'])) throw new Error(`--log-level must be one of ${[...logLevels].join(', ')}`);
+  return {
+    durationS: positiveInt(values.duration, '--duration', 1),
+    warmupS: positiveInt(values.warmup, '--warmup', 0),
+    connections: positiveInt(values.connections, '--connections', 1),
+    rounds: positiveInt(values.rounds, '--rounds', 1),
+    pool: positiveInt(values.pool, '--pool', 1),
+    products: positiveInt(values.products, '--products', 1),
+    logLevel: values['log-level'],
+    databaseUrl:
+      values['database-url'] ?? env.KEELSON_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+    serverCore: positiveInt(values['server-core'], '--server-core', 0),
+    loadCore: positiveInt(values['load-core'], '--load-core', 0),
+    outDir: values.out,
+    argv,
+  };
+}

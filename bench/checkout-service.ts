@@ -1,0 +1,119 @@
+import { execFile } from 'node:child_process';
+import { closeSync, openSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { freePort } from './free-port.ts';
+import { type PinnedChild, spawnPinned } from './pinned-process.ts';
+import { waitUntilReady } from './wait-ready.ts';
+
+/** Starting, provisioning and stopping the checkout service under test. */
+
+const execFileAsync = promisify(execFile);
+const mainScript = 'services/checkout/src/main.ts';
+
+export interface ServiceEnv {
+  readonly repoRoot: string;
+  readonly databaseUrl: string;
+  readonly dataDir: string;
+}
+
+function baseEnv(env: ServiceEnv): NodeJS.ProcessEnv {
+  return { ...process.env, KEELSON_DATABASE_URL: env.databaseUrl, KEELSON_DATA_DIR: env.dataDir };
+}
+
+/** Runs one `keelson … --json` CLI command (bounded) and returns its JSON object. */
+async function cli(env: ServiceEnv, args: readonly string[]): Promise<Record<string, unknown>> {
+  const { stdout } = await execFileAsync(process.execPath, [mainScript, ...args, '--json'], {
+    cwd: env.repoRoot,
+    env: baseEnv(env),
+    timeout: 60_000,
+  }).catch((error: unknown) => {
+    const detail = typeof error === 'object' && error !== null && 'stdout' in error ? String(error.stdout) : '';
+    throw new Error(`keelson ${args.join(' ')} failed: ${String(error)} ${detail}`);
+  });
+  const out: unknown = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}');
+  if (typeof out !== 'object' || out === null || ('object' in out && out.object === 'error')) {
+    throw new Error(`keelson ${args.join(' ')} answered ${stdout.trim()}`);
+  }
+  // A non-null object checked just above.
+  return out as Record<string, unknown>;
+}
+
+function stringField(out: Record<string, unknown>, field: string, what: string): string {
+  const value = out[field];
+  if (typeof value !== 'string' || value === '') throw new Error(`${what}: no '${field}' in ${JSON.stringify(out)}`);
+  return value;
+}
+
+/** A tenant and a read+write API key, through the CLI (which also applies the migrations). */
+export async function provisionAccess(env: ServiceEnv): Promise<{ tenantId: string; token: string }> {
+  const tenant = await cli(env, ['tenants', 'create', '--name', 'Bench']);
+  const tenantId = stringField(tenant, 'id', 'tenants create');
+  const key = await cli(env, ['keys', 'create', '--tenant', tenantId, '--scopes', 'read,write']);
+  return { tenantId, token: stringField(key, 'token', 'keys create') };
+}
+
+export interface RunningService {
+  readonly baseUrl: string;
+  readonly child: PinnedChild;
+  readonly logFile: string;
+}
+
+/** Starts `serve` pinned to `core`, its JSON log lines going to a file, and waits for /readyz. */
+export async function startService(
+  env: ServiceEnv,
+  options: { readonly core: number | undefined; readonly poolMax: number; readonly logLevel: string },
+): Promise<RunningService> {
+  const [httpPort, adminPort] = [await freePort(), await freePort()];
+  const logFile = join(env.dataDir, 'service.log');
+  const fd = openSync(logFile, 'a');
+  const child = spawnPinned({
+    name: 'checkout service',
+    core: options.core,
+    args: [mainScript, 'serve'],
+    cwd: env.repoRoot,
+    env: {
+      ...baseEnv(env),
+      KEELSON_HOST: '127.0.0.1',
+      KEELSON_HTTP_PORT: String(httpPort),
+      KEELSON_ADMIN_PORT: String(adminPort),
+      KEELSON_LOG_LEVEL: options.logLevel,
+      KEELSON_DATABASE_POOL_MAX: String(options.poolMax),
+    },
+    output: fd,
+  });
+  closeSync(fd);
+  const baseUrl = `http://127.0.0.1:${httpPort}`;
+  try {
+    await waitUntilReady([`${baseUrl}/readyz`, `http://127.0.0.1:${adminPort}/readyz`], child, 60_000);
+  } catch (error) {
+    await child.stop();
+    throw new Error(
+      `${error instanceof Error ? error.message : String(error)}\n--- service log tail ---\n${tail(logFile)}`,
+    );
+  }
+  return { baseUrl, child, logFile };
+}
+
+export function tail(file: string, lines = 30): string {
+  try {
+    return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}
+
+/** Creates the product the order scenarios buy from, through the public API. */
+export async function createProduct(baseUrl: string, token: string, stock: number, n: number): Promise<string> {
+  const response = await fetch(`${baseUrl}/v1/products`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ sku: `BENCH-${n}`, name: `Bench product ${n}`, unit_amount: 1_000, currency: 'USD', stock }),
+    signal: AbortSignal.timeout(10_000),
+  });
+  const body: unknown = await response.json();
+  if (response.status !== 201 || typeof body !== 'object' || body === null || !('id' in body)) {
+    throw new Error(`POST /v1/products answered ${response.status}: ${JSON.stringify(body)}`);
+  }
+  return String(body.id);
+}
