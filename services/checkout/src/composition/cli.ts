@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { inspect, parseArgs } from 'node:util';
 import { ConfigError, loadConfig, redactedConfig } from '@keelson/kit/config';
 import { isAppError } from '@keelson/kit/errors';
 import type { Scope } from '../app/ports.ts';
@@ -53,19 +53,15 @@ async function withAdmin(
 
 /** The `keelson` command line. Returns the process exit code. */
 export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: [...argv],
-    allowPositionals: true,
-    options: {
-      json: { type: 'boolean', default: false },
-      name: { type: 'string' },
-      tenant: { type: 'string' },
-      scopes: { type: 'string' },
-      role: { type: 'string', default: 'all' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
-  const json = values.json;
+  // Known before parsing, so even a malformed command line answers in the format asked for.
+  const json = argv.includes('--json');
+  let parsed: ReturnType<typeof parseCommandLine>;
+  try {
+    parsed = parseCommandLine(argv);
+  } catch (error) {
+    return reportFailure(error, json);
+  }
+  const { values, positionals } = parsed;
   const [command = 'serve', sub, arg] = positionals;
   try {
     if (values.help) {
@@ -138,18 +134,37 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv): P
   }
 }
 
+function errorCode(error: unknown): string {
+  if (isAppError(error) || error instanceof AdminApiError) return error.code;
+  if (error instanceof UsageError) return 'usage';
+  if (error instanceof ConfigError) return 'invalid_config';
+  return 'error';
+}
+
 function reportFailure(error: unknown, json: boolean): number {
   const usageProblem = error instanceof UsageError;
-  const message =
-    error instanceof ConfigError || usageProblem || error instanceof Error ? error.message : String(error);
-  const code = isAppError(error)
-    ? error.code
-    : usageProblem
-      ? 'usage'
-      : error instanceof ConfigError
-        ? 'invalid_config'
-        : 'error';
-  if (json) process.stdout.write(`${JSON.stringify({ object: 'error', code, message })}\n`);
+  const message = error instanceof Error ? error.message : inspect(error);
+  if (json) process.stdout.write(`${JSON.stringify({ object: 'error', code: errorCode(error), message })}\n`);
   else process.stderr.write(`keelson: ${message}\n${usageProblem ? `\n${usage}\n` : ''}`);
   return usageProblem ? 2 : 1;
+}
+
+/** `node:util` parseArgs failures (unknown option, missing value) are usage errors. */
+function parseCommandLine(argv: readonly string[]) {
+  try {
+    return parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      options: {
+        json: { type: 'boolean', default: false },
+        name: { type: 'string' },
+        tenant: { type: 'string' },
+        scopes: { type: 'string' },
+        role: { type: 'string', default: 'all' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
 }

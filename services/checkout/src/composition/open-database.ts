@@ -1,7 +1,9 @@
+import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createMigrator, createPgDatabase, createPgliteDatabase, type Database, type Migrator } from '@keelson/kit/db';
 import { migrationsDir } from '../adapters/postgres/migrations-dir.ts';
 import type { Config } from '../config.ts';
+import { lockDataDir } from './data-dir-lock.ts';
 
 export interface OpenedDatabase {
   readonly db: Database;
@@ -25,7 +27,23 @@ export async function openDatabase(config: Config): Promise<OpenedDatabase> {
       description: `PostgreSQL at ${url.hostname}:${url.port || 5432}${url.pathname}`,
     };
   }
+  mkdirSync(resolve(config.dataDir), { recursive: true });
+  const lock = lockDataDir(config.dataDir);
   const dataDir = resolve(config.dataDir, 'pgdata');
-  const db = await createPgliteDatabase({ dataDir });
+  let pglite: Database;
+  try {
+    pglite = await createPgliteDatabase({ dataDir });
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+  // Closing the database also gives the data directory back to other processes.
+  const db: Database = {
+    ...pglite,
+    async close() {
+      await pglite.close();
+      lock.release();
+    },
+  };
   return { db, migrator: createMigrator(db, migrationsDir), description: `embedded PGlite in ${dataDir}` };
 }

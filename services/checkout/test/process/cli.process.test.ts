@@ -163,7 +163,6 @@ describe('keelson CLI', { concurrency: true }, () => {
 
       it('keeps the problem code of a failure answered by the admin API', {
         timeout: 30_000,
-        todo: "bug: reportFailure (cli.ts) ignores AdminApiError, so 'keys revoke key_missing --json' prints code 'error' through the admin API but 'api_key_not_found' when it opens the database itself",
       }, async () => {
         const missing = failed(await runCli(['keys', 'revoke', 'key_missing', '--json'], env), 1);
         assert.equal(missing.code, 'api_key_not_found');
@@ -193,7 +192,7 @@ describe('keelson CLI', { concurrency: true }, () => {
         human.stdout.endsWith(`(via PostgreSQL at ${url.hostname}:${url.port || 5432}${url.pathname})\n`),
         human.stdout,
       );
-      // The same failure code as through the admin API (see the todo test above).
+      // The same failure code as through the admin API.
       const missing = failed(await runCli(['keys', 'revoke', 'key_missing', '--json'], env), 1);
       assert.equal(missing.code, 'api_key_not_found');
     });
@@ -268,9 +267,7 @@ describe('keelson CLI', { concurrency: true }, () => {
       assert.match(human.stderr, /unknown command 'frobnicate'[\s\S]*Usage: keelson/);
     });
 
-    it('an unknown option is a usage error too', {
-      todo: "bug: parseArgs runs outside runCli's try (cli.ts), so 'keelson tenants create --nme X --json' dies with an uncaught ERR_PARSE_ARGS_UNKNOWN_OPTION stack trace, exit 1, nothing on stdout",
-    }, async () => {
+    it('an unknown option is a usage error too', async () => {
       const json = failed(await runCli(['tenants', 'create', '--nme', 'X', '--json'], env({})), 2);
       assert.equal(json.code, 'usage');
     });

@@ -68,10 +68,6 @@ describe('embedded mode survives a restart on the same data directory', () => {
 
   it('a second serve on the same data directory refuses to start', {
     timeout: 80_000,
-    todo:
-      'bug: serve records server.json only after PGlite is open, migrated and listening, and PGlite has no ' +
-      'cross-process lock: two servers started together (or a CLI command run while one starts) both open ' +
-      'the same pgdata; today the loser dies with "keelson: Aborted()" or "keelson: [object Object]", or both run',
   }, async () => {
     const twin = tempDir();
     try {
@@ -82,7 +78,7 @@ describe('embedded mode survives a restart on the same data directory', () => {
       started.push(...ready);
       const refused = outcomes.flatMap((o) => (o.status === 'rejected' ? [String(o.reason)] : []));
       assert.equal(ready.length, 1, `exactly one server may hold the directory; ${ready.length} started`);
-      assert.match(refused[0] ?? '', /another Keelson server \(pid \d+\) already holds/);
+      assert.match(refused[0] ?? '', /another Keelson process \(pid \d+\) is using/);
     } finally {
       for (const service of started) await service.kill();
       twin.remove();
