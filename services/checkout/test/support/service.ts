@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
@@ -44,11 +44,12 @@ export async function startTestService(
 ): Promise<TestService & { stop(): Promise<void> }> {
   const database = await backend.create();
   const adminToken = randomBytes(24).toString('hex');
+  const dataDir = mkdtempSync(join(tmpdir(), 'keelson-test-'));
   const config = loadConfig(configSpec, {
     env: {
       KEELSON_HTTP_PORT: '0',
       KEELSON_ADMIN_PORT: '0',
-      KEELSON_DATA_DIR: mkdtempSync(join(tmpdir(), 'keelson-test-')),
+      KEELSON_DATA_DIR: dataDir,
       KEELSON_ADMIN_TOKEN: adminToken,
       KEELSON_LOG_LEVEL: 'silent',
       ...env,
@@ -85,6 +86,7 @@ export async function startTestService(
     async stop() {
       await service.shutdown.shutdown('test finished');
       await database.dispose();
+      rmSync(dataDir, { recursive: true, force: true });
     },
     client,
     admin,
