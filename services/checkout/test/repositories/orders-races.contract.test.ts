@@ -1,0 +1,218 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Order } from '../../src/domain/order.ts';
+import { backends } from '../support/databases.ts';
+import {
+  appError,
+  outboxRows,
+  place,
+  placeOk,
+  type RepositoryFixture,
+  seedProduct,
+  seedTenant,
+  snapshot,
+  sqlScope,
+  sqlState,
+  stockOf,
+  testContext,
+  useRepositories,
+} from '../support/repository-fixtures.ts';
+
+const cancel = (order: Order) => order.cancel(new Date());
+
+/** Waits until `count` backends of this database are blocked on a lock (PostgreSQL only). */
+async function waitForLockWaiters(fx: RepositoryFixture, count: number): Promise<void> {
+  const until = Date.now() + 5_000;
+  for (;;) {
+    const waiting = await fx.db.transaction(sqlScope(), async (tx) => {
+      const { rows } = await tx.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
+      );
+      return rows[0]?.n ?? 0;
+    });
+    if (waiting >= count) return;
+    if (Date.now() > until) assert.fail(`expected ${count} lock waiters, saw ${waiting}`);
+    await sleep(10);
+  }
+}
+
+/** A pending order for a fresh tenant: 3 of a product that started with 10 in stock. */
+async function pendingOrder(fx: RepositoryFixture) {
+  const tenantId = await seedTenant(fx);
+  const product = await seedProduct(fx, tenantId, { stock: 10, unitAmount: 250 });
+  const order = await placeOk(fx, tenantId, [{ productId: product.id, quantity: 3 }]);
+  return { tenantId, product, order };
+}
+
+for (const backend of backends()) {
+  describe(`OrderRepository contract on ${backend.name}: failures and races`, () => {
+    const repos = useRepositories(backend);
+
+    // STYLE rule 16: force a failure right after each side effect and prove it was undone.
+    describe('rollback after a side effect', () => {
+      it('undoes the stock reservation when the order insert fails after it (primary key collision)', async () => {
+        const fx = repos();
+        const { tenantId, product, order } = await pendingOrder(fx);
+        const before = await snapshot(fx, tenantId);
+
+        // Same id as an existing order: reserveStock succeeds, then INSERT INTO orders fails.
+        await assert.rejects(
+          place(fx, tenantId, [{ productId: product.id, quantity: 2 }], { id: order.id }),
+          sqlState('23505'),
+        );
+
+        assert.deepEqual(await snapshot(fx, tenantId), before);
+        assert.equal(await stockOf(fx, tenantId, product.id), 7);
+      });
+
+      it('undoes stock, order and lines when the outbox insert, the last write, fails', async () => {
+        const fx = repos();
+        const tenantId = await seedTenant(fx);
+        const product = await seedProduct(fx, tenantId, { stock: 10 });
+        const before = await snapshot(fx, tenantId);
+        const lines = [{ productId: product.id, quantity: 4 }];
+
+        // aggregate_version is an int4 column: 2^31 passes the domain but fails the INSERT INTO outbox.
+        await assert.rejects(
+          fx.orders.place(testContext(), tenantId, lines, (products) => {
+            const outcome = Order.place({
+              id: fx.newId('ord'),
+              tenantId,
+              lines,
+              products,
+              now: new Date(),
+              ttlMs: 60_000,
+            });
+            return outcome.ok ? { ...outcome, event: { ...outcome.event, aggregateVersion: 2 ** 31 } } : outcome;
+          }),
+          sqlState('22003'),
+        );
+
+        assert.deepEqual(await snapshot(fx, tenantId), before);
+        assert.equal(await stockOf(fx, tenantId, product.id), 10);
+      });
+
+      it('keeps the order and its reservation when the cancel fails after releasing stock', async () => {
+        const fx = repos();
+        const { tenantId, product, order } = await pendingOrder(fx);
+        const before = await snapshot(fx, tenantId);
+
+        await assert.rejects(
+          fx.orders.update(testContext(), tenantId, order.id, (o) => {
+            const t = o.cancel(new Date());
+            return { ...t, event: { ...t.event, aggregateVersion: 2 ** 31 } };
+          }),
+          sqlState('22003'),
+        );
+        assert.deepEqual(await snapshot(fx, tenantId), before);
+
+        // A later, successful cancel releases the stock exactly once.
+        await fx.orders.update(testContext(), tenantId, order.id, cancel);
+        assert.equal(await stockOf(fx, tenantId, product.id), 10);
+        assert.equal((await outboxRows(fx, tenantId, 'order.cancelled')).length, 1);
+      });
+
+      it('changes nothing when the transition closure throws', async () => {
+        const fx = repos();
+        const { tenantId, order } = await pendingOrder(fx);
+        const before = await snapshot(fx, tenantId);
+
+        await assert.rejects(
+          fx.orders.update(testContext(), tenantId, order.id, () => {
+            throw new Error('transition refused');
+          }),
+          /transition refused/,
+        );
+
+        assert.deepEqual(await snapshot(fx, tenantId), before);
+      });
+    });
+
+    describe('concurrency', () => {
+      it('50 concurrent single-unit orders on stock 10: exactly 10 placed, 40 insufficient, stock 0', async () => {
+        const fx = repos();
+        const tenantId = await seedTenant(fx);
+        const product = await seedProduct(fx, tenantId, { stock: 10 });
+
+        const outcomes = await Promise.all(
+          Array.from({ length: 50 }, () => place(fx, tenantId, [{ productId: product.id, quantity: 1 }])),
+        );
+
+        assert.equal(outcomes.filter((o) => o.ok).length, 10);
+        assert.equal(outcomes.filter((o) => !o.ok && o.reason === 'insufficient_stock').length, 40);
+        assert.equal(await stockOf(fx, tenantId, product.id), 0);
+        const events = await outboxRows(fx, tenantId, 'order.created');
+        assert.equal(events.length, 10);
+        assert.equal(new Set(events.map((e) => e.aggregate_id)).size, 10);
+        const orders = await fx.orders.list(testContext(), tenantId, { limit: 100 });
+        assert.equal(orders.items.length, 10);
+      });
+
+      it('20 concurrent cancels of one order: one succeeds, 19 order_not_cancellable, stock released once', async () => {
+        const fx = repos();
+        const { tenantId, product, order } = await pendingOrder(fx);
+
+        const results = await Promise.allSettled(
+          Array.from({ length: 20 }, () => fx.orders.update(testContext(), tenantId, order.id, cancel)),
+        );
+
+        const rejected = results.filter((r) => r.status === 'rejected');
+        assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
+        assert.equal(rejected.length, 19);
+        for (const r of rejected) appError('order_not_cancellable', 'conflict')(r.reason);
+        assert.equal(await stockOf(fx, tenantId, product.id), 10);
+        assert.equal((await outboxRows(fx, tenantId, 'order.cancelled')).length, 1);
+        assert.equal((await fx.orders.get(testContext(), tenantId, order.id))?.version, 2);
+      });
+
+      // PGlite runs one transaction at a time, so lock-order interleavings cannot happen there.
+      it(
+        'a cancel and a place over the same products in opposite line order do not deadlock',
+        backend.name === 'postgres' ? {} : { skip: 'PGlite serializes transactions: no lock interleaving to test' },
+        async () => {
+          const fx = repos();
+          const tenantId = await seedTenant(fx);
+          const a = await seedProduct(fx, tenantId, { stock: 10 });
+          const b = await seedProduct(fx, tenantId, { stock: 10 });
+          // Lines listed b, a: the reverse of the id order place locks in.
+          const order = await placeOk(fx, tenantId, [
+            { productId: b.id, quantity: 1 },
+            { productId: a.id, quantity: 1 },
+          ]);
+          let release = () => {};
+          const released = new Promise<void>((resolve) => {
+            release = resolve;
+          });
+          let locked = () => {};
+          const isLocked = new Promise<void>((resolve) => {
+            locked = resolve;
+          });
+          const holder = fx.db.transaction(sqlScope(), async (tx) => {
+            await tx.query('SELECT 1 FROM products WHERE tenant_id = $1 AND id = $2 FOR UPDATE', [tenantId, a.id]);
+            locked();
+            await released;
+          });
+          await isLocked;
+
+          // place locks a (waits on the holder); cancel then locks b and queues for a behind place.
+          const placing = place(fx, tenantId, [
+            { productId: a.id, quantity: 1 },
+            { productId: b.id, quantity: 1 },
+          ]);
+          await waitForLockWaiters(fx, 1);
+          const cancelling = fx.orders.update(testContext(), tenantId, order.id, cancel);
+          await waitForLockWaiters(fx, 2);
+          release();
+          await holder;
+          const [placed, cancelled] = await Promise.allSettled([placing, cancelling]);
+
+          assert.equal(placed.status, 'fulfilled', placed.status === 'rejected' ? String(placed.reason) : '');
+          assert.equal(cancelled.status, 'fulfilled', cancelled.status === 'rejected' ? String(cancelled.reason) : '');
+          assert.equal(await stockOf(fx, tenantId, a.id), 9);
+          assert.equal(await stockOf(fx, tenantId, b.id), 9);
+        },
+      );
+    });
+  });
+}
