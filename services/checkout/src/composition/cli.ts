@@ -65,7 +65,7 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv): P
   const [command = 'serve', sub, arg] = positionals;
   try {
     if (values.help) {
-      process.stdout.write(`${usage}\n`);
+      process.stdout.write(json ? `${JSON.stringify({ object: 'usage', usage })}\n` : `${usage}\n`);
       return 0;
     }
     const config = loadConfig(configSpec, {
