@@ -68,7 +68,8 @@ export const configSpec = {
   }),
   headersTimeoutMs: configField({
     env: 'KEELSON_HEADERS_TIMEOUT_MS',
-    schema: ms,
+    // The chassis gives a whole request 30 s; headers cannot be allowed longer than that.
+    schema: ms.max(30_000),
     default: 10_000,
     doc: 'Time a client has to send request headers',
   }),
@@ -91,3 +92,17 @@ export const configSpec = {
 } as const;
 
 export type Config = ConfigOf<typeof configSpec>;
+
+/** Rules between settings, checked after each setting parsed on its own. Each names its variables. */
+export function configConflicts(config: Config): string[] {
+  const problems: string[] = [];
+  if (config.requestTimeoutMs > config.maxRequestTimeoutMs) {
+    problems.push(
+      `KEELSON_REQUEST_TIMEOUT_MS: ${config.requestTimeoutMs} exceeds KEELSON_MAX_REQUEST_TIMEOUT_MS (${config.maxRequestTimeoutMs})`,
+    );
+  }
+  if (config.httpPort !== 0 && config.httpPort === config.adminPort) {
+    problems.push(`KEELSON_ADMIN_PORT: ${config.adminPort} is also KEELSON_HTTP_PORT; the two servers need two ports`);
+  }
+  return problems;
+}

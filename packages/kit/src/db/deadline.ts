@@ -11,12 +11,15 @@ export function budgetMs(scope: DeadlineScope, now = Date.now()): number {
 }
 
 /**
- * The `statement_timeout` to run under with `left` ms of budget: the largest power of two not
- * above it. Never longer than the budget, at least half of it, and the same for requests with
- * similar budgets, so a pooled connection rarely needs a new `SET` (one round trip saved).
+ * The `statement_timeout` to run under with `left` ms of budget: `left` rounded down to an
+ * eighth of its power of two (4990 → 4608, 100 → 96). Never longer than the budget, at least
+ * 7/8 of it, and the same for requests with similar budgets, so a pooled connection rarely
+ * needs a new `SET` (one round trip saved).
  */
 export function timeoutBucketMs(left: number): number {
-  return 2 ** Math.floor(Math.log2(Math.max(1, left)));
+  const whole = Math.max(1, Math.floor(left));
+  const step = Math.max(1, 2 ** (Math.floor(Math.log2(whole)) - 3));
+  return Math.floor(whole / step) * step;
 }
 
 /** `SET` cannot take bind parameters; the value is an integer we computed, so inlining is safe. */

@@ -9,19 +9,28 @@ export interface PgDatabaseOptions {
   /** How long a caller may wait for a pooled connection. */
   readonly connectTimeoutMs?: number;
   readonly applicationName?: string;
+  /** An idle pooled connection failed (server restart, network): told here, then replaced. */
+  readonly onIdleClientError?: (error: Error) => void;
 }
 
 // int8 arrives as a string from pg (PGlite returns numbers). Our int8 columns hold money and
 // counts bounded well below 2^53 by the domain, so parse to number, refusing anything unsafe.
-pg.types.setTypeParser(pg.types.builtins.INT8, (text) => {
+// Installed per pool (not on pg's process-wide registry) so other pg users are unaffected.
+const int8Oid = 20;
+function parseInt8(text: string): number {
   const value = Number(text);
   if (!Number.isSafeInteger(value)) throw new RangeError(`int8 value ${text} exceeds the safe integer range`);
   return value;
-});
+}
+const types = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === int8Oid ? parseInt8 : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+};
 
 async function run<Row>(client: pg.PoolClient, sql: string, params: readonly unknown[]): Promise<QueryResult<Row>> {
   // pg's typings want a mutable array; it never mutates the values.
   const result = await client.query(sql, params as unknown[]);
+  // The caller declares the row shape next to its SQL; the contract suite checks it on both engines.
   return { rows: result.rows as Row[], rowCount: result.rowCount ?? 0 };
 }
 
@@ -46,10 +55,11 @@ export function createPgDatabase(options: PgDatabaseOptions): Database {
     max: options.maxConnections ?? 10,
     connectionTimeoutMillis: options.connectTimeoutMs ?? 2_000,
     application_name: options.applicationName ?? 'keelson',
+    types,
   });
   let closing: Promise<void> | undefined;
   // An idle client losing its server must not crash the process; the next checkout reconnects.
-  pool.on('error', () => {});
+  pool.on('error', (error) => options.onIdleClientError?.(error));
   // The statement_timeout each connection's session runs under (absent = unknown).
   const timeoutInForce = new WeakMap<pg.PoolClient, number>();
 

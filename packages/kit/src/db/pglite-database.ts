@@ -80,7 +80,7 @@ export async function createPgliteDatabase(options: PgliteDatabaseOptions): Prom
     async ping(timeoutMs) {
       await transaction({ deadline: Date.now() + timeoutMs }, (tx) => tx.query('SELECT 1'));
     },
-    stats: () => ({ total: 1, idle: queue.waiting === 0 ? 1 : 0, waiting: queue.waiting }),
+    stats: () => ({ total: 1, idle: queue.busy ? 0 : 1, waiting: queue.waiting }),
     async close() {
       if (closed) return;
       closed = true;

@@ -1,6 +1,8 @@
 import type { IdGenerator } from '@keelson/kit/ids';
 import { authenticate } from './access/authenticate.ts';
-import { createApiKey, createTenant, revokeApiKey } from './access/manage-access.ts';
+import { createApiKey } from './access/create-api-key.ts';
+import { createTenant } from './access/create-tenant.ts';
+import { revokeApiKey } from './access/revoke-api-key.ts';
 import { cancelOrder } from './orders/cancel-order.ts';
 import { getOrder } from './orders/get-order.ts';
 import { listOrders } from './orders/list-orders.ts';

@@ -76,13 +76,13 @@ export interface TenantRecord {
   readonly createdAt: Date;
 }
 
-/** Tenants and keys are administered outside any tenant's request. */
+/** Tenants and keys: administered through the admin API and CLI, read by authentication. */
 export interface AccessRepository {
-  insertTenant(tenant: TenantRecord): Promise<void>;
-  getTenant(id: string): Promise<TenantRecord | undefined>;
-  countTenants(): Promise<number>;
-  insertKey(key: ApiKeyRecord): Promise<void>;
-  /** Marks the key revoked; returns it, or undefined when unknown. */
-  revokeKey(id: string, at: Date): Promise<ApiKeyRecord | undefined>;
+  insertTenant(ctx: RequestContext, tenant: TenantRecord): Promise<void>;
+  getTenant(ctx: RequestContext, id: string): Promise<TenantRecord | undefined>;
+  countTenants(ctx: RequestContext): Promise<number>;
+  insertKey(ctx: RequestContext, key: ApiKeyRecord): Promise<void>;
+  /** Marks the key revoked (keeping the first revocation time); undefined when unknown. */
+  revokeKey(ctx: RequestContext, id: string, at: Date): Promise<ApiKeyRecord | undefined>;
   findKey(ctx: RequestContext, id: string): Promise<ApiKeyRecord | undefined>;
 }

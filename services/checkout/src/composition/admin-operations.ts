@@ -1,5 +1,7 @@
+import { createContext } from '@keelson/kit/context';
 import type { MigrationStatus } from '@keelson/kit/db';
-import { keyToWire, tenantToWire } from '../adapters/http/admin.wire.ts';
+import pino from 'pino';
+import { keyToWire, revokedKeyToWire, tenantToWire } from '../adapters/http/admin.wire.ts';
 import type { Scope } from '../app/ports.ts';
 import type { Config } from '../config.ts';
 import { buildCheckoutApplication } from './build-application.ts';
@@ -56,23 +58,26 @@ function remote(adminUrl: string, token: string): AdminOperations {
   };
 }
 
+/** A context for one CLI operation: the same deadline discipline as a request. */
+function operationContext() {
+  return createContext({ requestId: `cli_${process.pid}`, timeoutMs: 30_000, logger: pino({ level: 'silent' }) });
+}
+
 async function local(config: Config, applyMigrations: boolean): Promise<AdminOperations> {
   const { db, migrator, description } = await openDatabase(config);
-  if (applyMigrations) await migrator.up();
+  try {
+    if (applyMigrations) await migrator.up();
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
   const app = buildCheckoutApplication(db, config);
   return {
     via: description,
-    createTenant: async (name) => tenantToWire(await app.access.createTenant({ name })),
-    createKey: async (tenantId, scopes) => keyToWire(await app.access.createApiKey({ tenantId, scopes })),
-    revokeKey: async (id) => {
-      const revoked = await app.access.revokeApiKey({ keyId: id });
-      return {
-        object: 'api_key',
-        id: revoked.id,
-        tenant_id: revoked.tenantId,
-        revoked_at: revoked.revokedAt.toISOString(),
-      };
-    },
+    createTenant: async (name) => tenantToWire(await app.access.createTenant(operationContext(), { name })),
+    createKey: async (tenantId, scopes) =>
+      keyToWire(await app.access.createApiKey(operationContext(), { tenantId, scopes })),
+    revokeKey: async (id) => revokedKeyToWire(await app.access.revokeApiKey(operationContext(), { keyId: id })),
     migrationStatus: () => migrator.status(),
     close: () => db.close(),
   };

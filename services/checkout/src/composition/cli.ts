@@ -2,7 +2,7 @@ import { inspect, parseArgs } from 'node:util';
 import { ConfigError, loadConfig, redactedConfig } from '@keelson/kit/config';
 import { isAppError } from '@keelson/kit/errors';
 import type { Scope } from '../app/ports.ts';
-import { type Config, configSpec } from '../config.ts';
+import { type Config, configConflicts, configSpec } from '../config.ts';
 import { AdminApiError, adminOperations } from './admin-operations.ts';
 import { migrate } from './migrate-command.ts';
 import { serve } from './serve.ts';
@@ -73,6 +73,8 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv): P
       file: env.KEELSON_CONFIG_FILE,
       ignoreUnknown: ['KEELSON_CONFIG_FILE'],
     });
+    const conflicts = configConflicts(config);
+    if (conflicts.length > 0) throw new ConfigError(conflicts);
     switch (`${command} ${sub ?? ''}`.trim()) {
       case 'serve':
         if (values.role !== 'api' && values.role !== 'all')

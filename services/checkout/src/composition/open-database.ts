@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createMigrator, createPgDatabase, createPgliteDatabase, type Database, type Migrator } from '@keelson/kit/db';
+import type { Logger } from 'pino';
 import { migrationsDir } from '../adapters/postgres/migrations-dir.ts';
 import type { Config } from '../config.ts';
 import { lockDataDir } from './data-dir-lock.ts';
@@ -13,13 +14,15 @@ export interface OpenedDatabase {
 }
 
 /** PostgreSQL when KEELSON_DATABASE_URL is set, else embedded PGlite under the data directory. */
-export async function openDatabase(config: Config): Promise<OpenedDatabase> {
+export async function openDatabase(config: Config, logger?: Logger): Promise<OpenedDatabase> {
   if (config.databaseUrl !== undefined) {
     const url = new URL(config.databaseUrl);
     const db = createPgDatabase({
       url: config.databaseUrl,
       maxConnections: config.databasePoolMax,
       applicationName: 'keelson',
+      onIdleClientError: (error) =>
+        logger?.warn({ err: error }, 'idle database connection failed; it will be replaced'),
     });
     return {
       db,

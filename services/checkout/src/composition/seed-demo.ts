@@ -1,3 +1,4 @@
+import type { RequestContext } from '@keelson/kit/context';
 import type { Application } from '../app/application.ts';
 
 export interface DemoCredentials {
@@ -10,11 +11,12 @@ export interface DemoCredentials {
  * the API can be tried at once. The token is returned to be printed once; only its hash is kept.
  */
 export async function seedDemoTenant(
+  ctx: RequestContext,
   app: Application,
   tenantCount: () => Promise<number>,
 ): Promise<DemoCredentials | undefined> {
   if ((await tenantCount()) > 0) return undefined;
-  const tenant = await app.access.createTenant({ name: 'Demo' });
-  const key = await app.access.createApiKey({ tenantId: tenant.id, scopes: ['read', 'write'] });
+  const tenant = await app.access.createTenant(ctx, { name: 'Demo' });
+  const key = await app.access.createApiKey(ctx, { tenantId: tenant.id, scopes: ['read', 'write'] });
   return { tenantId: tenant.id, token: key.token };
 }

@@ -1,3 +1,5 @@
+import { createContext } from '@keelson/kit/context';
+import type { Database } from '@keelson/kit/db';
 import { createHealthChecks, registerHealthRoutes } from '@keelson/kit/health';
 import { createHttpServer } from '@keelson/kit/http';
 import { createAdminServer, createShutdown, type Shutdown } from '@keelson/kit/lifecycle';
@@ -8,14 +10,13 @@ import { registerAdminApi } from '../adapters/http/admin.http.ts';
 import { registerApi } from '../adapters/http/api.ts';
 import { createAccessPgRepository } from '../adapters/postgres/access.pg-repository.ts';
 import type { Config } from '../config.ts';
+import { serviceVersion } from '../version.ts';
 import { buildCheckoutApplication } from './build-application.ts';
 import { adminTokenFor, clearRunningServer, recordRunningServer } from './embedded-state.ts';
 import { type OpenedDatabase, openDatabase } from './open-database.ts';
 import { type DemoCredentials, seedDemoTenant } from './seed-demo.ts';
 
-export { serviceVersion } from '../version.ts';
-
-import { serviceVersion } from '../version.ts';
+export { serviceVersion };
 
 export interface RunningService {
   readonly apiAddress: string;
@@ -35,22 +36,32 @@ export interface StartOptions {
 
 /**
  * Start-up in dependency order: database → migrations → application → admin server →
- * API server. The returned `shutdown` drains and closes in reverse order.
+ * API server. The returned `shutdown` drains and closes in reverse order. Whatever fails on
+ * the way closes what was already opened, so a failed start never leaves the process hanging.
  */
 export async function startService(config: Config, options: StartOptions = {}): Promise<RunningService> {
   const logger =
     options.logger ?? createLogger({ level: config.logLevel, base: { service: 'checkout', version: serviceVersion } });
-  const embedded = config.databaseUrl === undefined && options.database === undefined;
-
-  const { db, migrator, description } = options.database ?? (await openDatabase(config));
-  const applied = await migrator.up().catch(async (error: unknown) => {
-    if (!options.database) await db.close();
+  const opened = options.database ?? (await openDatabase(config, logger));
+  try {
+    const applied = await opened.migrator.up();
+    logger.info({ database: opened.description, applied }, 'database ready');
+    return await startOn(opened, config, logger, options.database === undefined && config.databaseUrl === undefined);
+  } catch (error) {
+    // A database the caller passed in is the caller's to close.
+    if (options.database === undefined) await opened.db.close();
     throw error;
-  });
-  logger.info({ database: description, applied }, 'database ready');
-  const app = buildCheckoutApplication(db, config);
-  const demo = embedded ? await seedDemoTenant(app, () => createAccessPgRepository(db).countTenants()) : undefined;
+  }
+}
 
+async function startOn(
+  opened: OpenedDatabase,
+  config: Config,
+  logger: Logger,
+  embedded: boolean,
+): Promise<RunningService> {
+  const { db, migrator, description } = opened;
+  const app = buildCheckoutApplication(db, config);
   const metrics = createMetrics();
   registerPoolGauges(metrics, 'database', () => db.stats());
   const health = createHealthChecks({ timeoutMs: 1_000 });
@@ -96,6 +107,12 @@ export async function startService(config: Config, options: StartOptions = {}): 
     throw error;
   }
   if (embedded) recordRunningServer(config.dataDir, { pid: process.pid, adminUrl: adminAddress });
-
+  // Only once both ports are ours: a demo key created by a start that then failed would never be shown.
+  const demo = embedded ? await seedDemo(app, db, logger) : undefined;
   return { apiAddress, adminAddress, adminToken, database: description, demo, shutdown };
+}
+
+function seedDemo(app: ReturnType<typeof buildCheckoutApplication>, db: Database, logger: Logger) {
+  const ctx = createContext({ requestId: 'startup', timeoutMs: 10_000, logger });
+  return seedDemoTenant(ctx, app, () => createAccessPgRepository(db).countTenants(ctx));
 }

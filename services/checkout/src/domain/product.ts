@@ -44,6 +44,15 @@ function assertStock(stock: number): number {
   return stock;
 }
 
+/** Trimmed, non-empty, bounded text: a sku or name of only spaces names nothing. */
+function assertText(value: string, what: string, max: number): string {
+  const trimmed = value.trim();
+  if (trimmed.length === 0 || trimmed.length > max) {
+    fail('invalid', 'invalid_request', `${what} must be 1–${max} characters, not only spaces.`);
+  }
+  return trimmed;
+}
+
 function event(type: ProductEvent['type'], state: ProductState): ProductEvent {
   return {
     type,
@@ -67,8 +76,8 @@ export class Product {
     const product = new Product({
       id: input.id,
       tenantId: input.tenantId,
-      sku: input.sku,
-      name: input.name,
+      sku: assertText(input.sku, 'sku', 100),
+      name: assertText(input.name, 'name', 200),
       unitAmount: assertAmount(input.unitAmount, 'unit_amount'),
       currency: parseCurrency(input.currency),
       stock: assertStock(input.stock),
@@ -99,7 +108,7 @@ export class Product {
     }
     const next: ProductState = {
       ...this.#state,
-      name: changes.name ?? this.#state.name,
+      name: changes.name === undefined ? this.#state.name : assertText(changes.name, 'name', 200),
       unitAmount:
         changes.unitAmount === undefined ? this.#state.unitAmount : assertAmount(changes.unitAmount, 'unit_amount'),
       stock: changes.stock === undefined ? this.#state.stock : assertStock(changes.stock),

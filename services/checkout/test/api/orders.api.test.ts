@@ -148,6 +148,27 @@ for (const backend of backends()) {
       assert.equal(read.data?.status, 'cancelled');
     });
 
+    it('cancel takes no fields: an empty object is accepted, an extra field is 400 and the order stays pending', async () => {
+      const { api } = await service().newTenant();
+      const mug = await createProduct(api, { stock: 10 });
+      const order = await placeOrder(api, [{ product_id: mug.id, quantity: 2 }]);
+
+      // The body type allows no fields; the cast sends one anyway, as a careless client would.
+      const extra = { unexpected: true } as unknown as Record<string, never>;
+      const refused = await api.POST('/v1/orders/{id}/cancel', { params: { path: { id: order.id } }, body: extra });
+      assert.equal(refused.response.status, 400);
+      assert.equal(refused.error?.code, 'invalid_request');
+      assert.equal(
+        (await api.GET('/v1/orders/{id}', { params: { path: { id: order.id } } })).data?.status,
+        'pending_payment',
+      );
+      assert.equal(await stockOf(api, mug.id), 8);
+
+      const accepted = await api.POST('/v1/orders/{id}/cancel', { params: { path: { id: order.id } }, body: {} });
+      assert.equal(accepted.response.status, 200);
+      assert.equal(accepted.data?.status, 'cancelled');
+    });
+
     it("a price change after ordering leaves the order's snapshot alone; new orders get the new price", async () => {
       const { api } = await service().newTenant();
       const mug = await createProduct(api, { unit_amount: 1000, stock: 10 });

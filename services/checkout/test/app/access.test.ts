@@ -20,7 +20,7 @@ describe('authenticate', () => {
   it('resolves a valid token to its tenant, key and scopes', async () => {
     const { app } = createTestApplication();
     const { tenantId } = await newTenant(app);
-    const key = await app.access.createApiKey({ tenantId, scopes: ['read', 'write'] });
+    const key = await app.access.createApiKey(anonymousContext(), { tenantId, scopes: ['read', 'write'] });
 
     const principal = await app.access.authenticate(anonymousContext(), key.token);
 
@@ -30,9 +30,9 @@ describe('authenticate', () => {
   it('rejects missing, malformed, unknown, wrong-secret and revoked keys identically', async () => {
     const { app, callsTo } = createTestApplication();
     const { tenantId } = await newTenant(app);
-    const key = await app.access.createApiKey({ tenantId, scopes: ['read'] });
-    const revoked = await app.access.createApiKey({ tenantId, scopes: ['read'] });
-    await app.access.revokeApiKey({ keyId: revoked.id });
+    const key = await app.access.createApiKey(anonymousContext(), { tenantId, scopes: ['read'] });
+    const revoked = await app.access.createApiKey(anonymousContext(), { tenantId, scopes: ['read'] });
+    await app.access.revokeApiKey(anonymousContext(), { keyId: revoked.id });
 
     const attempts: ReadonlyArray<[string, string | undefined]> = [
       ['missing', undefined],
@@ -94,7 +94,7 @@ describe('createApiKey', () => {
     const { app, store, callsTo } = createTestApplication();
     const { tenantId } = await newTenant(app);
 
-    const key = await app.access.createApiKey({ tenantId, scopes: ['write', 'read', 'write'] });
+    const key = await app.access.createApiKey(anonymousContext(), { tenantId, scopes: ['write', 'read', 'write'] });
 
     const { token, ...shown } = key;
     assert.ok(isIdOf('key', key.id), key.id);
@@ -118,11 +118,14 @@ describe('createApiKey', () => {
   it('rejects an unknown tenant as tenant_not_found and stores nothing', async () => {
     const { app, store } = createTestApplication();
 
-    await assert.rejects(app.access.createApiKey({ tenantId: 'ten_01JAAAAAAAAAAAAAAAAAAAAAAA', scopes: ['read'] }), {
-      name: 'AppError',
-      kind: 'not_found',
-      code: 'tenant_not_found',
-    });
+    await assert.rejects(
+      app.access.createApiKey(anonymousContext(), { tenantId: 'ten_01JAAAAAAAAAAAAAAAAAAAAAAA', scopes: ['read'] }),
+      {
+        name: 'AppError',
+        kind: 'not_found',
+        code: 'tenant_not_found',
+      },
+    );
     assert.equal(store.keys.size, 0);
   });
 
@@ -130,7 +133,7 @@ describe('createApiKey', () => {
     const { app, store } = createTestApplication();
     const { tenantId } = await newTenant(app);
 
-    await assert.rejects(app.access.createApiKey({ tenantId, scopes: [] }), {
+    await assert.rejects(app.access.createApiKey(anonymousContext(), { tenantId, scopes: [] }), {
       kind: 'invalid',
       code: 'invalid_request',
     });
@@ -142,16 +145,20 @@ describe('revokeApiKey', () => {
   it('marks the key revoked at the clock time, after which it no longer authenticates', async () => {
     const { app } = createTestApplication();
     const { tenantId } = await newTenant(app);
-    const key = await app.access.createApiKey({ tenantId, scopes: ['read'] });
+    const key = await app.access.createApiKey(anonymousContext(), { tenantId, scopes: ['read'] });
 
-    assert.deepEqual(await app.access.revokeApiKey({ keyId: key.id }), { id: key.id, tenantId, revokedAt: fixedNow });
+    assert.deepEqual(await app.access.revokeApiKey(anonymousContext(), { keyId: key.id }), {
+      id: key.id,
+      tenantId,
+      revokedAt: fixedNow,
+    });
     await assert.rejects(app.access.authenticate(anonymousContext(), key.token), { code: 'invalid_api_key' });
   });
 
   it('rejects an unknown key as api_key_not_found', async () => {
     const { app } = createTestApplication();
 
-    await assert.rejects(app.access.revokeApiKey({ keyId: 'key_01JAAAAAAAAAAAAAAAAAAAAAAA' }), {
+    await assert.rejects(app.access.revokeApiKey(anonymousContext(), { keyId: 'key_01JAAAAAAAAAAAAAAAAAAAAAAA' }), {
       name: 'AppError',
       kind: 'not_found',
       code: 'api_key_not_found',
@@ -163,10 +170,13 @@ describe('createTenant', () => {
   it('trims the name and rejects an empty one', async () => {
     const { app, store } = createTestApplication();
 
-    const tenant = await app.access.createTenant({ name: '  Acme  ' });
+    const tenant = await app.access.createTenant(anonymousContext(), { name: '  Acme  ' });
     assert.ok(isIdOf('ten', tenant.id), tenant.id);
     assert.deepEqual(tenant, { id: tenant.id, name: 'Acme', createdAt: fixedNow });
-    await assert.rejects(app.access.createTenant({ name: '   ' }), { kind: 'invalid', code: 'invalid_request' });
+    await assert.rejects(app.access.createTenant(anonymousContext(), { name: '   ' }), {
+      kind: 'invalid',
+      code: 'invalid_request',
+    });
     assert.equal(store.tenants.size, 1);
   });
 });

@@ -158,23 +158,23 @@ export function fakeOrderRepository(store: FakeStore): OrderRepository {
 export function fakeAccessRepository(store: FakeStore): AccessRepository {
   const record = (method: string, ...args: unknown[]) => store.calls.push({ port: 'access', method, args });
   return {
-    async insertTenant(tenant) {
+    async insertTenant(_ctx, tenant) {
       record('insertTenant', tenant);
       store.tenants.set(tenant.id, tenant);
     },
-    async getTenant(id) {
+    async getTenant(_ctx, id) {
       record('getTenant', id);
       return store.tenants.get(id);
     },
-    async countTenants() {
+    async countTenants(_ctx) {
       record('countTenants');
       return store.tenants.size;
     },
-    async insertKey(key) {
+    async insertKey(_ctx, key) {
       record('insertKey', key);
       store.keys.set(key.id, key);
     },
-    async revokeKey(id, at) {
+    async revokeKey(_ctx, id, at) {
       record('revokeKey', id, at);
       const key = store.keys.get(id);
       if (!key) return undefined;
@@ -229,6 +229,6 @@ export function tenantContext(tenantId: string): RequestContext {
 
 /** A fresh tenant and a context acting for it. */
 export async function newTenant(app: Application, name = 'Acme'): Promise<{ tenantId: string; ctx: RequestContext }> {
-  const tenant = await app.access.createTenant({ name });
+  const tenant = await app.access.createTenant(anonymousContext(), { name });
   return { tenantId: tenant.id, ctx: tenantContext(tenant.id) };
 }

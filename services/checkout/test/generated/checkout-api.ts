@@ -115,6 +115,7 @@ export interface components {
                 quantity: number;
             }[];
         };
+        CancelOrderInput: Record<string, never> | null;
         Product: {
             /** @constant */
             object: "product";
@@ -687,7 +688,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["CancelOrderInput"];
+            };
+        };
         responses: {
             /** @description OK */
             200: {

@@ -6,7 +6,7 @@ import { type RepositoryFixture, testContext, useRepositories } from '../support
 
 async function newTenant(fx: RepositoryFixture): Promise<TenantRecord> {
   const tenant = { id: fx.newId('ten'), name: 'Acme GmbH', createdAt: new Date('2025-02-03T04:05:06.789Z') };
-  await fx.access.insertTenant(tenant);
+  await fx.access.insertTenant(testContext(), tenant);
   return tenant;
 }
 
@@ -19,7 +19,7 @@ async function newKey(fx: RepositoryFixture, tenantId: string): Promise<ApiKeyRe
     createdAt: new Date('2025-02-03T04:05:07.000Z'),
     revokedAt: undefined,
   };
-  await fx.access.insertKey(key);
+  await fx.access.insertKey(testContext(), key);
   return key;
 }
 
@@ -29,13 +29,13 @@ for (const backend of backends()) {
 
     it('round-trips a tenant and counts it', async () => {
       const fx = repos();
-      const before = await fx.access.countTenants();
+      const before = await fx.access.countTenants(testContext());
 
       const tenant = await newTenant(fx);
 
-      assert.deepEqual(await fx.access.getTenant(tenant.id), tenant);
-      assert.equal(await fx.access.getTenant(fx.newId('ten')), undefined);
-      assert.equal(await fx.access.countTenants(), before + 1);
+      assert.deepEqual(await fx.access.getTenant(testContext(), tenant.id), tenant);
+      assert.equal(await fx.access.getTenant(testContext(), fx.newId('ten')), undefined);
+      assert.equal(await fx.access.countTenants(testContext()), before + 1);
       assert.equal(typeof before, 'number');
     });
 
@@ -54,8 +54,8 @@ for (const backend of backends()) {
       const key = await newKey(fx, tenant.id);
       const first = new Date('2025-05-01T00:00:00.000Z');
 
-      const revoked = await fx.access.revokeKey(key.id, first);
-      const again = await fx.access.revokeKey(key.id, new Date('2025-06-01T00:00:00.000Z'));
+      const revoked = await fx.access.revokeKey(testContext(), key.id, first);
+      const again = await fx.access.revokeKey(testContext(), key.id, new Date('2025-06-01T00:00:00.000Z'));
 
       assert.deepEqual(revoked, { ...key, revokedAt: first });
       assert.deepEqual(again, { ...key, revokedAt: first });
@@ -65,7 +65,7 @@ for (const backend of backends()) {
     it('returns undefined when revoking an unknown key', async () => {
       const fx = repos();
 
-      assert.equal(await fx.access.revokeKey(fx.newId('key'), new Date()), undefined);
+      assert.equal(await fx.access.revokeKey(testContext(), fx.newId('key'), new Date()), undefined);
     });
   });
 }

@@ -22,9 +22,9 @@ for (const backend of backends()) {
         newId,
         orderTtlMs: 60_000,
       });
-      const tenant = await app.access.createTenant({ name: 'Acme' });
-      const key = await app.access.createApiKey({ tenantId: tenant.id, scopes: ['read', 'write'] });
       const base = createContext({ requestId: 'r1', timeoutMs: 5_000, logger: pino({ level: 'silent' }) });
+      const tenant = await app.access.createTenant(base, { name: 'Acme' });
+      const key = await app.access.createApiKey(base, { tenantId: tenant.id, scopes: ['read', 'write'] });
       const principal = await app.access.authenticate(base, key.token);
       const ctx = withTenant(base, principal.tenantId);
       const product = await app.commands.createProduct(ctx, {

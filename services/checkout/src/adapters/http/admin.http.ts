@@ -5,7 +5,8 @@ import type { FastifyInstance } from 'fastify';
 import { type FastifyPluginAsyncZod, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Application } from '../../app/application.ts';
-import { keyToWire, tenantToWire } from './admin.wire.ts';
+import { keyToWire, revokedKeyToWire, tenantToWire } from './admin.wire.ts';
+import { objectId, text } from './schemas.ts';
 
 function tokenMatches(header: string | undefined, token: string): boolean {
   const presented = Buffer.from(/^Bearer\s+(\S+)$/i.exec(header ?? '')?.[1] ?? '');
@@ -20,34 +21,20 @@ const scopes = z
 
 function adminRoutes(app: Application, migrator: Migrator): FastifyPluginAsyncZod {
   return async (admin) => {
-    admin.post(
-      '/tenants',
-      { schema: { body: z.strictObject({ name: z.string().min(1).max(200) }) } },
-      async (request, reply) =>
-        reply.code(201).send(tenantToWire(await app.access.createTenant({ name: request.body.name }))),
+    admin.post('/tenants', { schema: { body: z.strictObject({ name: text(1, 200) }) } }, async (request, reply) =>
+      reply.code(201).send(tenantToWire(await app.access.createTenant(request.ctx, { name: request.body.name }))),
     );
     admin.post(
       '/keys',
-      { schema: { body: z.strictObject({ tenant_id: z.string().min(1), scopes }) } },
-      async (request, reply) =>
-        reply
-          .code(201)
-          .send(
-            keyToWire(await app.access.createApiKey({ tenantId: request.body.tenant_id, scopes: request.body.scopes })),
-          ),
-    );
-    admin.post(
-      '/keys/:id/revoke',
-      { schema: { params: z.strictObject({ id: z.string().min(1) }) } },
-      async (request) => {
-        const revoked = await app.access.revokeApiKey({ keyId: request.params.id });
-        return {
-          object: 'api_key',
-          id: revoked.id,
-          tenant_id: revoked.tenantId,
-          revoked_at: revoked.revokedAt.toISOString(),
-        };
+      { schema: { body: z.strictObject({ tenant_id: objectId, scopes }) } },
+      async (request, reply) => {
+        const { tenant_id, scopes: requested } = request.body;
+        const key = await app.access.createApiKey(request.ctx, { tenantId: tenant_id, scopes: requested });
+        return reply.code(201).send(keyToWire(key));
       },
+    );
+    admin.post('/keys/:id/revoke', { schema: { params: z.strictObject({ id: objectId }) } }, async (request) =>
+      revokedKeyToWire(await app.access.revokeApiKey(request.ctx, { keyId: request.params.id })),
     );
     admin.get('/migrations', async () => migrator.status());
   };

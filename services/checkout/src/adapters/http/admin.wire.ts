@@ -1,4 +1,5 @@
-import type { CreatedKey } from '../../app/access/manage-access.ts';
+import type { CreatedKey } from '../../app/access/create-api-key.ts';
+import type { RevokedKey } from '../../app/access/revoke-api-key.ts';
 import type { TenantRecord } from '../../app/ports.ts';
 
 // One JSON shape for tenants and keys, shared by the admin API and the CLI's --json output.
@@ -16,4 +17,8 @@ export function keyToWire(k: CreatedKey) {
     token: k.token,
     created_at: k.createdAt.toISOString(),
   };
+}
+
+export function revokedKeyToWire(k: RevokedKey) {
+  return { object: 'api_key' as const, id: k.id, tenant_id: k.tenantId, revoked_at: k.revokedAt.toISOString() };
 }

@@ -29,6 +29,17 @@ function polishResponses(responses: Json): void {
   }
 }
 
+/** A body schema that admits `null` (zod `.nullish()`) means the body may be left out. */
+function markOptionalBodies(operation: Json, schemas: Json): void {
+  const body = operation.requestBody;
+  if (!isObject(body) || !isObject(body.content)) return;
+  const media = body.content['application/json'];
+  const ref = isObject(media) && isObject(media.schema) ? media.schema.$ref : undefined;
+  const schema = typeof ref === 'string' ? schemas[ref.replace('#/components/schemas/', '')] : undefined;
+  const variants = isObject(schema) && Array.isArray(schema.anyOf) ? schema.anyOf : [];
+  if (variants.some((variant) => isObject(variant) && variant.type === 'null')) body.required = false;
+}
+
 function dropUnreferencedSchemas(document: Json): void {
   const components = document.components;
   if (!isObject(components) || !isObject(components.schemas)) return;
@@ -45,11 +56,14 @@ function dropUnreferencedSchemas(document: Json): void {
 export function polishOpenApiDocument<T extends object>(document: T): T {
   // The document is plain JSON produced by @fastify/swagger.
   const root = document as unknown as Json;
+  const schemas = isObject(root.components) && isObject(root.components.schemas) ? root.components.schemas : {};
   if (isObject(root.paths)) {
     for (const item of Object.values(root.paths)) {
       if (!isObject(item)) continue;
       for (const operation of Object.values(item)) {
-        if (isObject(operation) && isObject(operation.responses)) polishResponses(operation.responses);
+        if (!isObject(operation)) continue;
+        if (isObject(operation.responses)) polishResponses(operation.responses);
+        markOptionalBodies(operation, schemas);
       }
     }
   }

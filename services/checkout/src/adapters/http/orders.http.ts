@@ -1,6 +1,14 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Application } from '../../app/application.ts';
-import { createOrderBody, idParams, listOf, listOrdersQuery, orderSchema, problemSchema } from './schemas.ts';
+import {
+  cancelOrderBody,
+  createOrderBody,
+  idParams,
+  listOf,
+  listOrdersQuery,
+  orderSchema,
+  problemSchema,
+} from './schemas.ts';
 import { listToWire, orderToWire } from './wire.ts';
 
 const problems = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema, 409: problemSchema };
@@ -72,6 +80,7 @@ export function orderRoutes(app: Application): FastifyPluginAsyncZod {
           tags: ['orders'],
           summary: 'Cancel an unpaid order and release its stock',
           params: idParams,
+          body: cancelOrderBody,
           response: { 200: orderSchema, ...problems },
         },
         config: { scope: 'write' },

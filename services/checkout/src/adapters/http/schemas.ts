@@ -9,14 +9,14 @@ import { maxStock } from '../../domain/product.ts';
 
 // PostgreSQL text cannot hold NUL, and jsonb (the outbox) rejects unpaired surrogates:
 // refuse both at the edge as invalid input rather than fail in the database.
-function text(min: number, max: number) {
+export function text(min: number, max: number) {
   return z
     .string()
     .min(min)
     .max(max)
     .refine((value) => value.isWellFormed() && !value.includes('\u0000'), 'must be well-formed text without NUL');
 }
-const objectId = text(1, 64);
+export const objectId = text(1, 64);
 
 const amount = z.number().int().min(0).max(maxAmount).describe('Integer amount in minor units (cents), never a float');
 const currency = z.string().length(3).describe('ISO-4217 currency code, upper case (e.g. USD)');
@@ -104,6 +104,9 @@ export const createOrderBody = z
       .max(maxOrderLines),
   })
   .meta({ id: 'CreateOrder' });
+
+// Cancel takes no fields; an empty object (or no body at all) is the only valid input.
+export const cancelOrderBody = z.strictObject({}).nullish().meta({ id: 'CancelOrder' });
 
 const limit = z.coerce.number().int().min(1).max(100).default(10);
 const startingAfter = objectId.optional().describe('Id of the last item of the previous page');

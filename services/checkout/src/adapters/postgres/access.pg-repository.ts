@@ -24,15 +24,10 @@ function keyFromRow(row: KeyRow): ApiKeyRecord {
 
 const keyColumns = 'id, tenant_id, secret_hash, scopes, created_at, revoked_at';
 
-/** Administrative statements get a fixed budget: they run from the CLI or admin API, not a request. */
-function adminScope() {
-  return { deadline: Date.now() + 10_000 };
-}
-
 export function createAccessPgRepository(db: Database): AccessRepository {
   return {
-    async insertTenant(tenant: TenantRecord) {
-      await db.transaction(adminScope(), (tx) =>
+    async insertTenant(ctx, tenant: TenantRecord) {
+      await db.transaction(ctx, (tx) =>
         tx.query('INSERT INTO tenants (id, name, created_at) VALUES ($1, $2, $3)', [
           tenant.id,
           tenant.name,
@@ -40,8 +35,8 @@ export function createAccessPgRepository(db: Database): AccessRepository {
         ]),
       );
     },
-    getTenant(id) {
-      return db.transaction(adminScope(), async (tx) => {
+    getTenant(ctx, id) {
+      return db.transaction(ctx, async (tx) => {
         const { rows } = await tx.query<{ id: string; name: string; created_at: Date }>(
           'SELECT id, name, created_at FROM tenants WHERE id = $1',
           [id],
@@ -49,14 +44,14 @@ export function createAccessPgRepository(db: Database): AccessRepository {
         return rows[0] && { id: rows[0].id, name: rows[0].name, createdAt: rows[0].created_at };
       });
     },
-    countTenants() {
-      return db.transaction(adminScope(), async (tx) => {
+    countTenants(ctx) {
+      return db.transaction(ctx, async (tx) => {
         const { rows } = await tx.query<{ count: number }>('SELECT count(*)::int AS count FROM tenants');
         return rows[0]?.count ?? 0;
       });
     },
-    async insertKey(key) {
-      await db.transaction(adminScope(), (tx) =>
+    async insertKey(ctx, key) {
+      await db.transaction(ctx, (tx) =>
         tx.query(`INSERT INTO api_keys (${keyColumns}) VALUES ($1, $2, $3, $4, $5, NULL)`, [
           key.id,
           key.tenantId,
@@ -66,8 +61,8 @@ export function createAccessPgRepository(db: Database): AccessRepository {
         ]),
       );
     },
-    revokeKey(id, at) {
-      return db.transaction(adminScope(), async (tx) => {
+    revokeKey(ctx, id, at) {
+      return db.transaction(ctx, async (tx) => {
         // Revoking twice keeps the first revocation time.
         const { rows } = await tx.query<KeyRow>(
           `UPDATE api_keys SET revoked_at = COALESCE(revoked_at, $2) WHERE id = $1 RETURNING ${keyColumns}`,

@@ -21,11 +21,12 @@ CREATE INDEX api_keys_tenant_idx ON api_keys (tenant_id, id);
 CREATE TABLE products (
   tenant_id    text NOT NULL REFERENCES tenants (id),
   id           text NOT NULL,
-  sku          text NOT NULL,
-  name         text NOT NULL,
+  sku          text NOT NULL CHECK (length(btrim(sku)) BETWEEN 1 AND 100),
+  name         text NOT NULL CHECK (length(btrim(name)) BETWEEN 1 AND 200),
   unit_amount  bigint NOT NULL CHECK (unit_amount >= 0),
   currency     char(3) NOT NULL,
-  stock        integer NOT NULL CHECK (stock >= 0),
+  -- bigint: releases of reserved stock may lift a product restocked to the input limit above it.
+  stock        bigint NOT NULL CHECK (stock >= 0),
   version      integer NOT NULL,
   created_at   timestamptz NOT NULL,
   updated_at   timestamptz NOT NULL,
