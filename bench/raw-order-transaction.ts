@@ -4,22 +4,25 @@ import type pg from 'pg';
 /*
  * The order-placing transaction as raw SQL, statement for statement, for the raw-SQL baseline.
  * It MIRRORS (keep in sync when they change):
- *   - packages/kit/src/db/pg-database.ts         transaction(): `BEGIN; SET LOCAL statement_timeout` in one
- *                                                 round trip, COMMIT, ROLLBACK on failure
+ *   - packages/kit/src/db/pg-database.ts         transaction(): the session statement_timeout is set once
+ *                                                 per connection (its budget bucket, ADR 0005), then
+ *                                                 `BEGIN`, COMMIT, ROLLBACK on failure
  *   - services/checkout/src/adapters/postgres/order.pg-repository.ts   place()
  *   - services/checkout/src/adapters/postgres/stock.ts                 reserveStock()
  *   - services/checkout/src/adapters/postgres/outbox.ts                appendToOutbox()
  *   - services/checkout/src/adapters/postgres/{order,product}.rows.ts  column lists
  * and the in-memory part of services/checkout/src/domain/order.ts Order.place() (price
  * snapshot, total, stock check, the event whose data is the order state).
- * Seven round trips: BEGIN+SET LOCAL, SELECT … FOR UPDATE, UPDATE, 3 × INSERT, COMMIT.
+ * Seven round trips in steady state: BEGIN, SELECT … FOR UPDATE, UPDATE, 3 × INSERT, COMMIT.
  */
 
 const productColumns = 'id, tenant_id, sku, name, unit_amount, currency, stock, version, created_at, updated_at';
 const orderColumns = 'id, tenant_id, status, currency, amount_total, version, expires_at, created_at, updated_at';
 
-/** The service's default request budget (KEELSON_REQUEST_TIMEOUT_MS) used as statement_timeout. */
-const statementTimeoutMs = 5_000;
+/** The bucket the service's default 5 s budget falls in (timeoutBucketMs(≈4990) = 4608). */
+const statementTimeoutMs = 4_608;
+/** Connections whose session already runs under statementTimeoutMs, as the service tracks them. */
+const configured = new WeakSet<pg.PoolClient>();
 /** The service's default KEELSON_ORDER_TTL_SECONDS. */
 const orderTtlMs = 1_800 * 1_000;
 
@@ -45,7 +48,12 @@ export async function placeOrderRaw(
   const client = await pool.connect();
   let broken = false;
   try {
-    await client.query(`BEGIN; SET LOCAL statement_timeout = ${statementTimeoutMs}`);
+    if (configured.has(client)) {
+      await client.query('BEGIN');
+    } else {
+      await client.query(`SET statement_timeout = ${statementTimeoutMs}; BEGIN`);
+      configured.add(client);
+    }
     const orderId = newId('ord');
     const { rows } = await client.query<ProductRow>(
       `SELECT ${productColumns} FROM products WHERE tenant_id = $1 AND id = ANY($2::text[]) ORDER BY id FOR UPDATE`,
@@ -113,6 +121,7 @@ export async function placeOrderRaw(
     );
     await client.query('COMMIT');
   } catch (error) {
+    configured.delete(client);
     await client.query('ROLLBACK').catch(() => {
       broken = true;
     });

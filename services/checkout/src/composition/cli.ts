@@ -10,7 +10,7 @@ import { serve } from './serve.ts';
 const usage = `Usage: keelson <command> [--json]
 
   serve [--role api|all]                  run the service (default command of npm start)
-  migrate up|down|status                  manage the database schema
+  migrate up|down|status [--yes]          manage the database schema (down on a server needs --yes)
   tenants create --name NAME              create a tenant
   keys create --tenant ID [--scopes read,write]
                                           create an API key (the token is shown once)
@@ -84,7 +84,7 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv): P
       case 'migrate down':
       case 'migrate status':
         // The switch matched one of the three literal subcommands.
-        return await migrate(config, sub as 'up' | 'down' | 'status', json);
+        return await migrate(config, sub as 'up' | 'down' | 'status', { json, yes: values.yes });
       case 'tenants create': {
         const name = required(values.name, '--name');
         await withAdmin(
@@ -121,7 +121,8 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv): P
         const printed = redactedConfig(configSpec, config);
         process.stdout.write(
           json
-            ? `${JSON.stringify(printed)}\n`
+            ? // Unset settings print as null: JSON.stringify would silently drop an undefined value.
+              `${JSON.stringify(printed, (_key, value: unknown) => (value === undefined ? null : value))}\n`
             : `${Object.entries(printed)
                 .map(([k, v]) => `${k}=${String(v)}`)
                 .join('\n')}\n`,
@@ -164,6 +165,7 @@ function parseCommandLine(argv: readonly string[]) {
         scopes: { type: 'string' },
         role: { type: 'string', default: 'all' },
         help: { type: 'boolean', short: 'h', default: false },
+        yes: { type: 'boolean', default: false },
       },
     });
   } catch (error) {

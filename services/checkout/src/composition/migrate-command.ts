@@ -8,7 +8,18 @@ function print(json: boolean, out: Record<string, unknown>, text: string): void 
 }
 
 /** `keelson migrate up|down|status`. */
-export async function migrate(config: Config, action: 'up' | 'down' | 'status', json: boolean): Promise<number> {
+export async function migrate(
+  config: Config,
+  action: 'up' | 'down' | 'status',
+  options: { json: boolean; yes: boolean },
+): Promise<number> {
+  const { json } = options;
+  if (action === 'down' && config.databaseUrl !== undefined && !options.yes) {
+    // Production schemas are forward-only; reverting one on a server drops data.
+    throw new Error(
+      "'migrate down' on a PostgreSQL server drops tables and their data; re-run with --yes if you mean it",
+    );
+  }
   const embeddedServer = config.databaseUrl === undefined ? findRunningServer(config.dataDir) : undefined;
   if (embeddedServer && action !== 'status') {
     // The server migrated on start and holds the only PGlite session.

@@ -203,7 +203,11 @@ describe('keelson CLI', { concurrency: true }, () => {
       assert.deepEqual(before.pending, []);
       const latest = Number(before.latest);
 
-      const down = succeeded(await runCli(['migrate', 'down', '--json'], env));
+      const guarded = failed(await runCli(['migrate', 'down', '--json'], env), 1);
+      assert.match(String(guarded.message), /re-run with --yes/);
+      assert.equal((await migrationStatus(env)).current, latest, 'nothing was reverted without --yes');
+
+      const down = succeeded(await runCli(['migrate', 'down', '--yes', '--json'], env));
       assert.deepEqual(
         { object: down.object, action: down.action, reverted: down.reverted },
         { object: 'migration_result', action: 'down', reverted: latest },
