@@ -13,6 +13,9 @@ import { setTimeout as delay } from 'node:timers/promises';
  * tests (the pinned Node 24 under `npx node --test`), on OS-chosen ports, with its own data
  * directory and none of the developer's KEELSON_* variables. Every wait is bounded and fails
  * with the process's output, so a hang shows what the process was doing.
+ *
+ * Over 300 lines on purpose: spawning, output capture, bounded waits and the CLI runner share
+ * one `Captured` process record and its failure reporting; split apart they would each re-export it.
  */
 
 export const repoRoot = join(import.meta.dirname, '..', '..', '..', '..');
