@@ -39,5 +39,8 @@ export const titleByKind: Readonly<Record<ErrorKind, string>> = {
 };
 
 export function httpStatusOf(kind: ErrorKind, code: string): number {
-  return httpStatusByCode[code] ?? httpStatusByKind[kind];
+  // Own keys only: a code like 'constructor' must not find Object.prototype members.
+  return Object.hasOwn(httpStatusByCode, code)
+    ? (httpStatusByCode[code] ?? httpStatusByKind[kind])
+    : httpStatusByKind[kind];
 }

@@ -1,6 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { HealthChecks } from './health-checks.ts';
 
+declare module 'fastify' {
+  interface FastifySchema {
+    /** Read by @fastify/swagger to keep a route out of the API document; declared here so the kit type-checks without it. */
+    hide?: boolean;
+  }
+}
+
 /**
  * Registers the probes on `app` (normally the admin server):
  * - `GET /livez`: 200 `{ status: 'ok' }` while the event loop answers. It runs no

@@ -21,7 +21,16 @@ export function createIdGenerator(): IdGenerator {
 
 const ulidPattern = '[0-9A-HJKMNP-TV-Z]{26}';
 
-/** Whether `value` is a well-formed id with the given prefix. */
+const idPatterns = new Map<string, RegExp>();
+
+/** Whether `value` is a well-formed id with the given prefix (lower-case letters only). */
 export function isIdOf(prefix: string, value: string): boolean {
-  return new RegExp(`^${prefix}_${ulidPattern}$`).test(value);
+  if (!/^[a-z]+$/.test(prefix))
+    throw new TypeError(`isIdOf: prefix must be lower-case letters, got ${JSON.stringify(prefix)}`);
+  let pattern = idPatterns.get(prefix);
+  if (!pattern) {
+    pattern = new RegExp(`^${prefix}_${ulidPattern}$`);
+    idPatterns.set(prefix, pattern);
+  }
+  return pattern.test(value);
 }
