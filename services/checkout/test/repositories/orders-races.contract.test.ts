@@ -5,7 +5,9 @@ import { Order } from '../../src/domain/order.ts';
 import { backends } from '../support/databases.ts';
 import {
   appError,
+  cancel,
   outboxRows,
+  pendingOrder,
   place,
   placeOk,
   type RepositoryFixture,
@@ -18,8 +20,6 @@ import {
   testContext,
   useRepositories,
 } from '../support/repository-fixtures.ts';
-
-const cancel = (order: Order) => order.cancel(new Date());
 
 /** Waits until `count` backends of this database are blocked on a lock (PostgreSQL only). */
 async function waitForLockWaiters(fx: RepositoryFixture, count: number): Promise<void> {
@@ -35,14 +35,6 @@ async function waitForLockWaiters(fx: RepositoryFixture, count: number): Promise
     if (Date.now() > until) assert.fail(`expected ${count} lock waiters, saw ${waiting}`);
     await sleep(10);
   }
-}
-
-/** A pending order for a fresh tenant: 3 of a product that started with 10 in stock. */
-async function pendingOrder(fx: RepositoryFixture) {
-  const tenantId = await seedTenant(fx);
-  const product = await seedProduct(fx, tenantId, { stock: 10, unitAmount: 250 });
-  const order = await placeOk(fx, tenantId, [{ productId: product.id, quantity: 3 }]);
-  return { tenantId, product, order };
 }
 
 for (const backend of backends()) {

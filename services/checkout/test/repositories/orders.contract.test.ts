@@ -4,10 +4,11 @@ import type { Order, OrderState } from '../../src/domain/order.ts';
 import { backends } from '../support/databases.ts';
 import {
   appError,
+  cancel,
   outboxRows,
+  pendingOrder,
   place,
   placeOk,
-  type RepositoryFixture,
   seedProduct,
   seedTenant,
   snapshot,
@@ -15,16 +16,6 @@ import {
   testContext,
   useRepositories,
 } from '../support/repository-fixtures.ts';
-
-const cancel = (order: Order) => order.cancel(new Date());
-
-/** A pending order for a fresh tenant: 3 of a product that started with 10 in stock. */
-async function pendingOrder(fx: RepositoryFixture) {
-  const tenantId = await seedTenant(fx);
-  const product = await seedProduct(fx, tenantId, { stock: 10, unitAmount: 250 });
-  const order = await placeOk(fx, tenantId, [{ productId: product.id, quantity: 3 }]);
-  return { tenantId, product, order };
-}
 
 for (const backend of backends()) {
   describe(`OrderRepository contract on ${backend.name}`, () => {

@@ -185,3 +185,14 @@ export function sqlState(code: string) {
     return true;
   };
 }
+
+/** A pending order for a fresh tenant: 3 of a product that started with 10 in stock. */
+export async function pendingOrder(fx: RepositoryFixture) {
+  const tenantId = await seedTenant(fx);
+  const product = await seedProduct(fx, tenantId, { stock: 10, unitAmount: 250 });
+  const order = await placeOk(fx, tenantId, [{ productId: product.id, quantity: 3 }]);
+  return { tenantId, product, order };
+}
+
+/** The cancel transition, as the use case passes it to the repository. */
+export const cancel = (order: Order) => order.cancel(new Date());
