@@ -16,12 +16,9 @@ import { adminTokenFor, clearRunningServer, recordRunningServer } from './embedd
 import { type OpenedDatabase, openDatabase } from './open-database.ts';
 import { type DemoCredentials, seedDemoTenant } from './seed-demo.ts';
 
-export { serviceVersion };
-
 export interface RunningService {
   readonly apiAddress: string;
   readonly adminAddress: string;
-  readonly adminToken: string;
   readonly database: string;
   /** Present on the first start of an embedded data directory only. */
   readonly demo: DemoCredentials | undefined;
@@ -109,7 +106,7 @@ async function startOn(
   if (embedded) recordRunningServer(config.dataDir, { pid: process.pid, adminUrl: adminAddress });
   // Only once both ports are ours: a demo key created by a start that then failed would never be shown.
   const demo = embedded ? await seedDemo(app, db, logger) : undefined;
-  return { apiAddress, adminAddress, adminToken, database: description, demo, shutdown };
+  return { apiAddress, adminAddress, database: description, demo, shutdown };
 }
 
 function seedDemo(app: ReturnType<typeof buildCheckoutApplication>, db: Database, logger: Logger) {

@@ -7,11 +7,9 @@ import {
   listOf,
   listOrdersQuery,
   orderSchema,
-  problemSchema,
+  problemResponses,
 } from './schemas.ts';
 import { listToWire, orderToWire } from './wire.ts';
-
-const problems = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema, 409: problemSchema };
 
 export function orderRoutes(app: Application): FastifyPluginAsyncZod {
   return async (fastify) => {
@@ -23,7 +21,7 @@ export function orderRoutes(app: Application): FastifyPluginAsyncZod {
           tags: ['orders'],
           summary: 'Place an order, reserving stock atomically',
           body: createOrderBody,
-          response: { 201: orderSchema, ...problems },
+          response: { 201: orderSchema, ...problemResponses },
         },
         config: { scope: 'write' },
       },
@@ -42,7 +40,7 @@ export function orderRoutes(app: Application): FastifyPluginAsyncZod {
           tags: ['orders'],
           summary: 'Retrieve an order',
           params: idParams,
-          response: { 200: orderSchema, ...problems },
+          response: { 200: orderSchema, ...problemResponses },
         },
         config: { scope: 'read' },
       },
@@ -57,7 +55,7 @@ export function orderRoutes(app: Application): FastifyPluginAsyncZod {
           tags: ['orders'],
           summary: 'List orders, newest first, optionally by status',
           querystring: listOrdersQuery,
-          response: { 200: listOf(orderSchema, 'OrderList'), ...problems },
+          response: { 200: listOf(orderSchema, 'OrderList'), ...problemResponses },
         },
         config: { scope: 'read' },
       },
@@ -81,7 +79,7 @@ export function orderRoutes(app: Application): FastifyPluginAsyncZod {
           summary: 'Cancel an unpaid order and release its stock',
           params: idParams,
           body: cancelOrderBody,
-          response: { 200: orderSchema, ...problems },
+          response: { 200: orderSchema, ...problemResponses },
         },
         config: { scope: 'write' },
       },

@@ -5,13 +5,11 @@ import {
   idParams,
   listOf,
   listProductsQuery,
-  problemSchema,
+  problemResponses,
   productSchema,
   updateProductBody,
 } from './schemas.ts';
 import { listToWire, productToWire } from './wire.ts';
-
-const problems = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema, 409: problemSchema };
 
 export function productRoutes(app: Application): FastifyPluginAsyncZod {
   return async (fastify) => {
@@ -23,7 +21,7 @@ export function productRoutes(app: Application): FastifyPluginAsyncZod {
           tags: ['products'],
           summary: 'Create a product',
           body: createProductBody,
-          response: { 201: productSchema, ...problems },
+          response: { 201: productSchema, ...problemResponses },
         },
         config: { scope: 'write' },
       },
@@ -48,7 +46,7 @@ export function productRoutes(app: Application): FastifyPluginAsyncZod {
           tags: ['products'],
           summary: 'Retrieve a product',
           params: idParams,
-          response: { 200: productSchema, ...problems },
+          response: { 200: productSchema, ...problemResponses },
         },
         config: { scope: 'read' },
       },
@@ -63,7 +61,7 @@ export function productRoutes(app: Application): FastifyPluginAsyncZod {
           tags: ['products'],
           summary: 'List products, newest first',
           querystring: listProductsQuery,
-          response: { 200: listOf(productSchema, 'ProductList'), ...problems },
+          response: { 200: listOf(productSchema, 'ProductList'), ...problemResponses },
         },
         config: { scope: 'read' },
       },
@@ -86,7 +84,7 @@ export function productRoutes(app: Application): FastifyPluginAsyncZod {
           summary: 'Update name, price or stock (optimistic concurrency on version)',
           params: idParams,
           body: updateProductBody,
-          response: { 200: productSchema, ...problems },
+          response: { 200: productSchema, ...problemResponses },
         },
         config: { scope: 'write' },
       },
