@@ -52,7 +52,7 @@ export function installProblemReplies(app: FastifyInstance, allowedMethods: Allo
   });
 
   app.setNotFoundHandler((request, reply) => {
-    const allowed = allowedMethods(request.url.split('?', 1)[0] ?? '/');
+    const allowed = allowedMethods(request.method, request.url.split('?', 1)[0] ?? '/');
     if (allowed.length === 0) {
       return sendProblem(reply, new AppError('not_found', 'route_not_found', 'No route matches this path.'));
     }
