@@ -100,3 +100,40 @@ test('a rejected task reaches its caller and does not stop the tasks behind it',
   assert.equal(queue.busy, false);
   assert.equal(queue.waiting, 0);
 });
+
+test('a task still waiting at its deadline is rejected then, and skipped when its turn comes', async () => {
+  const queue = createSerialQueue();
+  const log: string[] = [];
+  const holder = gatedTask('holder', log);
+  const running = queue.run(holder.run);
+  await holder.started;
+  let lateRan = false;
+  const startedWaiting = Date.now();
+  const late = queue.run(async () => {
+    lateRan = true;
+  }, Date.now() + 50);
+  // Rejected while `holder` still runs: the wait is bounded by the deadline, not by the holder.
+  await assert.rejects(
+    late,
+    (error: unknown) => error instanceof Error && 'code' in error && error.code === 'deadline_exceeded',
+  );
+  assert.ok(Date.now() - startedWaiting < 1_000, 'rejected near its deadline');
+  assert.equal(queue.waiting, 0);
+  const after = queue.run(async () => 'after');
+  holder.release();
+  assert.equal(await running, 'holder');
+  assert.equal(await after, 'after');
+  assert.equal(lateRan, false, 'the dropped task never ran');
+});
+
+test('a task that started before its deadline runs to its end', async () => {
+  const queue = createSerialQueue();
+  const log: string[] = [];
+  const task = gatedTask('t', log);
+  const result = queue.run(task.run, Date.now() + 30);
+  await task.started;
+  // A later task with a later deadline is rejected while `t` still runs: `t`'s deadline has passed too.
+  await assert.rejects(queue.run(async () => {}, Date.now() + 40));
+  task.release();
+  assert.equal(await result, 't');
+});

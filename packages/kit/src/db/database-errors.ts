@@ -1,4 +1,5 @@
 import { AppError, isAppError } from '../errors/index.ts';
+import { deadlineDuringCall } from './deadline.ts';
 
 /** SQLSTATEs and socket errors that mean "the database is not there right now". */
 const unavailableCodes = new Set([
@@ -33,9 +34,7 @@ export function translateDatabaseError(error: unknown, deadlinePassed: boolean):
   // deadlines) or a passed deadline mean the caller ran out of time.
   const statementTimeout = error instanceof Error && error.message.includes('statement timeout');
   if (code === '57014' && (deadlinePassed || statementTimeout)) {
-    return new AppError('deadline_exceeded', 'deadline_exceeded', 'The request deadline passed during a query.', {
-      cause: error,
-    });
+    return deadlineDuringCall(error);
   }
   if (code === '40P01' || code === '40001') {
     // Deadlock or serialization failure: nothing was committed and a retry may succeed.

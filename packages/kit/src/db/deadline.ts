@@ -1,6 +1,22 @@
 import { AppError } from '../errors/index.ts';
 import type { DeadlineScope, Queryable } from './database.ts';
 
+/** The deadline passed while the caller waited for a connection (pool slot or PGlite's queue). */
+export function deadlineWhileWaiting(): AppError {
+  return new AppError(
+    'deadline_exceeded',
+    'deadline_exceeded',
+    'The request deadline passed while waiting for the database.',
+  );
+}
+
+/** The deadline passed while a statement ran; the connection it ran on was destroyed. */
+export function deadlineDuringCall(cause: unknown): AppError {
+  return new AppError('deadline_exceeded', 'deadline_exceeded', 'The request deadline passed during a query.', {
+    cause,
+  });
+}
+
 /** Budget left for a statement, or a `deadline_exceeded` error before any I/O. */
 export function budgetMs(scope: DeadlineScope, now = Date.now()): number {
   const left = Math.floor(scope.deadline - now);

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import type { Database, DeadlineScope, PoolStats, Queryable, QueryResult } from './database.ts';
 import { translateDatabaseError } from './database-errors.ts';
-import { budgetMs, setTimeoutSql, timeoutBucketMs } from './deadline.ts';
+import { budgetMs, deadlineDuringCall, deadlineWhileWaiting, setTimeoutSql, timeoutBucketMs } from './deadline.ts';
 
 export interface PgDatabaseOptions {
   readonly url: string;
@@ -71,26 +71,75 @@ export function createPgDatabase(options: PgDatabaseOptions): Database {
     return setTimeoutSql(wanted);
   }
 
+  /**
+   * A pooled connection, waited for no longer than the deadline (the pool's own
+   * `connectTimeoutMs` bounds opening a new one). A connection handed over after the caller
+   * gave up goes straight back.
+   */
+  async function checkout(scope: DeadlineScope): Promise<pg.PoolClient> {
+    const pending = pool.connect();
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => reject(deadlineWhileWaiting()), Math.max(0, scope.deadline - Date.now()));
+    });
+    try {
+      return await Promise.race([pending, late]);
+    } catch (error) {
+      pending.then(
+        (client) => client.release(),
+        () => {},
+      );
+      throw translateDatabaseError(error, false);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /**
+   * Runs `work` on a lent connection, which is destroyed instead of returned when it failed:
+   * - an `'error'` listener stays attached while it is lent out: pg-pool removes its own, and a
+   *   backend terminated or a socket dropped mid-query would otherwise be an unhandled
+   *   `'error'` event that ends the process (STACK.md pitfall 10);
+   * - a timer at the deadline destroys the socket: `statement_timeout` is enforced by the
+   *   server, so it never fires when the network stalls (pitfall 11). A COMMIT cut off this
+   *   way has an unknown outcome, which is what `deadline_exceeded` already tells the caller.
+   */
   async function withClient<T>(scope: DeadlineScope, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     budgetMs(scope);
-    let client: pg.PoolClient;
-    try {
-      client = await pool.connect();
-    } catch (error) {
-      throw translateDatabaseError(error, false);
-    }
-    let broken = false;
+    const client = await checkout(scope);
+    let failure: Error | undefined;
+    let expired = false;
+    const onError = (error: Error): void => {
+      failure ??= error;
+    };
+    client.on('error', onError);
+    let released = false;
+    const release = (error?: Error): void => {
+      if (released) return;
+      released = true;
+      client.off('error', onError);
+      // With an error pg-pool ends the client, destroying the socket if a query is active.
+      client.release(error);
+    };
+    const timer = setTimeout(() => {
+      expired = true;
+      release(new Error('request deadline passed while the database call was running'));
+    }, scope.deadline - Date.now());
     try {
       return await work(client);
     } catch (error) {
       // After a failure the session state is uncertain: forget the timeout, roll back any transaction.
       timeoutInForce.delete(client);
-      await client.query('ROLLBACK').catch(() => {
-        broken = true;
-      });
+      if (!released && failure === undefined) {
+        await client.query('ROLLBACK').catch((rollbackError: unknown) => {
+          failure ??= rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+        });
+      }
+      if (expired) throw deadlineDuringCall(error);
       throw translateDatabaseError(error, Date.now() >= scope.deadline);
     } finally {
-      client.release(broken);
+      clearTimeout(timer);
+      release(failure);
     }
   }
 
@@ -124,6 +173,12 @@ export function createPgDatabase(options: PgDatabaseOptions): Database {
       const client = await pool.connect().catch((error: unknown) => {
         throw translateDatabaseError(error, false);
       });
+      // As in withClient: a dropped connection must reject the work, not crash the process.
+      let failure: Error | undefined;
+      const onError = (error: Error): void => {
+        failure ??= error;
+      };
+      client.on('error', onError);
       try {
         // A session (migrations, CLI) runs without a deadline; reset whatever a request left.
         await client.query('SET statement_timeout = 0');
@@ -136,7 +191,8 @@ export function createPgDatabase(options: PgDatabaseOptions): Database {
           },
         });
       } finally {
-        client.release();
+        client.off('error', onError);
+        client.release(failure);
       }
     },
     async ping(timeoutMs) {

@@ -50,7 +50,7 @@ export async function createPgliteDatabase(options: PgliteDatabaseOptions): Prom
       } catch (error) {
         throw translateDatabaseError(error, Date.now() >= scope.deadline);
       }
-    });
+    }, scope.deadline);
   }
 
   async function query<Row>(scope: DeadlineScope, sql: string, params?: readonly unknown[]): Promise<QueryResult<Row>> {
@@ -61,7 +61,7 @@ export async function createPgliteDatabase(options: PgliteDatabaseOptions): Prom
       } catch (error) {
         throw translateDatabaseError(error, Date.now() >= scope.deadline);
       }
-    });
+    }, scope.deadline);
   }
 
   return {
