@@ -4,7 +4,7 @@ import type { Metrics } from '../metrics/create-metrics.ts';
 import { installHttpMetrics } from '../metrics/http-metrics.fastify.ts';
 import { installAccessLog, logWhenDone } from './access-log.ts';
 import { trackAllowedMethods } from './allowed-methods.ts';
-import { answerClientError } from './client-errors.ts';
+import { clientErrors } from './client-errors.ts';
 import { installDrainBehaviour } from './drain.ts';
 import { installProblemReplies, sendProblem } from './problem-replies.ts';
 import { attachContext, installRequestContext } from './request-context.hook.ts';
@@ -67,6 +67,7 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
   }
   const policy = { defaultTimeoutMs: options.defaultTimeoutMs ?? 10_000, maxTimeoutMs: options.maxTimeoutMs ?? 30_000 };
 
+  const socketErrors = clientErrors(options.logger);
   // Widened on purpose: services type their plugins against the default FastifyInstance.
   const loggerInstance: FastifyBaseLogger = options.logger;
   const app = Fastify({
@@ -86,7 +87,7 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
     },
     trustProxy: typeof options.trustProxy === 'object' ? [...options.trustProxy] : (options.trustProxy ?? false),
     return503OnClosing: false, // see installDrainBehaviour
-    clientErrorHandler: answerClientError(options.logger),
+    clientErrorHandler: socketErrors.handler,
     // Malformed URLs never reach routing or hooks: answer them the same way here.
     frameworkErrors: (error, request, reply) => {
       attachContext(request, reply, 0);
@@ -98,6 +99,7 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
   // A JSON API: a text/plain body is an unsupported media type (415), not a string to validate.
   app.removeContentTypeParser('text/plain');
   const allowedMethods = trackAllowedMethods(app);
+  socketErrors.track(app);
   if (options.metrics !== undefined) installHttpMetrics(app, options.metrics);
   installAccessLog(app, accessLogLevel);
   installSecurityHeaders(app, { docsPrefix: options.docsPrefix ?? '/docs' });

@@ -15,7 +15,11 @@ export function routeLabel(request: FastifyRequest): string {
   return request.is404 ? UNMATCHED_ROUTE : (request.routeOptions.url ?? UNMATCHED_ROUTE);
 }
 
-/** The status a finished exchange ended with: the sent code, or 499 when it was cut short. */
+/**
+ * The status a finished exchange ended with: the sent code, or 499 when it was cut short.
+ * A request whose body arrives too slowly is answered 408 through its own reply by the
+ * HTTP chassis (see `clientErrors`), so it is recorded as the 408 the client got.
+ */
 export function finalStatus(reply: FastifyReply): number {
   return reply.raw.writableFinished ? reply.statusCode : CLIENT_CLOSED_REQUEST;
 }
