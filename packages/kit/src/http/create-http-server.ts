@@ -6,6 +6,7 @@ import { installAccessLog, logWhenDone } from './access-log.ts';
 import { trackAllowedMethods } from './allowed-methods.ts';
 import { clientErrors } from './client-errors.ts';
 import { installDrainBehaviour } from './drain.ts';
+import { installHostRequirement } from './host-header.ts';
 import { installProblemReplies, sendProblem } from './problem-replies.ts';
 import { attachContext, installRequestContext } from './request-context.hook.ts';
 import { requestIdFrom, requestIdHeader } from './request-id.ts';
@@ -84,6 +85,7 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
       requestTimeout,
       keepAliveTimeout,
       connectionsCheckingInterval: options.connectionsCheckingIntervalMs ?? 1_000,
+      requireHostHeader: false, // see installHostRequirement
     },
     trustProxy: typeof options.trustProxy === 'object' ? [...options.trustProxy] : (options.trustProxy ?? false),
     return503OnClosing: false, // see installDrainBehaviour
@@ -104,6 +106,7 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
   installAccessLog(app, accessLogLevel);
   installSecurityHeaders(app, { docsPrefix: options.docsPrefix ?? '/docs' });
   installRequestContext(app, policy);
+  installHostRequirement(app);
   installDrainBehaviour(app);
   installProblemReplies(app, allowedMethods);
   return app;
