@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import fc from 'fast-check';
 import { budgetChecked, budgetMs, setTimeoutSql, timeoutBucketMs } from '../src/db/deadline.ts';
 import type { Queryable } from '../src/db/index.ts';
 import { AppError } from '../src/errors/index.ts';
+import { fc } from './support/properties.ts';
 
 const now = Date.parse('2030-01-01T00:00:00Z');
 

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { test } from 'node:test';
-import fc from 'fast-check';
 import { assertTimeLeft, createContext, remainingMs, tenantOf, withTenant } from '../src/context/index.ts';
 import { AppError } from '../src/errors/index.ts';
 import { captureLogs } from './http-test-support.ts';
+import { fc } from './support/properties.ts';
 
 const now = Date.parse('2030-01-01T00:00:00Z');
 // Long enough that the deadline timer never fires while a test runs.

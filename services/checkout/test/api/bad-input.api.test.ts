@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
-import fc from 'fast-check';
+import { fc, runs } from '../../../../packages/kit/test/support/properties.ts';
 import type { paths } from '../generated/checkout-api.ts';
 import {
   assertProblem,
@@ -607,7 +607,7 @@ for (const backend of backends()) {
               assert.ok(documented.has(problem.code), `${problem.code} for ${JSON.stringify(value)}`);
             }
           }),
-          { numRuns: 200 },
+          { numRuns: runs(200) },
         );
         assert.deepEqual(await snapshotTenants(service().database.db, [fuzzer.tenantId]), before);
       });
@@ -661,9 +661,26 @@ for (const backend of backends()) {
               created.status === 400 ? productCodes.includes(created.code) : created.code === 'sku_taken';
             assert.ok(createdOk, `${created.status} ${created.code} for ${JSON.stringify(productValue)}`);
           }),
-          { numRuns: 150 },
+          { numRuns: runs(150) },
         );
         assert.deepEqual(await snapshotTenants(service().database.db, [fuzzer.tenantId]), before);
+      });
+
+      // Every counterexample the properties above ever found, kept as a named case whatever seed runs.
+      it('counterexample (seed -50410892, path 98:0:0:0:0:87:85:85): currency {"__proto__": null} → 400 invalid_request at body.currency.__proto__, nothing written', async () => {
+        const seller = await tenant();
+        // JSON.parse makes `__proto__` an own key, so JSON.stringify sends it as the fuzzer did;
+        // the rest of the body is the shrunk counterexample as found.
+        const currency: unknown = JSON.parse('{"__proto__": null}');
+        const body = { ...newProduct({ name: '', unit_amount: 0, stock: 0 }), currency };
+        const request = jsonBody(body);
+        assert.match(request.bodySerializer(), /"currency":\{"__proto__":null\}/);
+        const problem = await rejects([seller], () => seller.api.POST('/v1/products', request), invalid);
+        const paths = (problem.issues ?? []).map((issue) => issue.path);
+        assert.ok(
+          paths.some((path) => path.startsWith('body.currency') && path.includes('__proto__')),
+          `expected an issue naming body.currency.__proto__, got ${JSON.stringify(paths)}`,
+        );
       });
     });
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { AppError } from '@keelson/kit/errors';
-import fc from 'fast-check';
+import { fc, runs } from '../../../../packages/kit/test/support/properties.ts';
 import { assertAmount, maxAmount, multiplyAmount, parseCurrency, sumAmounts } from '../../src/domain/money.ts';
 
 const max = BigInt(maxAmount);
@@ -81,7 +81,7 @@ describe('assertAmount', () => {
         expectExactOrRejected(() => assertAmount(amount, 'x'), BigInt(amount), amount <= maxAmount);
         if (amount > maxAmount) assert.throws(() => assertAmount(amount, 'x'), { code: 'amount_too_large' });
       }),
-      { numRuns: 500 },
+      { numRuns: runs(500) },
     );
   });
 
@@ -90,7 +90,7 @@ describe('assertAmount', () => {
       fc.property(notAnAmount, (amount) => {
         assert.throws(() => assertAmount(amount, 'x'), { name: 'AppError', kind: 'invalid', code: 'invalid_request' });
       }),
-      { numRuns: 500 },
+      { numRuns: runs(500) },
     );
   });
 });
@@ -113,7 +113,7 @@ describe('multiplyAmount', () => {
         const exact = BigInt(unit) * BigInt(quantity);
         expectExactOrRejected(() => multiplyAmount(unit, quantity), exact, unit <= maxAmount && quantity <= maxAmount);
       }),
-      { numRuns: 1_000 },
+      { numRuns: runs(1_000) },
     );
   });
 
@@ -144,7 +144,7 @@ describe('sumAmounts', () => {
           amounts.every((amount) => amount <= maxAmount),
         );
       }),
-      { numRuns: 1_000 },
+      { numRuns: runs(1_000) },
     );
   });
 

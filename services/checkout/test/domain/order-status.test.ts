@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import fc from 'fast-check';
+import { fc, runs } from '../../../../packages/kit/test/support/properties.ts';
 import { canTransition, holdsStock, type OrderStatus, orderStatuses } from '../../src/domain/order-status.ts';
 
 // Written from the lifecycle in ARCHITECTURE.md §3, not read back from the table under test.
@@ -66,7 +66,7 @@ describe('order lifecycle table', () => {
         assert.ok(stockReleases <= 1, `stock released ${stockReleases} times`);
         assert.equal(stockReleases, current === 'pending_payment' ? 0 : 1);
       }),
-      { numRuns: 500 },
+      { numRuns: runs(500) },
     );
   });
 });

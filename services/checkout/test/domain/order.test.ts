@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import fc from 'fast-check';
+import { fc, runs } from '../../../../packages/kit/test/support/properties.ts';
 import { maxAmount } from '../../src/domain/money.ts';
 import {
   maxLineQuantity,
@@ -95,7 +95,7 @@ describe('Order.place', () => {
         );
         assert.deepEqual(reserve, lines);
       }),
-      { numRuns: 300 },
+      { numRuns: runs(300) },
     );
   });
 
@@ -240,7 +240,7 @@ describe('Order lifecycle', () => {
         assert.deepEqual(released, expected);
         assert.equal(order.state.version, version + (cancelled ? 1 : 0));
       }),
-      { numRuns: 300 },
+      { numRuns: runs(300) },
     );
   });
 });

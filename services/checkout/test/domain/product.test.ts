@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import fc from 'fast-check';
+import { fc } from '../../../../packages/kit/test/support/properties.ts';
 import { maxAmount } from '../../src/domain/money.ts';
 import { maxStock, type NewProduct, Product } from '../../src/domain/product.ts';
 
