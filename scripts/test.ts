@@ -1,15 +1,22 @@
 // The one test entry point (`npm test`): finds every suite, says which real backends are
 // configured, and, when KEELSON_TEST_REQUIRE_SERVICES=1, refuses to run against missing
-// ones, so CI can never go green by silently skipping its integration tests.
+// ones, so CI can never go green by silently skipping its integration tests. At the end it
+// lists every test or suite that skipped, with its reason.
 //
 //   npm test                       all suites
 //   npm test -- orders config      only files whose path contains "orders" or "config"
 //   npm test -- --test-only        arguments starting with -- go to `node --test`
+//   npm run test:fuzz              only files with property tests: a random seed, 10× the runs
+//
+// Property tests run with a fixed seed unless KEELSON_TEST_SEED says otherwise (see
+// packages/kit/test/support/properties.ts); the seed is printed here and by each file.
 import { spawn } from 'node:child_process';
-import { accessSync, constants, existsSync, readdirSync } from 'node:fs';
+import { randomInt } from 'node:crypto';
+import { accessSync, constants, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
-import { constants as osConstants } from 'node:os';
+import { constants as osConstants, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import type { SkippedTest } from './skipped-tests-reporter.ts';
 
 const root = join(import.meta.dirname, '..');
 const connectTimeoutMs = 3_000;
@@ -22,9 +29,12 @@ const backends = [
 ] as const;
 
 const args = process.argv.slice(2);
-const nodeFlags = args.filter((arg) => arg.startsWith('--'));
+const fuzz = args.includes('--fuzz');
+const nodeFlags = args.filter((arg) => arg.startsWith('--') && arg !== '--fuzz');
 const filters = args.filter((arg) => !arg.startsWith('--'));
 const requireServices = process.env.KEELSON_TEST_REQUIRE_SERVICES === '1';
+/** The module every property test takes `fc` from. */
+const propertySupport = 'support/properties.ts';
 
 function findTestFiles(): string[] {
   const files: string[] = [];
@@ -79,7 +89,7 @@ function reachable(target: Target): Promise<string | undefined> {
   });
 }
 
-async function checkBackends(): Promise<string[]> {
+async function checkBackends(needsChromium: boolean): Promise<string[]> {
   const failures: string[] = [];
   const checks = backends.map(async ({ name, variable, defaultPort }) => {
     const raw = process.env[variable] || undefined;
@@ -104,12 +114,21 @@ async function checkBackends(): Promise<string[]> {
     if (problem !== undefined) failures.push(`${name} at ${variable}=${redactUrl(raw)} is unreachable: ${problem}`);
   });
   const chromium = process.env.KEELSON_TEST_CHROMIUM || undefined;
-  console.log(`  ${'Chromium'.padEnd(10)} KEELSON_TEST_CHROMIUM=${chromium ?? '(unset: browser tests skip)'}`);
-  if (requireServices && chromium !== undefined) {
-    try {
-      accessSync(chromium, constants.X_OK);
-    } catch {
-      failures.push(`KEELSON_TEST_CHROMIUM=${chromium} is not an executable file`);
+  const unsetChromium = requireServices
+    ? '(unset)'
+    : '(unset: /usr/bin/chromium if installed, else browser tests skip)';
+  console.log(`  ${'Chromium'.padEnd(10)} KEELSON_TEST_CHROMIUM=${chromium ?? unsetChromium}`);
+  if (requireServices && needsChromium) {
+    if (chromium === undefined) {
+      failures.push(
+        'KEELSON_TEST_CHROMIUM is unset, but KEELSON_TEST_REQUIRE_SERVICES=1 needs Chromium for the browser tests (e.g. /usr/bin/chromium)',
+      );
+    } else {
+      try {
+        accessSync(chromium, constants.X_OK);
+      } catch {
+        failures.push(`KEELSON_TEST_CHROMIUM=${chromium} is not an executable file`);
+      }
     }
   }
   await Promise.all(checks);
@@ -122,22 +141,73 @@ function fail(lines: readonly string[]): never {
   process.exit(1);
 }
 
+/** The property-test settings the test files will read, with `random` drawn once for the whole run. */
+function propertySettings(): NodeJS.ProcessEnv {
+  const seed = process.env.KEELSON_TEST_SEED || (fuzz ? 'random' : undefined);
+  const runs = process.env.KEELSON_TEST_RUNS || (fuzz ? '10' : undefined);
+  const env: NodeJS.ProcessEnv = {};
+  if (seed !== undefined) env.KEELSON_TEST_SEED = seed === 'random' ? String(randomInt(-(2 ** 31), 2 ** 31)) : seed;
+  if (runs !== undefined) env.KEELSON_TEST_RUNS = runs;
+  const shown = `KEELSON_TEST_SEED=${env.KEELSON_TEST_SEED ?? '(unset: the fixed seed)'} KEELSON_TEST_RUNS=${runs ?? '(unset: 1)'}`;
+  console.log(`Property tests: ${shown}${seed === 'random' ? ' (seed drawn at random)' : ''}`);
+  return env;
+}
+
+/** What did not run: every skip the reporter wrote, and the backend every database suite missed. */
+function printSkipped(path: string): void {
+  const lines = existsSync(path) ? readFileSync(path, 'utf8').split('\n') : [];
+  // Our own reporter wrote every line, one SkippedTest each.
+  const skipped = lines.filter((line) => line !== '').map((line): SkippedTest => JSON.parse(line));
+  const noDatabase = !process.env.KEELSON_TEST_DATABASE_URL;
+  if (skipped.length === 0 && !noDatabase) return;
+  console.log('\nDid not run:');
+  for (const { file, name, reason } of skipped) console.log(`  - ${relative(root, file)}: ${name}\n      (${reason})`);
+  if (noDatabase) console.log('  - any suite on real PostgreSQL: KEELSON_TEST_DATABASE_URL is unset (PGlite only)');
+}
+
 const allFiles = findTestFiles();
-const files = filters.length === 0 ? allFiles : allFiles.filter((file) => filters.some((f) => file.includes(f)));
+const matching = filters.length === 0 ? allFiles : allFiles.filter((file) => filters.some((f) => file.includes(f)));
+const files = fuzz
+  ? matching.filter((file) => readFileSync(join(root, file), 'utf8').includes(propertySupport))
+  : matching;
 if (files.length === 0) {
-  fail([filters.length === 0 ? 'No test files found.' : `No test file path contains any of: ${filters.join(', ')}`]);
+  fail([
+    filters.length === 0 ? 'No test files found.' : `No test file path contains any of: ${filters.join(', ')}`,
+    ...(fuzz ? [`(--fuzz keeps only files importing ${propertySupport})`] : []),
+  ]);
 }
 
 console.log(`Test backends${requireServices ? ' (KEELSON_TEST_REQUIRE_SERVICES=1: all set ones must answer)' : ''}:`);
-const failures = await checkBackends();
+const failures = await checkBackends(files.some((file) => file.endsWith('.browser.test.ts')));
 if (failures.length > 0) fail(['Required test services are missing; refusing to run tests.', ...failures]);
-console.log(`Running ${files.length} test file${files.length === 1 ? '' : 's'}.\n`);
+const env = { ...process.env, ...propertySettings() };
+console.log(
+  `Running ${files.length} test file${files.length === 1 ? '' : 's'}${fuzz ? ' with property tests' : ''}.\n`,
+);
+
+// spec for people, plus a reporter that records skips for the closing list. A caller who
+// chooses reporters (`npm test -- --test-reporter=tap`) gets exactly those.
+const ownReporters = nodeFlags.some((flag) => flag.startsWith('--test-reporter'));
+const skipsDir = mkdtempSync(join(tmpdir(), 'keelson-test-'));
+const skipsFile = join(skipsDir, 'skipped.jsonl');
+const reporters = ownReporters
+  ? []
+  : [
+      '--test-reporter=spec',
+      '--test-reporter-destination=stdout',
+      `--test-reporter=${join(import.meta.dirname, 'skipped-tests-reporter.ts')}`,
+      `--test-reporter-destination=${skipsFile}`,
+    ];
 
 const child = spawn(
   process.execPath,
-  ['--test', '--test-concurrency=2', '--test-timeout=120000', ...nodeFlags, ...files],
-  { cwd: root, stdio: 'inherit' },
+  ['--test', '--test-concurrency=2', '--test-timeout=120000', ...reporters, ...nodeFlags, ...files],
+  { cwd: root, stdio: 'inherit', env },
 );
 // CI stops jobs with SIGTERM: pass it on so test processes and their servers shut down.
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal));
-child.on('exit', (code, signal) => process.exit(code ?? 128 + (signal === null ? 0 : osConstants.signals[signal])));
+child.on('exit', (code, signal) => {
+  if (!ownReporters) printSkipped(skipsFile);
+  rmSync(skipsDir, { recursive: true, force: true });
+  process.exit(code ?? 128 + (signal === null ? 0 : osConstants.signals[signal]));
+});

@@ -10,11 +10,13 @@ import { tempDir } from '../support/service-process.ts';
 // The API reference at /docs, rendered by a real browser under the docs' Content-Security-
 // Policy: Swagger UI must load its bundle, fetch the document and list every operation.
 // CI sets KEELSON_TEST_CHROMIUM; locally Debian's `chromium` package is used when installed.
+// With KEELSON_TEST_REQUIRE_SERVICES=1 the suite never skips: no KEELSON_TEST_CHROMIUM fails it.
 
 const configured = process.env.KEELSON_TEST_CHROMIUM || undefined;
+const required = process.env.KEELSON_TEST_REQUIRE_SERVICES === '1';
 const executablePath = configured ?? '/usr/bin/chromium';
 const skip =
-  configured === undefined && !existsSync(executablePath)
+  !required && configured === undefined && !existsSync(executablePath)
     ? 'no Chromium: /usr/bin/chromium is missing and KEELSON_TEST_CHROMIUM is unset (apt-get install chromium)'
     : false;
 
@@ -58,6 +60,11 @@ describe('API reference in a real browser', { skip }, () => {
   });
 
   it('renders every products and orders operation at /docs', { timeout: 60_000 }, async () => {
+    if (configured === undefined && required) {
+      assert.fail(
+        'KEELSON_TEST_REQUIRE_SERVICES=1 needs KEELSON_TEST_CHROMIUM, a Chromium executable (/usr/bin/chromium)',
+      );
+    }
     if (configured !== undefined) {
       assert.doesNotThrow(
         () => accessSync(configured, constants.X_OK),
