@@ -45,7 +45,10 @@ export function translateDatabaseError(error: unknown, deadlinePassed: boolean):
   if (code !== undefined && unavailableCodes.has(code)) {
     return new AppError('unavailable', 'database_unavailable', 'The database is unavailable.', { cause: error });
   }
-  if (error instanceof Error && /timeout exceeded when trying to connect|Connection terminated/i.test(error.message)) {
+  if (
+    error instanceof Error &&
+    /timeout exceeded when trying to connect|Connection terminated|not queryable/i.test(error.message)
+  ) {
     return new AppError('unavailable', 'database_unavailable', 'The database is unavailable.', { cause: error });
   }
   return error;

@@ -107,10 +107,13 @@ export function createPgDatabase(options: PgDatabaseOptions): Database {
   async function withClient<T>(scope: DeadlineScope, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     budgetMs(scope);
     const client = await checkout(scope);
-    let failure: Error | undefined;
+    // The connection's own failure (backend terminated, socket dropped): the root cause, since
+    // statements issued after it only say that the client "is not queryable".
+    let lost: Error | undefined;
+    let rollbackFailed: Error | undefined;
     let expired = false;
     const onError = (error: Error): void => {
-      failure ??= error;
+      lost ??= error;
     };
     client.on('error', onError);
     let released = false;
@@ -130,16 +133,16 @@ export function createPgDatabase(options: PgDatabaseOptions): Database {
     } catch (error) {
       // After a failure the session state is uncertain: forget the timeout, roll back any transaction.
       timeoutInForce.delete(client);
-      if (!released && failure === undefined) {
-        await client.query('ROLLBACK').catch((rollbackError: unknown) => {
-          failure ??= rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+      if (!released && lost === undefined) {
+        await client.query('ROLLBACK').catch((failure: unknown) => {
+          rollbackFailed = failure instanceof Error ? failure : new Error(String(failure));
         });
       }
       if (expired) throw deadlineDuringCall(error);
-      throw translateDatabaseError(error, Date.now() >= scope.deadline);
+      throw translateDatabaseError(lost ?? error, Date.now() >= scope.deadline);
     } finally {
       clearTimeout(timer);
-      release(failure);
+      release(lost ?? rollbackFailed);
     }
   }
 
