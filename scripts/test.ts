@@ -167,9 +167,15 @@ function printSkipped(path: string): void {
 
 const allFiles = findTestFiles();
 const matching = filters.length === 0 ? allFiles : allFiles.filter((file) => filters.some((f) => file.includes(f)));
-const files = fuzz
-  ? matching.filter((file) => readFileSync(join(root, file), 'utf8').includes(propertySupport))
-  : matching;
+const sources = new Map(matching.map((file) => [file, readFileSync(join(root, file), 'utf8')]));
+// A property that takes `fc` from fast-check itself would run with a new random seed each time.
+const unseeded = matching.filter((file) =>
+  /^import\s+(?!type\b)[^;]*\bfrom\s+['"]fast-check['"]/m.test(sources.get(file) ?? ''),
+);
+if (unseeded.length > 0) {
+  fail([`Import fc from packages/kit/test/${propertySupport}, not from 'fast-check', in:`, ...unseeded]);
+}
+const files = fuzz ? matching.filter((file) => sources.get(file)?.includes(propertySupport)) : matching;
 if (files.length === 0) {
   fail([
     filters.length === 0 ? 'No test files found.' : `No test file path contains any of: ${filters.join(', ')}`,
