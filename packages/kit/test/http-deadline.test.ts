@@ -47,6 +47,62 @@ test('decideTimeout: anything but an RFC 3339 timestamp is invalid_request', () 
   }
 });
 
+test('decideTimeout: a well-formed but impossible date or time is invalid_request, not rolled over', () => {
+  const early = Date.parse('2020-01-01T00:00:00Z'); // so every valid case below lies ahead
+  for (const header of [
+    '2030-02-30T00:00:00Z', // Date.parse would roll this over to 2 March
+    '2030-04-31T00:00:00Z',
+    '2027-02-29T00:00:00Z', // 2027 is not a leap year
+    '2100-02-29T00:00:00Z', // divisible by 100, not by 400
+    '2030-00-10T00:00:00Z',
+    '2030-01-00T00:00:00Z',
+    '2030-01-32T00:00:00Z',
+    '2030-01-01T24:00:00Z',
+    '2030-01-01T00:60:00Z',
+    '2030-01-01T00:00:61Z',
+    '2030-01-01T12:00:60Z', // a leap second only ever ends a UTC day
+    '2030-01-15T23:59:60Z', // ... and only the last day of a month
+    '2030-01-01T00:00:00+25:00',
+    '2030-01-01T00:00:00-00:60',
+  ]) {
+    const decision = decideTimeout(header, { defaultTimeoutMs: 1, maxTimeoutMs: 1 }, early);
+    assert.equal(decision.ok ? 'ok' : decision.error.code, 'invalid_request', header);
+  }
+});
+
+test('decideTimeout: leap days, offsets and a month-end leap second are valid', () => {
+  const early = Date.parse('2020-01-01T00:00:00Z');
+  const wide = { defaultTimeoutMs: 1, maxTimeoutMs: Number.MAX_SAFE_INTEGER };
+  const budget = (header: string) => {
+    const decision = decideTimeout(header, wide, early);
+    return decision.ok ? decision.timeoutMs : decision.error.code;
+  };
+  const until = (iso: string) => Date.parse(iso) - early;
+  assert.equal(budget('2028-02-29T00:00:00Z'), until('2028-02-29T00:00:00Z'));
+  assert.equal(budget('2000-02-29T12:00:00Z'), 'deadline_exceeded', 'valid (2000 is a leap year), just past');
+  assert.equal(budget('2030-01-01T23:59:59.5-23:59'), until('2030-01-02T23:58:59.500Z'));
+  assert.equal(budget('2030-06-30t23:59:60z'), until('2030-07-01T00:00:00Z'), 'counted as POSIX clocks do');
+  assert.equal(budget('2030-12-31T15:59:60-08:00'), until('2031-01-01T00:00:00Z'));
+  assert.equal(budget('2030-01-01T00:00:00.123456789Z'), until('2030-01-01T00:00:00.123Z'));
+});
+
+test('decideTimeout: every real day of a leap and a common year agrees with the instant Date.parse gives', () => {
+  const zero = { defaultTimeoutMs: 1, maxTimeoutMs: Number.MAX_SAFE_INTEGER };
+  const early = Date.parse('2020-01-01T00:00:00Z');
+  for (let day = Date.parse('2027-01-01T00:00:00Z'); day < Date.parse('2029-01-01T00:00:00Z'); day += 86_400_000) {
+    const date = new Date(day).toISOString().slice(0, 10);
+    for (const [time, offset] of [
+      ['00:00:00', 'Z'],
+      ['23:59:59.999', '+05:30'],
+      ['07:08:09', '-11:45'],
+    ] as const) {
+      const header = `${date}T${time}${offset}`;
+      const decision = decideTimeout(header, zero, early);
+      assert.deepEqual(decision, { ok: true, timeoutMs: Date.parse(header) - early }, header);
+    }
+  }
+});
+
 async function startRecording(t: { after(fn: () => Promise<unknown>): void }) {
   const logs = captureLogs();
   const app = createHttpServer({ logger: logs.logger, defaultTimeoutMs: 2_000, maxTimeoutMs: 10_000 });
@@ -80,9 +136,11 @@ test('a deadline already past is a 504 before the handler or the body parser run
 
 test('a malformed deadline is a 400 invalid_request and the handler does not run', async (t) => {
   const { base, seen } = await startRecording(t);
-  const response = await fetch(`${base}/work`, { headers: { 'x-request-deadline': 'in five minutes' } });
-  assert.equal(response.status, 400);
-  assert.equal(((await response.json()) as { code: string }).code, 'invalid_request'); // problem document
+  for (const header of ['in five minutes', '2030-02-30T00:00:00Z', '2030-01-01T00:00:00+25:00']) {
+    const response = await fetch(`${base}/work`, { headers: { 'x-request-deadline': header } });
+    assert.equal(response.status, 400, header);
+    assert.equal(((await response.json()) as { code: string }).code, 'invalid_request', header); // problem document
+  }
   assert.equal(seen.length, 0);
 });
 

@@ -1,4 +1,5 @@
 import { AppError } from '../errors/index.ts';
+import { parseRfc3339 } from './rfc3339.ts';
 
 /** Optional inbound header: an RFC 3339 timestamp by which the caller stops waiting. */
 export const requestDeadlineHeader = 'x-request-deadline';
@@ -16,14 +17,12 @@ export type DeadlineDecision =
   | { readonly ok: true; readonly timeoutMs: number }
   | { readonly ok: false; readonly error: AppError };
 
-// Date.parse accepts far more than RFC 3339 (e.g. "1", "March 7"); check the shape first.
-const rfc3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:[Zz]|[+-]\d{2}:\d{2})$/;
-
 /**
  * The budget a request gets. Without a header it is `min(default, max)`; a header may
  * ask for any deadline up to `max` (it can shorten the default or lengthen it up to
- * `max`, never beyond). A deadline already past, or a malformed header, is refused so
- * the handler never runs.
+ * `max`, never beyond). A deadline already past, or a malformed header (which includes
+ * an impossible date or time such as 2030-02-30 or 24:00), is refused so the handler
+ * never runs.
  *
  * @example
  * ```ts
@@ -35,8 +34,10 @@ const rfc3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:[Zz]|[+
 export function decideTimeout(header: string | undefined, policy: DeadlinePolicy, now: number): DeadlineDecision {
   const cap = policy.maxTimeoutMs;
   if (header === undefined) return { ok: true, timeoutMs: Math.min(policy.defaultTimeoutMs, cap) };
-  const deadline = rfc3339.test(header) ? Date.parse(header) : Number.NaN;
-  if (Number.isNaN(deadline)) {
+  // Not Date.parse: it accepts far more than RFC 3339 ("1", "March 7") and rolls
+  // impossible dates over (2030-02-30 becomes 2 March).
+  const deadline = parseRfc3339(header);
+  if (deadline === undefined) {
     const message = `${requestDeadlineHeader} must be an RFC 3339 timestamp, e.g. 2030-01-01T00:00:00Z.`;
     return { ok: false, error: new AppError('invalid', 'invalid_request', message) };
   }
