@@ -1,23 +1,24 @@
 import type { IdGenerator } from '@keelson/kit/ids';
 import type pg from 'pg';
+import {
+  insertOrderLinesSql,
+  insertOrderSql,
+  lockProductsSql,
+} from '../services/checkout/src/adapters/postgres/order.pg-repository.ts';
+import { insertOutboxSql } from '../services/checkout/src/adapters/postgres/outbox.ts';
+import { reserveStockSql } from '../services/checkout/src/adapters/postgres/stock.ts';
 
 /*
- * The order-placing transaction as raw SQL, statement for statement, for the raw-SQL baseline.
- * It MIRRORS (keep in sync when they change):
- *   - packages/kit/src/db/pg-database.ts         transaction(): the session statement_timeout is set once
- *                                                 per connection (its budget bucket, ADR 0005), then
- *                                                 `BEGIN`, COMMIT, ROLLBACK on failure
- *   - services/checkout/src/adapters/postgres/order.pg-repository.ts   place()
- *   - services/checkout/src/adapters/postgres/stock.ts                 reserveStock()
- *   - services/checkout/src/adapters/postgres/outbox.ts                appendToOutbox()
- *   - services/checkout/src/adapters/postgres/{order,product}.rows.ts  column lists
- * and the in-memory part of services/checkout/src/domain/order.ts Order.place() (price
- * snapshot, total, stock check, the event whose data is the order state).
+ * The order-placing transaction as raw SQL on a bare pg pool, for the raw-SQL baseline. The
+ * statements are the repository's own (imported from order.pg-repository.ts, stock.ts and
+ * outbox.ts, so they cannot drift); what is mirrored by hand, and must be kept in sync, is:
+ *   - the parameters each statement is given, in the order place() gives them;
+ *   - packages/kit/src/db/pg-database.ts transaction(): the session statement_timeout is set
+ *     once per connection (its budget bucket, ADR 0005), then BEGIN, COMMIT, ROLLBACK on failure;
+ *   - the in-memory part of services/checkout/src/domain/order.ts Order.place() (price
+ *     snapshot, total, stock check, the event whose data is the order state).
  * Seven round trips in steady state: BEGIN, SELECT … FOR UPDATE, UPDATE, 3 × INSERT, COMMIT.
  */
-
-const productColumns = 'id, tenant_id, sku, name, unit_amount, currency, stock, version, created_at, updated_at';
-const orderColumns = 'id, tenant_id, status, currency, amount_total, version, expires_at, created_at, updated_at';
 
 /** The bucket the service's default 5 s budget falls in (timeoutBucketMs(≈4990) = 4608). */
 const statementTimeoutMs = 4_608;
@@ -55,10 +56,10 @@ export async function placeOrderRaw(
       configured.add(client);
     }
     const orderId = newId('ord');
-    const { rows } = await client.query<ProductRow>(
-      `SELECT ${productColumns} FROM products WHERE tenant_id = $1 AND id = ANY($2::text[]) ORDER BY id FOR UPDATE`,
-      [tenantId, requested.map((line) => line.productId)],
-    );
+    const { rows } = await client.query<ProductRow>(lockProductsSql, [
+      tenantId,
+      requested.map((line) => line.productId),
+    ]);
     const products = new Map(rows.map((row) => [row.id, row]));
     const lines = requested.map((line) => {
       const product = products.get(line.productId);
@@ -80,15 +81,15 @@ export async function placeOrderRaw(
       updatedAt: now,
     };
 
-    const reserved = await client.query(
-      `UPDATE products p SET stock = p.stock - m.quantity, version = p.version + 1, updated_at = $4
-     FROM unnest($2::text[], $3::int[]) AS m(product_id, quantity)
-     WHERE p.tenant_id = $1 AND p.id = m.product_id AND p.stock >= m.quantity`,
-      [tenantId, lines.map((l) => l.productId), lines.map((l) => l.quantity), now],
-    );
+    const reserved = await client.query(reserveStockSql, [
+      tenantId,
+      lines.map((l) => l.productId),
+      lines.map((l) => l.quantity),
+      now,
+    ]);
     if (reserved.rowCount !== lines.length) throw new Error(`stock reservation for ${orderId} failed`);
 
-    await client.query(`INSERT INTO orders (${orderColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, [
+    await client.query(insertOrderSql, [
       state.id,
       tenantId,
       state.status,
@@ -99,26 +100,23 @@ export async function placeOrderRaw(
       state.createdAt,
       state.updatedAt,
     ]);
-    await client.query(
-      `INSERT INTO order_lines (tenant_id, order_id, line_no, product_id, quantity, unit_amount)
-           SELECT $1, $2, l.line_no, l.product_id, l.quantity, l.unit_amount
-           FROM unnest($3::text[], $4::int[], $5::int8[]) WITH ORDINALITY AS l(product_id, quantity, unit_amount, line_no)`,
-      [tenantId, state.id, lines.map((l) => l.productId), lines.map((l) => l.quantity), lines.map((l) => l.unitAmount)],
-    );
-    await client.query(
-      `INSERT INTO outbox (id, tenant_id, type, aggregate_type, aggregate_id, aggregate_version, occurred_at, data)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [
-        newId('evt'),
-        tenantId,
-        'order.created',
-        'order',
-        state.id,
-        state.version,
-        state.updatedAt,
-        JSON.stringify(state),
-      ],
-    );
+    await client.query(insertOrderLinesSql, [
+      tenantId,
+      state.id,
+      lines.map((l) => l.productId),
+      lines.map((l) => l.quantity),
+      lines.map((l) => l.unitAmount),
+    ]);
+    await client.query(insertOutboxSql, [
+      newId('evt'),
+      tenantId,
+      'order.created',
+      'order',
+      state.id,
+      state.version,
+      state.updatedAt,
+      JSON.stringify(state),
+    ]);
     await client.query('COMMIT');
   } catch (error) {
     configured.delete(client);

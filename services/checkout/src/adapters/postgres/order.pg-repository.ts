@@ -10,15 +10,22 @@ import { appendToOutbox } from './outbox.ts';
 import { type ProductRow, productColumns, productFromRow } from './product.rows.ts';
 import { releaseStock, reserveStock } from './stock.ts';
 
+// The statements of place(), exported so bench/raw-order-transaction.ts runs the same SQL.
+
+/** Locks in id order so two orders over the same products cannot deadlock. */
+export const lockProductsSql = `SELECT ${productColumns} FROM products WHERE tenant_id = $1 AND id = ANY($2::text[]) ORDER BY id FOR UPDATE`;
+
+export const insertOrderSql = `INSERT INTO orders (${orderColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`;
+
+export const insertOrderLinesSql = `INSERT INTO order_lines (tenant_id, order_id, line_no, product_id, quantity, unit_amount)
+           SELECT $1, $2, l.line_no, l.product_id, l.quantity, l.unit_amount
+           FROM unnest($3::text[], $4::int[], $5::int8[]) WITH ORDINALITY AS l(product_id, quantity, unit_amount, line_no)`;
+
 export function createOrderPgRepository(db: Database, newId: IdGenerator): OrderRepository {
   return {
     place(ctx, tenantId, lines, place) {
       return db.transaction(ctx, async (tx) => {
-        // Lock in id order so two orders over the same products cannot deadlock.
-        const { rows } = await tx.query<ProductRow>(
-          `SELECT ${productColumns} FROM products WHERE tenant_id = $1 AND id = ANY($2::text[]) ORDER BY id FOR UPDATE`,
-          [tenantId, lines.map((line) => line.productId)],
-        );
+        const { rows } = await tx.query<ProductRow>(lockProductsSql, [tenantId, lines.map((line) => line.productId)]);
         const products = new Map<string, ProductState>(rows.map((row) => [row.id, productFromRow(row)]));
         const outcome = place(products);
         if (!outcome.ok) return outcome;
@@ -27,7 +34,7 @@ export function createOrderPgRepository(db: Database, newId: IdGenerator): Order
           // Unreachable while the rows are locked; kept as the invariant's last line of defence.
           throw new Error(`Stock reservation for ${o.id} lost a race it cannot lose under FOR UPDATE.`);
         }
-        await tx.query(`INSERT INTO orders (${orderColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, [
+        await tx.query(insertOrderSql, [
           o.id,
           tenantId,
           o.status,
@@ -38,18 +45,13 @@ export function createOrderPgRepository(db: Database, newId: IdGenerator): Order
           o.createdAt,
           o.updatedAt,
         ]);
-        await tx.query(
-          `INSERT INTO order_lines (tenant_id, order_id, line_no, product_id, quantity, unit_amount)
-           SELECT $1, $2, l.line_no, l.product_id, l.quantity, l.unit_amount
-           FROM unnest($3::text[], $4::int[], $5::int8[]) WITH ORDINALITY AS l(product_id, quantity, unit_amount, line_no)`,
-          [
-            tenantId,
-            o.id,
-            o.lines.map((l) => l.productId),
-            o.lines.map((l) => l.quantity),
-            o.lines.map((l) => l.unitAmount),
-          ],
-        );
+        await tx.query(insertOrderLinesSql, [
+          tenantId,
+          o.id,
+          o.lines.map((l) => l.productId),
+          o.lines.map((l) => l.quantity),
+          o.lines.map((l) => l.unitAmount),
+        ]);
         await appendToOutbox(tx, newId, tenantId, [outcome.event]);
         return outcome;
       });

@@ -1,6 +1,11 @@
 import type { Queryable } from '@keelson/kit/db';
 import type { StockMovement } from '../../domain/order.ts';
 
+/** reserveStock's statement; `bench/raw-order-transaction.ts` runs it too. */
+export const reserveStockSql = `UPDATE products p SET stock = p.stock - m.quantity, version = p.version + 1, updated_at = $4
+     FROM unnest($2::text[], $3::int[]) AS m(product_id, quantity)
+     WHERE p.tenant_id = $1 AND p.id = m.product_id AND p.stock >= m.quantity`;
+
 /**
  * Reserves stock with one conditional decrement per product (`stock >= qty`), so stock can
  * never go negative whatever the interleaving. Returns false when any product fell short.
@@ -14,12 +19,12 @@ export async function reserveStock(
   moves: readonly StockMovement[],
   at: Date,
 ): Promise<boolean> {
-  const result = await tx.query(
-    `UPDATE products p SET stock = p.stock - m.quantity, version = p.version + 1, updated_at = $4
-     FROM unnest($2::text[], $3::int[]) AS m(product_id, quantity)
-     WHERE p.tenant_id = $1 AND p.id = m.product_id AND p.stock >= m.quantity`,
-    [tenantId, moves.map((m) => m.productId), moves.map((m) => m.quantity), at],
-  );
+  const result = await tx.query(reserveStockSql, [
+    tenantId,
+    moves.map((m) => m.productId),
+    moves.map((m) => m.quantity),
+    at,
+  ]);
   return result.rowCount === moves.length;
 }
 
