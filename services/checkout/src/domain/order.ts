@@ -1,5 +1,5 @@
 import { fail } from './errors.ts';
-import type { DomainEvent } from './events.ts';
+import { type DomainEvent, domainEvent } from './events.ts';
 import { type Currency, multiplyAmount, sumAmounts } from './money.ts';
 import { canTransition, holdsStock, type OrderStatus } from './order-status.ts';
 import type { ProductState } from './product.ts';
@@ -82,17 +82,6 @@ export function validateRequestedLines(lines: readonly RequestedLine[]): void {
   }
 }
 
-function event(type: OrderEvent['type'], state: OrderState): OrderEvent {
-  return {
-    type,
-    aggregateType: 'order',
-    aggregateId: state.id,
-    aggregateVersion: state.version,
-    occurredAt: state.updatedAt,
-    data: state,
-  };
-}
-
 /** The order aggregate: owns its lines, totals and lifecycle. */
 export class Order {
   readonly #state: OrderState;
@@ -138,7 +127,7 @@ export class Order {
       updatedAt: input.now,
     };
     const reserve = lines.map(({ productId, quantity }) => ({ productId, quantity }));
-    return { ok: true, order: new Order(state), event: event('order.created', state), reserve };
+    return { ok: true, order: new Order(state), event: domainEvent('order', 'order.created', state), reserve };
   }
 
   /** Rehydration from storage only: rows were validated when written. */
@@ -175,6 +164,6 @@ export class Order {
         ? this.#state.lines.map(({ productId, quantity }) => ({ productId, quantity }))
         : [];
     const next: OrderState = { ...this.#state, status, version: this.#state.version + 1, updatedAt: now };
-    return { order: new Order(next), event: event(type, next), release };
+    return { order: new Order(next), event: domainEvent('order', type, next), release };
   }
 }

@@ -1,5 +1,5 @@
 import { fail } from './errors.ts';
-import type { DomainEvent } from './events.ts';
+import { type DomainEvent, domainEvent } from './events.ts';
 import { assertAmount, type Currency, parseCurrency } from './money.ts';
 
 /** Stock a single product may hold; keeps `stock` inside PostgreSQL `integer`. */
@@ -53,17 +53,6 @@ function assertText(value: string, what: string, max: number): string {
   return trimmed;
 }
 
-function event(type: ProductEvent['type'], state: ProductState): ProductEvent {
-  return {
-    type,
-    aggregateType: 'product',
-    aggregateId: state.id,
-    aggregateVersion: state.version,
-    occurredAt: state.updatedAt,
-    data: state,
-  };
-}
-
 /** A catalog entry. Immutable: changes return a new Product and the event describing them. */
 export class Product {
   readonly #state: ProductState;
@@ -85,7 +74,7 @@ export class Product {
       createdAt: input.now,
       updatedAt: input.now,
     });
-    return { product, event: event('product.created', product.#state) };
+    return { product, event: domainEvent('product', 'product.created', product.#state) };
   }
 
   /** Rehydration from storage only: rows were validated when written. */
@@ -115,6 +104,6 @@ export class Product {
       version: this.#state.version + 1,
       updatedAt: now,
     };
-    return { product: new Product(next), event: event('product.updated', next) };
+    return { product: new Product(next), event: domainEvent('product', 'product.updated', next) };
   }
 }
