@@ -7,6 +7,7 @@ import { trackAllowedMethods } from './allowed-methods.ts';
 import { clientErrors } from './client-errors.ts';
 import { installDrainBehaviour } from './drain.ts';
 import { installHostRequirement } from './host-header.ts';
+import { installJsonBodyParser } from './json-body.ts';
 import { installProblemReplies, sendProblem } from './problem-replies.ts';
 import { attachContext, installRequestContext } from './request-context.hook.ts';
 import { requestIdFrom, requestIdHeader } from './request-id.ts';
@@ -100,6 +101,7 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
 
   // A JSON API: a text/plain body is an unsupported media type (415), not a string to validate.
   app.removeContentTypeParser('text/plain');
+  installJsonBodyParser(app);
   const allowedMethods = trackAllowedMethods(app);
   socketErrors.track(app);
   if (options.metrics !== undefined) installHttpMetrics(app, options.metrics);
