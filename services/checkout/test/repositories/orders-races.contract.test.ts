@@ -6,11 +6,11 @@ import { backends } from '../support/databases.ts';
 import {
   appError,
   cancel,
+  type DatabaseFixture,
   outboxRows,
   pendingOrder,
   place,
   placeOk,
-  type RepositoryFixture,
   seedProduct,
   seedTenant,
   snapshot,
@@ -22,7 +22,7 @@ import {
 } from '../support/repository-fixtures.ts';
 
 /** Waits until `count` backends of this database are blocked on a lock (PostgreSQL only). */
-async function waitForLockWaiters(fx: RepositoryFixture, count: number): Promise<void> {
+async function waitForLockWaiters(fx: DatabaseFixture, count: number): Promise<void> {
   const until = Date.now() + 5_000;
   for (;;) {
     const waiting = await fx.db.transaction(sqlScope(), async (tx) => {

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Order, OrderState } from '../../src/domain/order.ts';
-import { backends } from '../support/databases.ts';
 import {
   appError,
   cancel,
@@ -9,6 +8,7 @@ import {
   pendingOrder,
   place,
   placeOk,
+  repositoryBackends,
   seedProduct,
   seedTenant,
   snapshot,
@@ -17,7 +17,7 @@ import {
   useRepositories,
 } from '../support/repository-fixtures.ts';
 
-for (const backend of backends()) {
+for (const backend of repositoryBackends()) {
   describe(`OrderRepository contract on ${backend.name}`, () => {
     const repos = useRepositories(backend);
 

@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { maxAmount } from '../../src/domain/money.ts';
 import type { Product } from '../../src/domain/product.ts';
-import { backends } from '../support/databases.ts';
 import {
   appError,
   outboxRows,
+  repositoryBackends,
   seedProduct,
   seedTenant,
   snapshot,
@@ -13,7 +13,7 @@ import {
   useRepositories,
 } from '../support/repository-fixtures.ts';
 
-for (const backend of backends()) {
+for (const backend of repositoryBackends()) {
   describe(`ProductRepository contract on ${backend.name}`, () => {
     const repos = useRepositories(backend);
 

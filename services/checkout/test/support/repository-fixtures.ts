@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before } from 'node:test';
 import { createContext, type RequestContext } from '@keelson/kit/context';
-import type { Database, DeadlineScope } from '@keelson/kit/db';
+import type { Database } from '@keelson/kit/db';
 import { type ErrorKind, isAppError } from '@keelson/kit/errors';
 import { createIdGenerator, type IdGenerator } from '@keelson/kit/ids';
 import pino from 'pino';
@@ -11,45 +11,87 @@ import { createProductPgRepository } from '../../src/adapters/postgres/product.p
 import type { AccessRepository, OrderRepository, ProductRepository } from '../../src/app/ports.ts';
 import { Order, type PlaceOrderOutcome, type RequestedLine } from '../../src/domain/order.ts';
 import { type NewProduct, Product, type ProductState } from '../../src/domain/product.ts';
-import type { Backend, OwnedTestDatabase } from './databases.ts';
+import { createFakeStore, fakeAccessRepository, fakeOrderRepository, fakeProductRepository } from '../app/fakes.ts';
+import { type Backend, backends, type OwnedTestDatabase } from './databases.ts';
+import { type Direct, type OutboxRow, sqlDirect, storeDirect } from './repository-direct.ts';
+
+export { type OutboxRow, sqlScope } from './repository-direct.ts';
 
 /**
- * What a repository contract test needs: one migrated database per backend and test file
- * (opening PGlite costs seconds), the real adapters over it, and one id generator so ids
- * minted by fixtures and adapters sort in creation order. Tests stay independent by
- * seeding their own tenant.
+ * The use-case tests' in-memory fakes (test/app/fakes.ts), run through the contract suites
+ * that need no SQL, so a fake cannot drift from the adapters it stands in for.
+ */
+export const memoryBackend = { name: 'memory' } as const;
+export type MemoryBackend = typeof memoryBackend;
+
+/** The backends of a contract suite that observes repositories only through `direct`. */
+export function repositoryBackends(): Array<Backend | MemoryBackend> {
+  return [...backends(), memoryBackend];
+}
+
+/**
+ * What a repository contract test needs: the repositories under test, one id generator so
+ * ids minted by fixtures and adapters sort in creation order, and `direct` access to what
+ * they store. Tests stay independent by seeding their own tenant.
  */
 export interface RepositoryFixture {
-  readonly backend: Backend['name'];
-  readonly db: Database;
+  readonly backend: Backend['name'] | MemoryBackend['name'];
   readonly newId: IdGenerator;
   readonly products: ProductRepository;
   readonly orders: OrderRepository;
   readonly access: AccessRepository;
+  /** Behind the ports' back: seeds tenants and reads what a call wrote (or left alone). */
+  readonly direct: Direct;
 }
 
 /**
- * Call in a `describe` body: opens one database for the whole suite in `before` and drops
- * it in the suite's `after`. Returns an accessor for the tests.
+ * The real adapters over one migrated database per backend and test file (PGlite costs
+ * seconds to open), for tests that also need SQL.
  */
-export function useRepositories(backend: Backend): () => RepositoryFixture {
+export interface DatabaseFixture extends RepositoryFixture {
+  readonly backend: Backend['name'];
+  readonly db: Database;
+}
+
+/**
+ * Call in a `describe` body: opens one database (or fake store) for the whole suite in
+ * `before` and drops it in the suite's `after`. Returns an accessor for the tests.
+ */
+// A database backend always gets the DatabaseFixture built below.
+export function useRepositories(backend: Backend): () => DatabaseFixture;
+export function useRepositories(backend: Backend | MemoryBackend): () => RepositoryFixture;
+export function useRepositories(backend: Backend | MemoryBackend): () => RepositoryFixture {
   let database: OwnedTestDatabase | undefined;
   let fixture: RepositoryFixture | undefined;
   before(async () => {
+    const newId = createIdGenerator();
+    if (backend.name === 'memory') {
+      const store = createFakeStore();
+      fixture = {
+        backend: backend.name,
+        newId,
+        products: fakeProductRepository(store),
+        orders: fakeOrderRepository(store),
+        access: fakeAccessRepository(store),
+        direct: storeDirect(store),
+      };
+      return;
+    }
     database = await backend.create();
     const { db } = database;
-    const newId = createIdGenerator();
-    fixture = {
+    const databaseFixture: DatabaseFixture = {
       backend: backend.name,
       db,
       newId,
       products: createProductPgRepository(db, newId),
       orders: createOrderPgRepository(db, newId),
       access: createAccessPgRepository(db),
+      direct: sqlDirect(db),
     };
+    fixture = databaseFixture;
   });
   after(() => database?.dispose());
-  return () => fixture ?? assert.fail(`the ${backend.name} database did not open`);
+  return () => fixture ?? assert.fail(`the ${backend.name} repositories did not open`);
 }
 
 const silent = pino({ level: 'silent' });
@@ -59,16 +101,9 @@ export function testContext(timeoutMs = 15_000): RequestContext {
   return createContext({ requestId: `req_${Math.random().toString(36).slice(2)}`, timeoutMs, logger: silent });
 }
 
-/** Budget for the tests' own direct SQL. */
-export function sqlScope(): DeadlineScope {
-  return { deadline: Date.now() + 15_000 };
-}
-
 export async function seedTenant(fx: RepositoryFixture): Promise<string> {
   const id = fx.newId('ten');
-  await fx.db.transaction(sqlScope(), (tx) =>
-    tx.query('INSERT INTO tenants (id, name, created_at) VALUES ($1, $2, $3)', [id, `Tenant ${id}`, new Date()]),
-  );
+  await fx.direct.insertTenant(id);
   return id;
 }
 
@@ -116,55 +151,21 @@ export async function placeOk(fx: RepositoryFixture, tenantId: string, lines: re
   return outcome.order.state;
 }
 
-export interface OutboxRow {
-  readonly id: string;
-  readonly type: string;
-  readonly aggregate_type: string;
-  readonly aggregate_id: string;
-  readonly aggregate_version: number;
-  readonly occurred_at: Date;
-  /** `jsonb_typeof(data)`: proves the payload is stored as a JSON object, not a string. */
-  readonly data_kind: string;
-  readonly data: unknown;
-}
-
 /** The tenant's outbox rows in append order, read straight from the table. */
 export function outboxRows(fx: RepositoryFixture, tenantId: string, type?: string): Promise<OutboxRow[]> {
-  return fx.db.transaction(sqlScope(), async (tx) => {
-    const { rows } = await tx.query<OutboxRow>(
-      `SELECT id, type, aggregate_type, aggregate_id, aggregate_version, occurred_at, jsonb_typeof(data) AS data_kind, data
-       FROM outbox WHERE tenant_id = $1 AND ($2::text IS NULL OR type = $2) ORDER BY id`,
-      [tenantId, type ?? null],
-    );
-    return rows;
-  });
+  return fx.direct.outbox(tenantId, type);
 }
 
 export function stockOf(fx: RepositoryFixture, tenantId: string, productId: string): Promise<number | undefined> {
-  return fx.db.transaction(sqlScope(), async (tx) => {
-    const { rows } = await tx.query<{ stock: number }>('SELECT stock FROM products WHERE tenant_id = $1 AND id = $2', [
-      tenantId,
-      productId,
-    ]);
-    return rows[0]?.stock;
-  });
+  return fx.direct.stock(tenantId, productId);
 }
 
 /**
  * Every row a tenant owns, in a stable order: compare two snapshots to prove a failed
  * operation left no trace (no half-applied stock movement, order, line or event).
  */
-export function snapshot(fx: RepositoryFixture, tenantId: string) {
-  return fx.db.transaction(sqlScope(), async (tx) => {
-    const all = async (table: 'products' | 'orders' | 'order_lines' | 'outbox', order: string) =>
-      (await tx.query(`SELECT * FROM ${table} WHERE tenant_id = $1 ORDER BY ${order}`, [tenantId])).rows;
-    return {
-      products: await all('products', 'id'),
-      orders: await all('orders', 'id'),
-      lines: await all('order_lines', 'order_id, line_no'),
-      outbox: await all('outbox', 'id'),
-    };
-  });
+export function snapshot(fx: RepositoryFixture, tenantId: string): Promise<unknown> {
+  return fx.direct.snapshot(tenantId);
 }
 
 /** An `assert.rejects` validator for an AppError with the given code (and kind). */
