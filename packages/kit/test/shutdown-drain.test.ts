@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { Agent, request } from 'node:http';
 import { connect } from 'node:net';
 import { test } from 'node:test';
 import { createHealthChecks } from '../src/health/index.ts';
@@ -100,6 +101,8 @@ test('requests still running at drainTimeoutMs have their connections cut; close
   });
 
   const stuck = fetch(`${base}/stuck`);
+  // The cut may reach the client before the shutdown resolves: awaited below, never unhandled.
+  stuck.catch(() => {});
   await started.promise;
   const report = await shutdown.shutdown('test');
 
@@ -131,4 +134,47 @@ test('a request that arrives while the server closes gets a 503 shutting_down pr
   assert.equal(((await response.json()) as { code: string }).code, 'shutting_down'); // problem document
   letClose.resolve();
   await closing;
+});
+
+test('a request sent on an idle kept-alive socket after the drain began gets 503 shutting_down, not a reset', async () => {
+  const api = createHttpServer({ logger: captureLogs().logger });
+  api.get('/orders', async () => ({ ok: true }));
+  const base = await listen(api);
+  const agent = new Agent({ keepAlive: true, maxSockets: 5 });
+  const get = (): Promise<{ status: number | undefined; connection: string | undefined; body: string }> =>
+    new Promise((resolve, reject) => {
+      const req = request(`${base}/orders`, { agent }, (res) => {
+        let body = '';
+        res.setEncoding('utf8').on('data', (chunk: string) => {
+          body += chunk;
+        });
+        res.once('end', () => resolve({ status: res.statusCode, connection: res.headers.connection, body }));
+      });
+      req.once('error', reject);
+      req.end();
+    });
+  // Five kept-alive sockets, idle now: no request is in flight when the shutdown starts.
+  const first = await Promise.all(Array.from({ length: 5 }, get));
+  assert.ok(first.every((answer) => answer.status === 200 && answer.connection === 'keep-alive'));
+  const shutdown = createShutdown({
+    logger: captureLogs().logger,
+    drainTimeoutMs: 5_000,
+    idleGraceMs: 5_000,
+    servers: [api],
+    closers: [],
+    health: createHealthChecks(),
+  });
+  const done = shutdown.shutdown('test');
+  await waitFor(() => !api.server.listening, 'the listener to close');
+  const second = await Promise.all(Array.from({ length: 5 }, get));
+  for (const answer of second) {
+    assert.equal(answer.status, 503);
+    assert.equal(answer.connection, 'close');
+    assert.equal(JSON.parse(answer.body).code, 'shutting_down');
+  }
+  // Every socket was told to close, so the drain ends before its grace does.
+  const report = await done;
+  assert.equal(report.drained, true);
+  assert.ok(report.durationMs < 5_000, `took ${report.durationMs} ms`);
+  agent.destroy();
 });

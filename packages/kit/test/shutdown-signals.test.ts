@@ -93,3 +93,26 @@ test('shutdown() called twice returns the same run', async () => {
   assert.equal((await second).reason, 'one');
   assert.equal(database.calls(), 1);
 });
+
+test('the signal path exits 1 at the hard deadline when the sequence never ends', async () => {
+  const logs = captureLogs();
+  const exited = deferred<number>();
+  const shutdown = createShutdown({
+    logger: logs.logger,
+    drainTimeoutMs: 1_000,
+    // A closer stuck past its own budget is the case a hard deadline exists for.
+    closerTimeoutMs: 60_000,
+    hardDeadlineMs: 100,
+    servers: [],
+    closers: [{ name: 'stuck', close: () => new Promise<void>(() => {}) }],
+    health: createHealthChecks(),
+    exit: (code) => exited.resolve(code),
+  });
+  const signals = new EventEmitter();
+  shutdown.installSignalHandlers(signals);
+  const started = Date.now();
+  signals.emit('SIGTERM', 'SIGTERM');
+  assert.equal(await exited.promise, 1);
+  assert.ok(Date.now() - started < 1_000, `exited after ${Date.now() - started} ms`);
+  assert.ok(logs.lines().some((line) => line.level === 'fatal' && /hard deadline/.test(String(line.msg))));
+});

@@ -12,19 +12,39 @@ export interface ExitOnSignalInput {
   readonly logger: Logger;
   readonly exit: (code: number) => void;
   readonly signals: SignalSource;
+  /**
+   * From the first signal, how long the sequence may take before the process exits 1 whatever
+   * is still running (a hung closer, a socket that will not close).
+   */
+  readonly hardDeadlineMs: number;
 }
 
 /**
- * SIGTERM or SIGINT runs `shutdown` once, then exits 0, or 1 when a closer failed or
- * the sequence threw. Later signals are logged and ignored: a second Ctrl-C must not
- * restart a drain halfway through. Returns a function that removes the handlers.
+ * SIGTERM or SIGINT runs `shutdown` once, then exits 0, or 1 when a closer failed, the
+ * sequence threw or `hardDeadlineMs` passed first. Logs are flushed before the exit, for at
+ * most a second: a log reader that went away must not hold the process. Later signals are
+ * logged and ignored: a second Ctrl-C must not restart a drain halfway through. Returns a
+ * function that removes the handlers.
  */
 export function exitOnSignal(input: ExitOnSignalInput): () => void {
   const { logger, signals } = input;
   let handled = false;
+  let exiting = false;
+  let hardDeadline: NodeJS.Timeout | undefined;
   const finish = (code: number): void => {
-    logger.flush(); // the default stdout destination is synchronous; this covers the others
-    input.exit(code);
+    if (exiting) return;
+    exiting = true;
+    clearTimeout(hardDeadline);
+    // pino hands the callback to the destination's flush; the kit's own bounds its wait.
+    let exited = false;
+    const exit = (): void => {
+      if (exited) return;
+      exited = true;
+      clearTimeout(flushLimit);
+      input.exit(code);
+    };
+    const flushLimit = setTimeout(exit, 1_000);
+    logger.flush(exit);
   };
   const onSignal = (signal: NodeJS.Signals): void => {
     if (handled) {
@@ -32,6 +52,10 @@ export function exitOnSignal(input: ExitOnSignalInput): () => void {
       return;
     }
     handled = true;
+    hardDeadline = setTimeout(() => {
+      logger.fatal({ hardDeadlineMs: input.hardDeadlineMs }, 'shutdown: hard deadline passed, exiting');
+      finish(1);
+    }, input.hardDeadlineMs);
     input.shutdown(signal).then(
       (report) => finish(report.failedClosers.length === 0 ? 0 : 1),
       (error: unknown) => {

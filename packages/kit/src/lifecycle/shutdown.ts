@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { HealthChecks } from '../health/health-checks.ts';
+import { closeGracefully } from '../http/drain.ts';
 import { exitOnSignal, type SignalSource } from './exit-on-signal.ts';
 import { withTimeout } from './with-timeout.ts';
 
@@ -28,6 +29,17 @@ export interface ShutdownOptions {
   readonly readinessGraceMs?: number;
   /** Budget per closer; a slower one counts as failed. Default 5 s. */
   readonly closerTimeoutMs?: number;
+  /**
+   * How long kept-alive sockets that carry no request stay open once draining begins, so a
+   * client that sends its next request on one gets 503 `shutting_down` instead of a reset.
+   * Default 1 s (never more than `drainTimeoutMs`).
+   */
+  readonly idleGraceMs?: number;
+  /**
+   * Whatever is stuck, the signal handler exits 1 this long after the signal. Default: every
+   * step's own budget (grace, drain, each closer) plus 2 s.
+   */
+  readonly hardDeadlineMs?: number;
   /** How the signal handler ends the process. Default `process.exit`; tests replace it. */
   readonly exit?: (code: number) => void;
 }
@@ -55,11 +67,13 @@ export interface Shutdown {
 /**
  * Graceful shutdown, in this order:
  * 1. readiness off (`/readyz` answers 503 `shutting_down`), then `readinessGraceMs`;
- * 2. every server's `close()`: the listener closes (new connections are refused), idle
- *    kept-alive sockets are closed, requests still arriving get 503 `shutting_down`;
+ * 2. every server drains (`closeGracefully`): the listener closes (new connections are
+ *    refused), requests still arriving on kept-alive sockets get 503 `shutting_down` with
+ *    `Connection: close`, idle sockets are closed after `idleGraceMs`;
  * 3. in-flight requests finish, or their connections are cut at `drainTimeoutMs`;
  * 4. closers run one by one in reverse registration order, each within `closerTimeoutMs`;
  * 5. the report is logged and returned.
+ * The signal handler exits 1 if all this has not ended by `hardDeadlineMs`.
  *
  * @example
  * ```ts
@@ -79,10 +93,15 @@ export interface Shutdown {
 export function createShutdown(options: ShutdownOptions): Shutdown {
   const { logger } = options;
   let running: Promise<ShutdownReport> | undefined;
+  const closerTimeoutMs = options.closerTimeoutMs ?? 5_000;
+  const idleGraceMs = Math.min(options.idleGraceMs ?? 1_000, options.drainTimeoutMs);
+  const graceMs = options.readinessGraceMs ?? 0;
+  const hardDeadlineMs =
+    options.hardDeadlineMs ?? graceMs + options.drainTimeoutMs + closerTimeoutMs * options.closers.length + 2_000;
 
   async function drainServers(): Promise<boolean> {
     logger.info({ servers: options.servers.length }, 'shutdown: listeners closing, draining in-flight requests');
-    const closing = Promise.allSettled(options.servers.map((server) => server.close()));
+    const closing = Promise.allSettled(options.servers.map((server) => closeGracefully(server, idleGraceMs)));
     const drained = await withTimeout(closing, options.drainTimeoutMs).then(
       () => true,
       () => false,
@@ -101,7 +120,7 @@ export function createShutdown(options: ShutdownOptions): Shutdown {
     const failed: string[] = [];
     for (const closer of [...options.closers].reverse()) {
       try {
-        await withTimeout(closer.close(), options.closerTimeoutMs ?? 5_000);
+        await withTimeout(closer.close(), closerTimeoutMs);
         logger.info({ closer: closer.name }, 'shutdown: closed');
       } catch (error) {
         failed.push(closer.name);
@@ -115,7 +134,6 @@ export function createShutdown(options: ShutdownOptions): Shutdown {
     const startedAt = performance.now();
     logger.info({ reason }, 'shutdown: started, readiness off');
     options.health.startDraining();
-    const graceMs = options.readinessGraceMs ?? 0;
     if (graceMs > 0) await new Promise((resolve) => setTimeout(resolve, graceMs));
     const drained = await drainServers();
     const failedClosers = await runClosers();
@@ -136,6 +154,6 @@ export function createShutdown(options: ShutdownOptions): Shutdown {
   return {
     shutdown,
     installSignalHandlers: (signals = process) =>
-      exitOnSignal({ shutdown, logger, exit: options.exit ?? ((code) => process.exit(code)), signals }),
+      exitOnSignal({ shutdown, logger, exit: options.exit ?? ((code) => process.exit(code)), signals, hardDeadlineMs }),
   };
 }

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { type DestinationStream, type LevelWithSilent, type Logger, pino } from 'pino';
+import { createLogDestination } from './log-destination.ts';
 
 /**
  * Paths pino replaces with `[REDACTED]` before a line is written. `*.x` matches one
@@ -32,7 +33,10 @@ export interface LoggerOptions {
   readonly base?: Readonly<Record<string, unknown>>;
   /** Extra redaction paths, added to {@link redactedPaths}. */
   readonly redact?: readonly string[];
-  /** Where lines go; stdout when omitted. Tests pass a stream to capture lines. */
+  /**
+   * Where lines go. Default: stdout through {@link createLogDestination}, which never blocks
+   * or throws. Tests pass a stream to capture lines.
+   */
   readonly destination?: DestinationStream;
 }
 
@@ -59,7 +63,7 @@ export function createLogger(options: LoggerOptions): Logger {
   if (options.pretty === true) {
     return pino({ ...config, transport: { target: resolvePretty() } });
   }
-  return options.destination === undefined ? pino(config) : pino(config, options.destination);
+  return pino(config, options.destination ?? createLogDestination());
 }
 
 function resolvePretty(): string {

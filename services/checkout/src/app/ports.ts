@@ -1,4 +1,5 @@
 import type { RequestContext } from '@keelson/kit/context';
+import type { ApiKey, Tenant } from '../domain/access.ts';
 import type { Order, OrderState, PlaceOrderOutcome, RequestedLine, Transition } from '../domain/order.ts';
 import type { OrderStatus } from '../domain/order-status.ts';
 import type { Product, ProductEvent, ProductState } from '../domain/product.ts';
@@ -59,30 +60,17 @@ export interface OrderRepository {
   ): Promise<OrderState>;
 }
 
-export type Scope = 'read' | 'write' | 'admin';
-
-export interface ApiKeyRecord {
-  readonly id: string;
-  readonly tenantId: string;
-  readonly secretHash: string;
-  readonly scopes: readonly Scope[];
-  readonly createdAt: Date;
-  readonly revokedAt: Date | undefined;
-}
-
-export interface TenantRecord {
-  readonly id: string;
-  readonly name: string;
-  readonly createdAt: Date;
-}
+// composition/ still imports Scope from here; it moves to domain/access.ts with the
+// composition rework, and then this re-export goes.
+export type { Scope } from '../domain/access.ts';
 
 /** Tenants and keys: administered through the admin API and CLI, read by authentication. */
 export interface AccessRepository {
-  insertTenant(ctx: RequestContext, tenant: TenantRecord): Promise<void>;
-  getTenant(ctx: RequestContext, id: string): Promise<TenantRecord | undefined>;
+  insertTenant(ctx: RequestContext, tenant: Tenant): Promise<void>;
+  getTenant(ctx: RequestContext, id: string): Promise<Tenant | undefined>;
   countTenants(ctx: RequestContext): Promise<number>;
-  insertKey(ctx: RequestContext, key: ApiKeyRecord): Promise<void>;
+  insertKey(ctx: RequestContext, key: ApiKey): Promise<void>;
   /** Marks the key revoked (keeping the first revocation time); undefined when unknown. */
-  revokeKey(ctx: RequestContext, id: string, at: Date): Promise<ApiKeyRecord | undefined>;
-  findKey(ctx: RequestContext, id: string): Promise<ApiKeyRecord | undefined>;
+  revokeKey(ctx: RequestContext, id: string, at: Date): Promise<ApiKey | undefined>;
+  findKey(ctx: RequestContext, id: string): Promise<ApiKey | undefined>;
 }

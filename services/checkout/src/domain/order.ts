@@ -4,6 +4,8 @@ import { type Currency, multiplyAmount, sumAmounts } from './money.ts';
 import { canTransition, holdsStock, type OrderStatus } from './order-status.ts';
 import type { ProductState } from './product.ts';
 
+// SQL stays wider on purpose (`quantity > 0`, no line count): these bounds are input rules,
+// guarded here and mirrored by the wire schema, not facts about stored rows.
 export const maxOrderLines = 100;
 export const maxLineQuantity = 1_000_000;
 

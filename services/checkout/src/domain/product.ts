@@ -1,9 +1,17 @@
 import { fail } from './errors.ts';
 import { type DomainEvent, domainEvent } from './events.ts';
 import { assertAmount, type Currency, parseCurrency } from './money.ts';
+import { parseText, type TextRule } from './text.ts';
 
-/** Stock a single product may hold; keeps `stock` inside PostgreSQL `integer`. */
+/**
+ * The most stock a create or change may set. Stored stock is `bigint` with only `>= 0` in SQL:
+ * cancelling orders placed before a restock to this limit gives their stock back on top of it.
+ */
 export const maxStock = 1_000_000_000;
+
+/** SQL repeats these limits as CHECKs (001.do.foundation.sql); a contract test keeps them equal. */
+export const skuText: TextRule = { kind: 'identifier', maxLength: 100 };
+export const productNameText: TextRule = { kind: 'name', maxLength: 200 };
 
 export interface ProductState {
   readonly id: string;
@@ -44,15 +52,6 @@ function assertStock(stock: number): number {
   return stock;
 }
 
-/** Trimmed, non-empty, bounded text: a sku or name of only spaces names nothing. */
-function assertText(value: string, what: string, max: number): string {
-  const trimmed = value.trim();
-  if (trimmed.length === 0 || trimmed.length > max) {
-    fail('invalid', 'invalid_request', `${what} must be 1–${max} characters, not only spaces.`);
-  }
-  return trimmed;
-}
-
 /** A catalog entry. Immutable: changes return a new Product and the event describing them. */
 export class Product {
   readonly #state: ProductState;
@@ -65,8 +64,8 @@ export class Product {
     const product = new Product({
       id: input.id,
       tenantId: input.tenantId,
-      sku: assertText(input.sku, 'sku', 100),
-      name: assertText(input.name, 'name', 200),
+      sku: parseText(input.sku, skuText, 'sku'),
+      name: parseText(input.name, productNameText, 'name'),
       unitAmount: assertAmount(input.unitAmount, 'unit_amount'),
       currency: parseCurrency(input.currency),
       stock: assertStock(input.stock),
@@ -97,7 +96,7 @@ export class Product {
     }
     const next: ProductState = {
       ...this.#state,
-      name: changes.name === undefined ? this.#state.name : assertText(changes.name, 'name', 200),
+      name: changes.name === undefined ? this.#state.name : parseText(changes.name, productNameText, 'name'),
       unitAmount:
         changes.unitAmount === undefined ? this.#state.unitAmount : assertAmount(changes.unitAmount, 'unit_amount'),
       stock: changes.stock === undefined ? this.#state.stock : assertStock(changes.stock),

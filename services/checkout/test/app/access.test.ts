@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { AppError } from '@keelson/kit/errors';
 import { createIdGenerator, isIdOf } from '@keelson/kit/ids';
 import { type Principal, requireScope } from '../../src/app/access/authenticate.ts';
-import type { Scope } from '../../src/app/ports.ts';
+import type { Scope } from '../../src/domain/access.ts';
 import { anonymousContext, createTestApplication, fixedNow, newTenant } from './fakes.ts';
 
 // A well-formed secret (43 base64url characters) that no key was issued with.
@@ -177,6 +177,21 @@ describe('createTenant', () => {
       kind: 'invalid',
       code: 'invalid_request',
     });
+    assert.equal(store.tenants.size, 1);
+  });
+
+  it('counts code points and refuses control characters and bidi overrides, storing nothing', async () => {
+    const { app, store } = createTestApplication();
+    const emoji = '\u{1F600}';
+
+    assert.equal((await app.access.createTenant(anonymousContext(), { name: emoji.repeat(200) })).name.length, 400);
+    for (const name of [emoji.repeat(201), 'Acme\nCorp', 'Acme \u202Eproc', '\u200B\u200B']) {
+      await assert.rejects(app.access.createTenant(anonymousContext(), { name }), {
+        kind: 'invalid',
+        code: 'invalid_request',
+        message: /^Tenant name /,
+      });
+    }
     assert.equal(store.tenants.size, 1);
   });
 });

@@ -2,14 +2,8 @@ import { createContext, type RequestContext, withTenant } from '@keelson/kit/con
 import { createIdGenerator } from '@keelson/kit/ids';
 import pino from 'pino';
 import { type Application, buildApplication } from '../../src/app/application.ts';
-import type {
-  AccessRepository,
-  ApiKeyRecord,
-  OrderRepository,
-  Page,
-  ProductRepository,
-  TenantRecord,
-} from '../../src/app/ports.ts';
+import type { AccessRepository, OrderRepository, Page, ProductRepository } from '../../src/app/ports.ts';
+import type { ApiKey, Tenant } from '../../src/domain/access.ts';
 import { fail } from '../../src/domain/errors.ts';
 import type { DomainEvent } from '../../src/domain/events.ts';
 import { Order, type OrderState, type StockMovement } from '../../src/domain/order.ts';
@@ -31,8 +25,8 @@ export interface FakeStore {
   readonly calls: Call[];
   readonly products: Map<string, ProductState>;
   readonly orders: Map<string, OrderState>;
-  readonly tenants: Map<string, TenantRecord>;
-  readonly keys: Map<string, ApiKeyRecord>;
+  readonly tenants: Map<string, Tenant>;
+  readonly keys: Map<string, ApiKey>;
   /** What the outbox would hold, in write order. */
   readonly events: DomainEvent[];
 }

@@ -43,6 +43,23 @@ describe('createProduct', () => {
     });
     assert.deepEqual(callsTo('products'), []);
   });
+
+  // The domain is the guard of text rules; the wire schema only mirrors it. Called directly
+  // (as the CLI or a future transport would), the use case still refuses bad text.
+  it('refuses a sku over 100 code points or with a control or format character, storing nothing', async () => {
+    const { app, callsTo } = createTestApplication();
+    const { ctx } = await newTenant(app);
+
+    for (const sku of ['\u{1F600}'.repeat(101), 'MUG\n01', 'MUG\u202E10', '\u200B']) {
+      await assert.rejects(app.commands.createProduct(ctx, { ...mug, sku }), {
+        kind: 'invalid',
+        code: 'invalid_request',
+        message: /^sku /,
+      });
+    }
+    assert.equal((await app.commands.createProduct(ctx, { ...mug, sku: '\u{1F600}'.repeat(100) })).sku.length, 200);
+    assert.equal(callsTo('products').length, 1);
+  });
 });
 
 describe('getProduct and listProducts', () => {

@@ -71,6 +71,56 @@ describe('Product.create', () => {
   }
 });
 
+// Issue 5 item 9: lengths are Unicode code points; a sku is an identifier (no control or
+// format characters), a name is free text (no control characters, no bidi overrides).
+describe('Product.create text rules', () => {
+  const emoji = '\u{1F600}';
+
+  it('counts code points: a sku of 100 emoji and a name of 200 emoji are at the limits', () => {
+    const { state } = Product.create({ ...valid, sku: emoji.repeat(100), name: emoji.repeat(200) }).product;
+    assert.deepEqual([state.sku, state.name], [emoji.repeat(100), emoji.repeat(200)]);
+  });
+
+  it('trims ordinary spaces around sku and name', () => {
+    const { state } = Product.create({ ...valid, sku: '  MUG-01 ', name: ' Big mug  ' }).product;
+    assert.deepEqual([state.sku, state.name], ['MUG-01', 'Big mug']);
+  });
+
+  it('keeps a name with an emoji ZWJ sequence and a soft hyphen (format characters free text needs)', () => {
+    const name = 'Family \u{1F468}\u200D\u{1F469}\u200D\u{1F467} extra\u00ADlarge';
+    assert.equal(Product.create({ ...valid, name }).product.state.name, name);
+  });
+
+  const refused: ReadonlyArray<[string, Partial<NewProduct>]> = [
+    ['a sku of 101 code points', { sku: emoji.repeat(101) }],
+    ['a sku of only spaces', { sku: '   ' }],
+    ['a sku of only zero-width spaces', { sku: '\u200B\u200B' }],
+    ['a sku with a newline', { sku: 'MUG\n01' }],
+    ['a sku with a trailing newline', { sku: 'MUG-01\n' }],
+    ['a sku with a right-to-left override', { sku: 'MUG\u202E10' }],
+    ['a sku with a zero-width joiner', { sku: 'MUG\u200D01' }],
+    ['a sku with a NUL', { sku: 'MUG\u000001' }],
+    ['a sku with an unpaired surrogate', { sku: 'MUG\uD800' }],
+    ['a name of 201 code points', { name: emoji.repeat(201) }],
+    ['a name with a newline', { name: 'Mug\nLarge' }],
+    ['a name with a tab', { name: 'Mug\tLarge' }],
+    ['a name with a right-to-left override', { name: 'Mug \u202Egral' }],
+    ['a name with a left-to-right isolate', { name: 'Mug \u2066x\u2069' }],
+    ['a name of only zero-width spaces', { name: '\u200B\u200B' }],
+    ['a name with a line separator', { name: 'Mug\u2028Large' }],
+  ];
+  for (const [what, patch] of refused) {
+    it(`rejects ${what} as invalid_request`, () => {
+      assert.throws(() => Product.create({ ...valid, ...patch }), { name: 'AppError', code: 'invalid_request' });
+    });
+  }
+
+  it('applies the name rules on change too', () => {
+    assert.throws(() => mug().change({ name: 'Mug\u202Egral' }, 1, later), { code: 'invalid_request' });
+    assert.equal(mug().change({ name: emoji.repeat(200) }, 1, later).product.state.name, emoji.repeat(200));
+  });
+});
+
 describe('Product.change', () => {
   it('bumps the version by one and emits product.updated with the new state, leaving the original untouched', () => {
     const original = mug();

@@ -93,7 +93,9 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         CreateProductInput: {
+            /** @description 1–100 characters (Unicode code points), no control or format characters (newlines, zero-width spaces, bidirectional overrides…); surrounding spaces are trimmed */
             sku: string;
+            /** @description 1–200 characters (Unicode code points), no control characters (newlines, tabs…) or bidirectional overrides; surrounding spaces are trimmed */
             name: string;
             /** @description Integer amount in minor units (cents), never a float */
             unit_amount: number;
@@ -102,6 +104,7 @@ export interface components {
             stock: number;
         };
         UpdateProductInput: {
+            /** @description 1–200 characters (Unicode code points), no control characters (newlines, tabs…) or bidirectional overrides; surrounding spaces are trimmed */
             name?: string;
             /** @description Integer amount in minor units (cents), never a float */
             unit_amount?: number;

@@ -1,17 +1,17 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { ApiKeyRecord, TenantRecord } from '../../src/app/ports.ts';
+import type { ApiKey, Tenant } from '../../src/domain/access.ts';
 import { backends } from '../support/databases.ts';
 import { type RepositoryFixture, testContext, useRepositories } from '../support/repository-fixtures.ts';
 
-async function newTenant(fx: RepositoryFixture): Promise<TenantRecord> {
+async function newTenant(fx: RepositoryFixture): Promise<Tenant> {
   const tenant = { id: fx.newId('ten'), name: 'Acme GmbH', createdAt: new Date('2025-02-03T04:05:06.789Z') };
   await fx.access.insertTenant(testContext(), tenant);
   return tenant;
 }
 
-async function newKey(fx: RepositoryFixture, tenantId: string): Promise<ApiKeyRecord> {
-  const key: ApiKeyRecord = {
+async function newKey(fx: RepositoryFixture, tenantId: string): Promise<ApiKey> {
+  const key: ApiKey = {
     id: fx.newId('key'),
     tenantId,
     secretHash: `hash-${fx.newId('h')}`,

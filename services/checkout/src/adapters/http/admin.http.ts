@@ -5,28 +5,33 @@ import type { FastifyInstance } from 'fastify';
 import { type FastifyPluginAsyncZod, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Application } from '../../app/application.ts';
+import { defaultScopes, scopes, tenantNameText } from '../../domain/access.ts';
 import { keyToWire, revokedKeyToWire, tenantToWire } from './admin.wire.ts';
+import { bearerToken } from './authenticate.hook.ts';
 import { objectId, text } from './schemas.ts';
 
 function tokenMatches(header: string | undefined, token: string): boolean {
-  const presented = Buffer.from(/^Bearer\s+(\S+)$/i.exec(header ?? '')?.[1] ?? '');
+  const presented = Buffer.from(bearerToken(header) ?? '');
   const expected = Buffer.from(token);
   return presented.length === expected.length && timingSafeEqual(presented, expected);
 }
 
-const scopes = z
-  .array(z.enum(['read', 'write', 'admin']))
+const scopeList = z
+  .array(z.enum(scopes))
   .min(1)
-  .default(['read', 'write']);
+  .default([...defaultScopes]);
 
 function adminRoutes(app: Application, migrator: Migrator): FastifyPluginAsyncZod {
   return async (admin) => {
-    admin.post('/tenants', { schema: { body: z.strictObject({ name: text(1, 200) }) } }, async (request, reply) =>
-      reply.code(201).send(tenantToWire(await app.access.createTenant(request.ctx, { name: request.body.name }))),
+    admin.post(
+      '/tenants',
+      { schema: { body: z.strictObject({ name: text(tenantNameText) }) } },
+      async (request, reply) =>
+        reply.code(201).send(tenantToWire(await app.access.createTenant(request.ctx, { name: request.body.name }))),
     );
     admin.post(
       '/keys',
-      { schema: { body: z.strictObject({ tenant_id: objectId, scopes }) } },
+      { schema: { body: z.strictObject({ tenant_id: objectId, scopes: scopeList }) } },
       async (request, reply) => {
         const { tenant_id, scopes: requested } = request.body;
         const key = await app.access.createApiKey(request.ctx, { tenantId: tenant_id, scopes: requested });

@@ -1,10 +1,10 @@
 import type { CreatedKey } from '../../app/access/create-api-key.ts';
 import type { RevokedKey } from '../../app/access/revoke-api-key.ts';
-import type { TenantRecord } from '../../app/ports.ts';
+import type { Tenant } from '../../domain/access.ts';
 
 // One JSON shape for tenants and keys, shared by the admin API and the CLI's --json output.
 
-export function tenantToWire(t: TenantRecord) {
+export function tenantToWire(t: Tenant) {
   return { object: 'tenant' as const, id: t.id, name: t.name, created_at: t.createdAt.toISOString() };
 }
 

@@ -2,7 +2,7 @@ import { withTenant } from '@keelson/kit/context';
 import type { FastifyInstance } from 'fastify';
 import { requireScope } from '../../app/access/authenticate.ts';
 import type { Application } from '../../app/application.ts';
-import type { Scope } from '../../app/ports.ts';
+import type { Scope } from '../../domain/access.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -11,9 +11,9 @@ declare module 'fastify' {
   }
 }
 
-function bearerToken(header: string | undefined): string | undefined {
-  const match = header === undefined ? null : /^Bearer\s+(\S+)\s*$/i.exec(header);
-  return match?.[1];
+/** The token of an `Authorization: Bearer <token>` header (scheme case-insensitive, RFC 7235). */
+export function bearerToken(header: string | undefined): string | undefined {
+  return header === undefined ? undefined : /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1];
 }
 
 /**

@@ -2,21 +2,32 @@ import { z } from 'zod';
 import { maxAmount } from '../../domain/money.ts';
 import { maxLineQuantity, maxOrderLines } from '../../domain/order.ts';
 import { orderStatuses } from '../../domain/order-status.ts';
-import { maxStock } from '../../domain/product.ts';
+import { maxStock, productNameText, skuText } from '../../domain/product.ts';
+import { describeTextRule, isStorableText, type TextRule, textProblem } from '../../domain/text.ts';
 
 // Wire schemas: the single source of request validation, handler types, response
 // serialization and the OpenAPI document. Snake_case here, camelCase past the mappers.
+// Limits and text rules come from the domain, which guards them; checking them here too
+// only refuses earlier, with the field's path in `issues`.
 
-// PostgreSQL text cannot hold NUL, and jsonb (the outbox) rejects unpaired surrogates:
-// refuse both at the edge as invalid input rather than fail in the database.
-export function text(min: number, max: number) {
+/**
+ * Text under a domain rule, checked by the domain's own function. zod's `.max()` counts
+ * UTF-16 units, so the bounds go into the document as JSON Schema keywords instead, which
+ * count code points like the rule does.
+ */
+export function text(rule: TextRule) {
   return z
     .string()
-    .min(min)
-    .max(max)
-    .refine((value) => value.isWellFormed() && !value.includes('\u0000'), 'must be well-formed text without NUL');
+    .superRefine((value, ctx) => {
+      const problem = textProblem(value, rule);
+      if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .meta({ minLength: 1, maxLength: rule.maxLength, description: describeTextRule(rule) });
 }
-export const objectId = text(1, 64);
+
+// An id to look up, never stored as given: bounded, and text PostgreSQL can hold (NUL and
+// lone surrogates would fail in the database instead of reading as "not found").
+export const objectId = z.string().min(1).max(64).refine(isStorableText, 'must be well-formed text without NUL');
 
 const amount = z.number().int().min(0).max(maxAmount).describe('Integer amount in minor units (cents), never a float');
 const currency = z.string().length(3).describe('ISO-4217 currency code, upper case (e.g. USD)');
@@ -47,8 +58,8 @@ export const productSchema = z
 
 export const createProductBody = z
   .strictObject({
-    sku: text(1, 100),
-    name: text(1, 200),
+    sku: text(skuText),
+    name: text(productNameText),
     unit_amount: amount,
     currency,
     stock,
@@ -57,7 +68,7 @@ export const createProductBody = z
 
 export const updateProductBody = z
   .strictObject({
-    name: text(1, 200).optional(),
+    name: text(productNameText).optional(),
     unit_amount: amount.optional(),
     stock: stock.optional(),
     version: z.number().int().min(1).describe('The version you last read; a stale one answers 409 version_conflict'),

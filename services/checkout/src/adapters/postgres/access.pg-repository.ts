@@ -1,5 +1,6 @@
 import type { Database } from '@keelson/kit/db';
-import type { AccessRepository, ApiKeyRecord, Scope, TenantRecord } from '../../app/ports.ts';
+import type { AccessRepository } from '../../app/ports.ts';
+import type { ApiKey, Scope, Tenant } from '../../domain/access.ts';
 
 interface KeyRow {
   id: string;
@@ -10,7 +11,7 @@ interface KeyRow {
   revoked_at: Date | null;
 }
 
-function keyFromRow(row: KeyRow): ApiKeyRecord {
+function keyFromRow(row: KeyRow): ApiKey {
   return {
     id: row.id,
     tenantId: row.tenant_id,
@@ -27,7 +28,7 @@ const keyColumns = 'id, tenant_id, secret_hash, scopes, created_at, revoked_at';
 /** Every method is one statement, so each runs in autocommit: no transaction round trips. */
 export function createAccessPgRepository(db: Database): AccessRepository {
   return {
-    async insertTenant(ctx, tenant: TenantRecord) {
+    async insertTenant(ctx, tenant: Tenant) {
       await db.query(ctx, 'INSERT INTO tenants (id, name, created_at) VALUES ($1, $2, $3)', [
         tenant.id,
         tenant.name,

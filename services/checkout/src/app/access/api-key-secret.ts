@@ -1,4 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { isIdOf } from '@keelson/kit/ids';
 
 /**
  * A presented key is `<key id>.<secret>`. The secret has 256 bits of entropy, so a single
@@ -24,8 +25,11 @@ export function formatToken(keyId: string, secret: string): string {
   return `${keyId}.${secret}`;
 }
 
+// 32 random bytes in base64url, as `newSecret` makes them.
+const secretPattern = /^[A-Za-z0-9_-]{43}$/;
+
 export function parseToken(token: string): { keyId: string; secret: string } | undefined {
-  const match = /^(key_[0-9A-HJKMNP-TV-Z]{26})\.([A-Za-z0-9_-]{43})$/.exec(token);
-  if (!match?.[1] || !match[2]) return undefined;
-  return { keyId: match[1], secret: match[2] };
+  const [keyId, secret, ...rest] = token.split('.');
+  if (keyId === undefined || secret === undefined || rest.length > 0) return undefined;
+  return isIdOf('key', keyId) && secretPattern.test(secret) ? { keyId, secret } : undefined;
 }

@@ -1,6 +1,7 @@
 import type { RequestContext } from '@keelson/kit/context';
+import { isActive, type Scope, scopesAllow } from '../../domain/access.ts';
 import { fail } from '../../domain/errors.ts';
-import type { AccessRepository, Scope } from '../ports.ts';
+import type { AccessRepository } from '../ports.ts';
 import { parseToken, secretMatches } from './api-key-secret.ts';
 
 export interface Principal {
@@ -17,7 +18,7 @@ export function authenticate(deps: { access: AccessRepository }) {
     const parsed = token === undefined ? undefined : parseToken(token);
     if (!parsed) fail('unauthenticated', 'invalid_api_key', rejection);
     const key = await deps.access.findKey(ctx, parsed.keyId);
-    if (!key || key.revokedAt !== undefined || !secretMatches(parsed.secret, key.secretHash)) {
+    if (!key || !isActive(key) || !secretMatches(parsed.secret, key.secretHash)) {
       fail('unauthenticated', 'invalid_api_key', rejection);
     }
     return { tenantId: key.tenantId, keyId: key.id, scopes: key.scopes };
@@ -25,7 +26,7 @@ export function authenticate(deps: { access: AccessRepository }) {
 }
 
 export function requireScope(principal: Principal, scope: Scope): void {
-  if (!principal.scopes.includes(scope) && !principal.scopes.includes('admin')) {
+  if (!scopesAllow(principal.scopes, scope)) {
     fail('forbidden', 'insufficient_scope', `This API key lacks the '${scope}' scope.`);
   }
 }

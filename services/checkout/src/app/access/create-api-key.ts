@@ -1,7 +1,8 @@
 import type { RequestContext } from '@keelson/kit/context';
 import type { IdGenerator } from '@keelson/kit/ids';
+import { newApiKey, type Scope } from '../../domain/access.ts';
 import { fail } from '../../domain/errors.ts';
-import type { AccessRepository, Clock, Scope } from '../ports.ts';
+import type { AccessRepository, Clock } from '../ports.ts';
 import { formatToken, hashSecret, newSecret } from './api-key-secret.ts';
 
 export interface CreatedKey {
@@ -18,19 +19,21 @@ export function createApiKey(deps: { access: AccessRepository; clock: Clock; new
     if (!(await deps.access.getTenant(ctx, input.tenantId))) {
       fail('not_found', 'tenant_not_found', `No such tenant: ${input.tenantId}.`);
     }
-    const scopes = [...new Set(input.scopes)];
-    if (scopes.length === 0) fail('invalid', 'invalid_request', 'A key needs at least one scope.');
-    const id = deps.newId('key');
     const secret = newSecret();
-    const createdAt = deps.clock.now();
-    await deps.access.insertKey(ctx, {
-      id,
+    const key = newApiKey({
+      id: deps.newId('key'),
       tenantId: input.tenantId,
       secretHash: hashSecret(secret),
-      scopes,
-      createdAt,
-      revokedAt: undefined,
+      scopes: input.scopes,
+      now: deps.clock.now(),
     });
-    return { id, tenantId: input.tenantId, scopes, token: formatToken(id, secret), createdAt };
+    await deps.access.insertKey(ctx, key);
+    return {
+      id: key.id,
+      tenantId: key.tenantId,
+      scopes: key.scopes,
+      token: formatToken(key.id, secret),
+      createdAt: key.createdAt,
+    };
   };
 }
