@@ -44,71 +44,43 @@ interface Probe {
   readonly rules: readonly string[];
 }
 
-const probes: readonly Probe[] = [
-  { file: `${domain}/probe-ulid.ts`, source: "import 'ulid';", rules: ['domain-is-pure'] },
-  { file: `${domain}/probe-fs.ts`, source: "import 'node:fs';", rules: ['domain-is-pure'] },
-  {
-    file: `${domain}/probe-app.ts`,
-    source: "export type { Clock } from '../app/ports.ts';",
-    rules: ['domain-is-pure'],
-  },
-  {
-    file: `${domain}/probe-kit-context.ts`,
-    source: "export type { RequestContext } from '@keelson/kit/context';",
-    rules: ['domain-is-pure'],
-  },
-  {
-    file: `${domain}/probe-adapters.ts`,
-    source: "import '../adapters/probe-target.ts';",
-    rules: ['domain-is-pure', 'adapters-only-from-composition'],
-  },
-  {
-    file: `${domain}/probe-allowed.ts`,
-    source: "import './probe-target.ts';\nimport '@keelson/kit/errors';",
-    rules: [],
-  },
+/** One probe file per entry of `sources`, named `${dir}/probe-${name}.ts`. */
+function probesIn(dir: string, rules: readonly string[], sources: Readonly<Record<string, string>>): Probe[] {
+  return Object.entries(sources).map(([name, source]) => ({ file: `${dir}/probe-${name}.ts`, source, rules }));
+}
 
-  ...['pg', 'fastify', '@electric-sql/pglite', 'zod', 'ulid', 'node:fs', 'node:http', 'node:child_process'].map(
-    (specifier): Probe => ({
-      file: `${app}/probe-${specifier.replace(/\W+/g, '-')}.ts`,
-      source: `import '${specifier}';`,
-      rules: ['app-imports-domain-and-kit-core'],
-    }),
-  ),
-  // Type-only imports count: the kit context hands use cases a pino Logger, they never import pino.
-  {
-    file: `${app}/probe-pino-type.ts`,
-    source: "export type { Logger } from 'pino';",
-    rules: ['app-imports-domain-and-kit-core'],
-  },
-  {
-    file: `${app}/probe-kit-db.ts`,
-    source: "export type { Database } from '@keelson/kit/db';",
-    rules: ['app-imports-domain-and-kit-core'],
-  },
-  {
-    file: `${app}/probe-kit-http.ts`,
-    source: "import '@keelson/kit/http';",
-    rules: ['app-imports-domain-and-kit-core'],
-  },
-  {
-    file: `${app}/probe-composition.ts`,
-    source: "import '../composition/probe-target.ts';",
-    rules: ['app-imports-domain-and-kit-core'],
-  },
-  {
-    file: `${app}/probe-config.ts`,
-    source: "import '../probe-target.ts';",
-    rules: ['app-imports-domain-and-kit-core'],
-  },
-  {
-    file: `${app}/probe-adapters.ts`,
-    source: "import '../adapters/probe-target.ts';",
-    rules: ['app-imports-domain-and-kit-core', 'adapters-only-from-composition'],
-  },
-  {
-    file: `${app}/probe-allowed.ts`,
-    source: [
+const appRule = 'app-imports-domain-and-kit-core';
+const adapterRule = 'adapters-only-from-composition';
+
+const probes: readonly Probe[] = [
+  ...probesIn(domain, ['domain-is-pure'], {
+    ulid: "import 'ulid';",
+    fs: "import 'node:fs';",
+    app: "export type { Clock } from '../app/ports.ts';",
+    'kit-context': "export type { RequestContext } from '@keelson/kit/context';",
+  }),
+  ...probesIn(domain, ['domain-is-pure', adapterRule], { adapters: "import '../adapters/probe-target.ts';" }),
+  ...probesIn(domain, [], { allowed: "import './probe-target.ts';\nimport '@keelson/kit/errors';" }),
+
+  ...probesIn(app, [appRule], {
+    pg: "import 'pg';",
+    fastify: "import 'fastify';",
+    pglite: "import '@electric-sql/pglite';",
+    zod: "import 'zod';",
+    ulid: "import 'ulid';",
+    fs: "import 'node:fs';",
+    http: "import 'node:http';",
+    'child-process': "import 'node:child_process';",
+    // Type-only imports count: the kit context hands use cases a pino Logger; they never import pino.
+    'pino-type': "export type { Logger } from 'pino';",
+    'kit-db': "export type { Database } from '@keelson/kit/db';",
+    'kit-http': "import '@keelson/kit/http';",
+    composition: "import '../composition/probe-target.ts';",
+    config: "import '../probe-target.ts';",
+  }),
+  ...probesIn(app, [appRule, adapterRule], { adapters: "import '../adapters/probe-target.ts';" }),
+  ...probesIn(app, [], {
+    allowed: [
       "import 'node:crypto';",
       "import '@keelson/kit/context';",
       "import '@keelson/kit/errors';",
@@ -116,34 +88,19 @@ const probes: readonly Probe[] = [
       "import '../domain/probe-target.ts';",
       "import './ports.ts';",
     ].join('\n'),
-    rules: [],
-  },
+  }),
 
-  {
-    file: 'services/checkout/src/probe-adapters.ts',
-    source: "import './adapters/probe-target.ts';",
-    rules: ['adapters-only-from-composition'],
-  },
-  {
-    file: 'services/checkout/src/composition/probe-allowed.ts',
-    source: "import '../adapters/probe-target.ts';",
-    rules: [],
-  },
+  ...probesIn('services/checkout/src', [adapterRule], { adapters: "import './adapters/probe-target.ts';" }),
+  ...probesIn('services/checkout/src/composition', [], { allowed: "import '../adapters/probe-target.ts';" }),
 
-  {
-    file: 'packages/kit/src/errors/probe-relative.ts',
-    source: "import '../../../../services/checkout/src/probe-target.ts';",
-    rules: ['kit-not-to-services'],
-  },
-  {
-    file: 'packages/kit/src/errors/probe-package.ts',
-    source: "import '@keelson/checkout/src/probe-target.ts';",
-    rules: ['kit-not-to-services'],
-  },
+  ...probesIn('packages/kit/src/errors', ['kit-not-to-services'], {
+    relative: "import '../../../../services/checkout/src/probe-target.ts';",
+    package: "import '@keelson/checkout/src/probe-target.ts';",
+  }),
 
-  { file: 'packages/kit/src/probe-cycle/a.ts', source: "import './b.ts';", rules: ['no-circular'] },
+  ...probesIn('packages/kit/src/cycle', ['no-circular'], { a: "import './probe-b.ts';" }),
   // dependency-cruiser reports a cycle once, not once per module in it.
-  { file: 'packages/kit/src/probe-cycle/b.ts', source: "import './a.ts';", rules: [] },
+  ...probesIn('packages/kit/src/cycle', [], { b: "import './probe-a.ts';" }),
 ];
 
 interface Violation {
