@@ -10,10 +10,11 @@ import { Order, type OrderState, type StockMovement } from '../../src/domain/ord
 import { Product, type ProductState } from '../../src/domain/product.ts';
 
 /**
- * In-memory ports for use-case tests. Each keeps the one promise its PostgreSQL twin makes
- * that a use case can observe: rows are tenant-scoped (another tenant's id reads as missing),
- * a closure that throws writes nothing, stock never goes negative. Every call is recorded,
- * without the request context, so a test can assert what a port was (or was never) shown.
+ * In-memory ports for use-case tests. The product, order and access contract suites
+ * (test/repositories/) run them beside the PostgreSQL adapters, so they keep the same
+ * promises: rows are tenant-scoped (another tenant's id reads as missing), a closure that
+ * throws writes nothing, lists page newest first. Every call is recorded, without the
+ * request context, so a test can assert what a port was (or was never) shown.
  */
 export interface Call {
   readonly port: 'products' | 'orders' | 'access';

@@ -1,8 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ApiKey, Tenant } from '../../src/domain/access.ts';
-import { backends } from '../support/databases.ts';
-import { type RepositoryFixture, testContext, useRepositories } from '../support/repository-fixtures.ts';
+import {
+  type RepositoryFixture,
+  repositoryBackends,
+  testContext,
+  useRepositories,
+} from '../support/repository-fixtures.ts';
 
 async function newTenant(fx: RepositoryFixture): Promise<Tenant> {
   const tenant = { id: fx.newId('ten'), name: 'Acme GmbH', createdAt: new Date('2025-02-03T04:05:06.789Z') };
@@ -23,7 +27,7 @@ async function newKey(fx: RepositoryFixture, tenantId: string): Promise<ApiKey> 
   return key;
 }
 
-for (const backend of backends()) {
+for (const backend of repositoryBackends()) {
   describe(`AccessRepository contract on ${backend.name}`, () => {
     const repos = useRepositories(backend);
 
