@@ -1,5 +1,4 @@
-import { createLogger } from '@keelson/kit/logging';
-import pino from 'pino';
+import { createLogDestination, createLogger } from '@keelson/kit/logging';
 import type { Config } from '../config.ts';
 import { serviceVersion } from '../version.ts';
 import { startService } from './start-service.ts';
@@ -14,8 +13,10 @@ export async function serve(config: Config, json: boolean): Promise<number> {
   const logger = createLogger({
     level: config.logLevel,
     base: { service: 'checkout', version: serviceVersion },
-    ...(json ? { destination: pino.destination(2) } : {}),
+    ...(json ? { destination: createLogDestination({ fd: 2 }) } : {}),
   });
+  // The banner goes to process.stdout; a reader that went away (EPIPE) must not end the server.
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
   const service = await startService(config, { logger });
   service.shutdown.installSignalHandlers();
   printWelcome(service, json);
