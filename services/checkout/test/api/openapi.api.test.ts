@@ -10,6 +10,7 @@ import { backends } from '../support/databases.ts';
 import { useTestService } from '../support/service.ts';
 
 const operations: Readonly<Record<string, string>> = {
+  getApiIndex: 'get /v1',
   createProduct: 'post /v1/products',
   listProducts: 'get /v1/products',
   getProduct: 'get /v1/products/{id}',
@@ -52,7 +53,7 @@ for (const backend of backends()) {
       return document;
     }
 
-    it('GET /openapi.json is OpenAPI 3.1 with the eight operations, each with its problem responses', async () => {
+    it('GET /openapi.json is OpenAPI 3.1 with the nine operations, each with its problem responses', async () => {
       const document = await servedDocument();
       assert.match(String(document.openapi), /^3\.1\.\d+$/);
       const byId = Object.fromEntries(
@@ -92,6 +93,7 @@ for (const backend of backends()) {
     it('the served document is the one the client is generated from', async () => {
       const served = await servedDocument();
       assert.deepEqual(Object.keys(isObject(served.paths) ? served.paths : {}).sort(), [
+        '/v1',
         '/v1/orders',
         '/v1/orders/{id}',
         '/v1/orders/{id}/cancel',

@@ -8,17 +8,22 @@ import {
   validatorCompiler,
 } from 'fastify-type-provider-zod';
 import type { Application } from '../../app/application.ts';
+import { apiIndexRoutes } from './api-index.http.ts';
 import { installAuthentication } from './authenticate.hook.ts';
 import { polishOpenApiDocument } from './openapi-polish.ts';
 import { orderRoutes } from './orders.http.ts';
 import { productRoutes } from './products.http.ts';
+
+const docsPath = '/docs';
+const openApiPath = '/openapi.json';
 
 export interface ApiOptions {
   readonly version: string;
 }
 
 /**
- * Mounts the public REST API: `/v1` routes, `/openapi.json` and the `/docs` reference page.
+ * Mounts the public REST API: `/v1` routes (the index public, the rest behind an API key),
+ * `/openapi.json` and the `/docs` reference page.
  * The zod compilers are set inside the `/v1` scope only: set globally they would also try to
  * compile the JSON-schema routes that the docs plugin ships.
  */
@@ -35,6 +40,7 @@ export async function registerApi(fastify: FastifyInstance, app: Application, op
       },
       servers: [{ url: '/', description: 'This server' }],
       tags: [
+        { name: 'api', description: 'The entry point: where resources and documentation are' },
         { name: 'products', description: 'Catalog entries with price and stock' },
         { name: 'orders', description: 'Orders that reserve stock until paid, cancelled or expired' },
       ],
@@ -48,16 +54,20 @@ export async function registerApi(fastify: FastifyInstance, app: Application, op
     transform: jsonSchemaTransform,
     transformObject: (input) => polishOpenApiDocument(jsonSchemaTransformObject(input)),
   });
-  await fastify.register(fastifySwaggerUi, { routePrefix: '/docs', uiConfig: { deepLinking: true } });
-  fastify.get('/openapi.json', { schema: { hide: true } }, async () => fastify.swagger());
+  await fastify.register(fastifySwaggerUi, { routePrefix: docsPath, uiConfig: { deepLinking: true } });
+  fastify.get(openApiPath, { schema: { hide: true } }, async () => fastify.swagger());
 
   await fastify.register(
     async (v1) => {
       v1.setValidatorCompiler(validatorCompiler);
       v1.setSerializerCompiler(serializerCompiler);
-      installAuthentication(v1, app);
-      await v1.register(productRoutes(app));
-      await v1.register(orderRoutes(app));
+      await v1.register(apiIndexRoutes({ docs: docsPath, openapi: openApiPath }));
+      // Its own scope so the hook covers these routes and not the public index above.
+      await v1.register(async (authenticated) => {
+        installAuthentication(authenticated, app);
+        await authenticated.register(productRoutes(app));
+        await authenticated.register(orderRoutes(app));
+      });
     },
     { prefix: '/v1' },
   );

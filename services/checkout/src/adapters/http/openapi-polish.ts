@@ -1,6 +1,7 @@
 // Post-processing of the generated OpenAPI document: what the schema-to-document transform
 // cannot know. Error responses are problem documents, every response gets a real description,
-// and schema variants nobody references (zod input/output twins) are dropped.
+// every 201 declares its Location header, and schema variants nobody references (zod
+// input/output twins) are dropped.
 
 type Json = Record<string, unknown>;
 
@@ -14,6 +15,14 @@ const descriptions: Readonly<Record<string, string>> = {
   '409': 'Conflict with the current state (see `code`)',
 };
 
+// fastify-type-provider-zod keeps only the body of a response schema, so headers cannot be
+// declared on the route. Every create route sets this one (test/api/created-location.api.test.ts).
+const locationHeader = {
+  required: true,
+  description: 'Path of the created object, relative to this server (RFC 9110 §10.2.2); GET it to read the object',
+  schema: { type: 'string', format: 'uri-reference', examples: ['/v1/orders/ord_01J00000000000000000000000'] },
+};
+
 function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -22,6 +31,9 @@ function polishResponses(responses: Json): void {
   for (const [status, response] of Object.entries(responses)) {
     if (!isObject(response)) continue;
     response.description = descriptions[status] ?? response.description;
+    if (status === '201') {
+      response.headers = { ...(isObject(response.headers) ? response.headers : {}), Location: locationHeader };
+    }
     const content = response.content;
     if (Number(status) >= 400 && isObject(content) && content['application/json'] !== undefined) {
       response.content = { 'application/problem+json': content['application/json'] };

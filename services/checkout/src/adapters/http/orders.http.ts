@@ -28,7 +28,7 @@ export function orderRoutes(app: Application): FastifyPluginAsyncZod {
       async (request, reply) => {
         const lines = request.body.lines.map((l) => ({ productId: l.product_id, quantity: l.quantity }));
         const order = await app.commands.placeOrder(request.ctx, { lines });
-        return reply.code(201).send(orderToWire(order));
+        return reply.code(201).header('location', `${fastify.prefix}/orders/${order.id}`).send(orderToWire(order));
       },
     );
 

@@ -34,7 +34,10 @@ export function productRoutes(app: Application): FastifyPluginAsyncZod {
           currency,
           stock,
         });
-        return reply.code(201).send(productToWire(product));
+        return reply
+          .code(201)
+          .header('location', `${fastify.prefix}/products/${product.id}`)
+          .send(productToWire(product));
       },
     );
 

@@ -135,6 +135,18 @@ export function listOf<T extends z.ZodType>(item: T, id: string) {
   return z.object({ object: z.literal('list'), data: z.array(item), has_more: z.boolean() }).meta({ id });
 }
 
+// The answer of GET /v1: where the resources and the documentation are. Paths, not URLs:
+// they resolve against whatever host the client reached.
+export const apiIndexSchema = z
+  .object({
+    object: z.literal('api'),
+    version: z.string().describe('The API version this prefix serves (e.g. v1)'),
+    resources: z.object({ products: z.string(), orders: z.string() }).describe('Collection paths'),
+    docs: z.string().describe('Interactive reference page'),
+    openapi: z.string().describe('The OpenAPI 3.1 document'),
+  })
+  .meta({ id: 'ApiIndex' });
+
 export const problemSchema = z
   .object({
     type: z.string(),
