@@ -2,14 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { HealthChecks } from '../health/health-checks.ts';
 import { closeGracefully } from '../http/drain.ts';
+import { type Closer, closeInReverse } from './close-in-reverse.ts';
 import { exitOnSignal, type SignalSource } from './exit-on-signal.ts';
 import { withTimeout } from './with-timeout.ts';
-
-/** Something to release after the servers have drained: a pool, a broker, a timer. */
-export interface Closer {
-  readonly name: string;
-  close(): Promise<void>;
-}
 
 /** What to drain and close, and how long each step may take. */
 export interface ShutdownOptions {
@@ -18,7 +13,10 @@ export interface ShutdownOptions {
   readonly drainTimeoutMs: number;
   /** Servers to drain together, e.g. the public API. */
   readonly servers: readonly FastifyInstance[];
-  /** In start-up order; closed in reverse, one at a time, after the drain. */
+  /**
+   * In start-up order; closed in reverse, one at a time, after the drain. Read when the
+   * shutdown runs, so a list still growing during start-up is closed whole.
+   */
   readonly closers: readonly Closer[];
   readonly health: Pick<HealthChecks, 'startDraining'>;
   /**
@@ -96,7 +94,7 @@ export function createShutdown(options: ShutdownOptions): Shutdown {
   const closerTimeoutMs = options.closerTimeoutMs ?? 5_000;
   const idleGraceMs = Math.min(options.idleGraceMs ?? 1_000, options.drainTimeoutMs);
   const graceMs = options.readinessGraceMs ?? 0;
-  const hardDeadlineMs =
+  const hardDeadlineMs = (): number =>
     options.hardDeadlineMs ?? graceMs + options.drainTimeoutMs + closerTimeoutMs * options.closers.length + 2_000;
 
   async function drainServers(): Promise<boolean> {
@@ -116,27 +114,13 @@ export function createShutdown(options: ShutdownOptions): Shutdown {
     return drained;
   }
 
-  async function runClosers(): Promise<string[]> {
-    const failed: string[] = [];
-    for (const closer of [...options.closers].reverse()) {
-      try {
-        await withTimeout(closer.close(), closerTimeoutMs);
-        logger.info({ closer: closer.name }, 'shutdown: closed');
-      } catch (error) {
-        failed.push(closer.name);
-        logger.error({ err: error, closer: closer.name }, 'shutdown: closer failed');
-      }
-    }
-    return failed;
-  }
-
   async function run(reason: string): Promise<ShutdownReport> {
     const startedAt = performance.now();
     logger.info({ reason }, 'shutdown: started, readiness off');
     options.health.startDraining();
     if (graceMs > 0) await new Promise((resolve) => setTimeout(resolve, graceMs));
     const drained = await drainServers();
-    const failedClosers = await runClosers();
+    const failedClosers = await closeInReverse(options.closers, { logger, timeoutMs: closerTimeoutMs });
     const report = { reason, drained, failedClosers, durationMs: Math.round(performance.now() - startedAt) };
     logger.info(report, 'shutdown: complete');
     return report;
@@ -154,6 +138,12 @@ export function createShutdown(options: ShutdownOptions): Shutdown {
   return {
     shutdown,
     installSignalHandlers: (signals = process) =>
-      exitOnSignal({ shutdown, logger, exit: options.exit ?? ((code) => process.exit(code)), signals, hardDeadlineMs }),
+      exitOnSignal({
+        shutdown,
+        logger,
+        exit: options.exit ?? ((code) => process.exit(code)),
+        signals,
+        hardDeadlineMs: hardDeadlineMs(),
+      }),
   };
 }

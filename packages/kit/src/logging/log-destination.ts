@@ -53,8 +53,14 @@ export function createLogDestination(options: LogDestinationOptions = {}): LogDe
   let dropped = 0;
   let failed = 0;
   let broken = false;
+  // Whether sonic-boom holds bytes not yet written: its own flush() does not wait for them
+  // when minLength is 0, so the wait is on its 'drain' (emitted once everything is written).
+  let pending = false;
   sonic.on('drop', () => {
     dropped += 1;
+  });
+  sonic.on('drain', () => {
+    pending = false;
   });
   sonic.on('error', () => {
     // The destination is gone (EPIPE) or unusable: stop writing, keep counting what is lost.
@@ -63,23 +69,31 @@ export function createLogDestination(options: LogDestinationOptions = {}): LogDe
   });
   return {
     write(line: string) {
-      if (broken) failed += 1;
-      else sonic.write(line);
+      if (broken) {
+        failed += 1;
+        return;
+      }
+      const droppedBefore = dropped;
+      sonic.write(line);
+      if (dropped === droppedBefore) pending = true;
     },
     flush(callback, timeoutMs = 1_000) {
+      if (broken || !pending) {
+        callback();
+        return;
+      }
       let called = false;
       const done = (): void => {
         if (called) return;
         called = true;
         clearTimeout(timer);
+        sonic.off('drain', done);
+        sonic.off('error', done);
         callback();
       };
       const timer = setTimeout(done, timeoutMs);
-      if (broken) {
-        done();
-        return;
-      }
-      sonic.flush(() => done());
+      sonic.once('drain', done);
+      sonic.once('error', done);
     },
     stats: () => ({ dropped, failed }),
   };

@@ -1,10 +1,10 @@
-import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createMigrator, createPgDatabase, createPgliteDatabase, type Database, type Migrator } from '@keelson/kit/db';
+import { AppError, isAppError } from '@keelson/kit/errors';
 import type { Logger } from 'pino';
 import { migrationsDir } from '../adapters/postgres/migrations-dir.ts';
 import type { Config } from '../config.ts';
-import { lockDataDir } from './data-dir-lock.ts';
+import { lockDataDir } from './data-dir.ts';
 
 export interface OpenedDatabase {
   readonly db: Database;
@@ -13,16 +13,18 @@ export interface OpenedDatabase {
   readonly description: string;
 }
 
-/** PostgreSQL when KEELSON_DATABASE_URL is set, else embedded PGlite under the data directory. */
-export async function openDatabase(config: Config, logger?: Logger): Promise<OpenedDatabase> {
+/**
+ * PostgreSQL when KEELSON_DATABASE_URL is set, else embedded PGlite under the data directory.
+ * The caller owns what this opens: `db.close()` also releases the data directory's lock.
+ */
+export async function openDatabase(config: Config, logger: Logger): Promise<OpenedDatabase> {
   if (config.databaseUrl !== undefined) {
     const url = new URL(config.databaseUrl);
     const db = createPgDatabase({
       url: config.databaseUrl,
       maxConnections: config.databasePoolMax,
       applicationName: 'keelson',
-      onIdleClientError: (error) =>
-        logger?.warn({ err: error }, 'idle database connection failed; it will be replaced'),
+      onIdleClientError: (error) => logger.warn({ err: error }, 'idle database connection failed; it will be replaced'),
     });
     return {
       db,
@@ -30,7 +32,6 @@ export async function openDatabase(config: Config, logger?: Logger): Promise<Ope
       description: `PostgreSQL at ${url.hostname}:${url.port || 5432}${url.pathname}`,
     };
   }
-  mkdirSync(resolve(config.dataDir), { recursive: true });
   const lock = lockDataDir(config.dataDir);
   const dataDir = resolve(config.dataDir, 'pgdata');
   let pglite: Database;
@@ -40,7 +41,6 @@ export async function openDatabase(config: Config, logger?: Logger): Promise<Ope
     lock.release();
     throw error;
   }
-  // Closing the database also gives the data directory back to other processes.
   const db: Database = {
     ...pglite,
     async close() {
@@ -49,4 +49,15 @@ export async function openDatabase(config: Config, logger?: Logger): Promise<Ope
     },
   };
   return { db, migrator: createMigrator(db, migrationsDir), description: `embedded PGlite in ${dataDir}` };
+}
+
+/**
+ * "The database is unavailable." names nothing an operator can act on: at start-up, say which
+ * database and what failed (the description never holds credentials; the driver's message
+ * names host, port or user at most).
+ */
+export function explainUnavailable(error: unknown, description: string): unknown {
+  if (!isAppError(error) || error.code !== 'database_unavailable') return error;
+  const cause = error.cause instanceof Error ? error.cause.message : 'no answer';
+  return new AppError(error.kind, error.code, `${description} is unavailable: ${cause}`, { cause: error });
 }

@@ -1,5 +1,6 @@
 import type { RequestContext } from '@keelson/kit/context';
 import type { Application } from '../app/application.ts';
+import type { AccessRepository } from '../app/ports.ts';
 
 export interface DemoCredentials {
   readonly tenantId: string;
@@ -13,9 +14,9 @@ export interface DemoCredentials {
 export async function seedDemoTenant(
   ctx: RequestContext,
   app: Application,
-  tenantCount: () => Promise<number>,
+  access: Pick<AccessRepository, 'countTenants'>,
 ): Promise<DemoCredentials | undefined> {
-  if ((await tenantCount()) > 0) return undefined;
+  if ((await access.countTenants(ctx)) > 0) return undefined;
   const tenant = await app.access.createTenant(ctx, { name: 'Demo' });
   const key = await app.access.createApiKey(ctx, { tenantId: tenant.id, scopes: ['read', 'write'] });
   return { tenantId: tenant.id, token: key.token };

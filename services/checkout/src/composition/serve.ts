@@ -1,24 +1,32 @@
 import { createLogDestination, createLogger } from '@keelson/kit/logging';
+import type { Role, Serving } from '../adapters/cli/cli-commands.ts';
 import type { Config } from '../config.ts';
 import { serviceVersion } from '../version.ts';
-import { startService } from './start-service.ts';
-import { printWelcome } from './welcome.ts';
+import { build } from './build.ts';
 
 /**
- * `keelson serve`: start everything, drain and close on SIGTERM/SIGINT. A second server on the
- * same embedded data directory is refused by the data-directory lock (see open-database.ts).
- * With `--json`, stdout carries only the one JSON object describing the server; logs go to stderr.
+ * `keelson serve`: build everything for the role, drain and close on SIGTERM/SIGINT. A second
+ * server on the same embedded data directory is refused by the data directory's lock.
+ * Logs go to stdout, the usual place for a service, except where the banner must stay
+ * readable: with `--json` (stdout carries only the banner's object) and when stdout is a
+ * terminal (a person reading the key); then they go to stderr.
  */
-export async function serve(config: Config, json: boolean): Promise<number> {
+export async function serve(config: Config, role: Role, options: { readonly json: boolean }): Promise<Serving> {
+  const destination = createLogDestination({ fd: options.json || process.stdout.isTTY ? 2 : 1 });
   const logger = createLogger({
     level: config.logLevel,
     base: { service: 'checkout', version: serviceVersion },
-    ...(json ? { destination: createLogDestination({ fd: 2 }) } : {}),
+    destination,
   });
   // The banner goes to process.stdout; a reader that went away (EPIPE) must not end the server.
   for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
-  const service = await startService(config, { logger });
-  service.shutdown.installSignalHandlers();
-  printWelcome(service, json);
-  return 0;
+  const service = await build(config, { logger, role, logStats: () => destination.stats() });
+  const { servers } = service;
+  servers.shutdown.installSignalHandlers();
+  return {
+    apiAddress: servers.apiAddress,
+    adminAddress: servers.adminAddress,
+    database: service.database,
+    demo: servers.demo,
+  };
 }

@@ -33,6 +33,7 @@ const chromiumArgs = [
 ];
 
 const operations = {
+  api: [['GET', '/v1', 'Where the resources and the documentation are']],
   products: [
     ['POST', '/v1/products', 'Create a product'],
     ['GET', '/v1/products', 'List products, newest first'],

@@ -10,7 +10,7 @@ import { type ServiceProcess, serviceEnv, startServiceProcess, tempDir } from '.
 // started on the same directory serves unchanged, and the demo key is minted only once.
 
 const demoBanner =
-  /Demo tenant (ten_\S+) was created with this API key[\s\S]*?\n\s+(key_[0-9A-Z]+\.[\w-]+)\n[\s\S]*Try: curl[^\n]*\n/;
+  /Demo tenant (ten_\S+) was created with this API key[\s\S]*?\n\s+(key_[0-9A-Z]+\.[\w-]+)\n[\s\S]*Try: [^\n]*\n/;
 
 describe('embedded mode survives a restart on the same data directory', () => {
   const dir = tempDir();

@@ -9,7 +9,7 @@ import { createMigrator } from '@keelson/kit/db';
 import createClient, { type Client } from 'openapi-fetch';
 import pino from 'pino';
 import { migrationsDir } from '../../src/adapters/postgres/migrations-dir.ts';
-import { startService } from '../../src/composition/start-service.ts';
+import { build } from '../../src/composition/build.ts';
 import { configSpec } from '../../src/config.ts';
 import type { paths } from '../generated/checkout-api.ts';
 import type { Backend, TestDatabase } from './databases.ts';
@@ -55,19 +55,22 @@ export async function startTestService(
       ...env,
     },
   });
-  const service = await startService(config, {
+  const service = await build(config, {
     database: { db: database.db, migrator: createMigrator(database.db, migrationsDir), description: backend.name },
     logger: pino({ level: 'silent' }),
+    role: 'all',
   });
+  const { servers } = service;
+  const apiAddress = servers.apiAddress ?? assert.fail('the all role serves the API');
 
   const client = (authorization?: string) =>
     createClient<paths>({
-      baseUrl: service.apiAddress,
+      baseUrl: apiAddress,
       headers: authorization === undefined ? {} : { authorization },
     });
 
   async function admin(method: string, path: string, body?: unknown) {
-    const response = await fetch(`${service.adminAddress}/admin${path}`, {
+    const response = await fetch(`${servers.adminAddress}/admin${path}`, {
       method,
       headers: {
         authorization: `Bearer ${adminToken}`,
@@ -80,11 +83,11 @@ export async function startTestService(
   }
 
   return {
-    apiUrl: service.apiAddress,
-    adminUrl: service.adminAddress,
+    apiUrl: apiAddress,
+    adminUrl: servers.adminAddress,
     database,
     async stop() {
-      await service.shutdown.shutdown('test finished');
+      await service.close('test finished');
       await database.dispose();
       rmSync(dataDir, { recursive: true, force: true });
     },

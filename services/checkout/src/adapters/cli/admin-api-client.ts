@@ -1,0 +1,42 @@
+import type { MigrationStatus } from '@keelson/kit/db';
+import type { AdminOperations } from './cli-commands.ts';
+
+/** A failure answered by the admin API, keeping its problem `code` for the CLI's output. */
+export class AdminApiError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string) {
+    super(message);
+    this.code = code;
+  }
+}
+
+/** The admin API of a running server: how the CLI reaches an embedded database that server holds. */
+export function adminApiClient(adminUrl: string, token: string): AdminOperations {
+  // The caller names the shape the route answers; the admin API's wire mappers produce it.
+  async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const response = await fetch(`${adminUrl}/admin${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      signal: AbortSignal.timeout(10_000),
+    });
+    const json: unknown = await response.json();
+    if (!response.ok) {
+      // Failures are problem documents: `code` and `detail`.
+      const problem = (json ?? {}) as { code?: unknown; detail?: unknown };
+      throw new AdminApiError(String(problem.code ?? response.status), String(problem.detail ?? response.statusText));
+    }
+    return json as T;
+  }
+  return {
+    via: `the running server's admin API at ${adminUrl}`,
+    createTenant: (name) => call('POST', '/tenants', { name }),
+    createKey: (tenantId, scopes) => call('POST', '/keys', { tenant_id: tenantId, scopes }),
+    revokeKey: (id) => call('POST', `/keys/${encodeURIComponent(id)}/revoke`),
+    migrationStatus: () => call<MigrationStatus>('GET', '/migrations'),
+    close: async () => {},
+  };
+}

@@ -1,0 +1,59 @@
+import type { MigrationStatus } from '@keelson/kit/db';
+import type { Scope } from '../../domain/access.ts';
+import type { keyToWire, revokedKeyToWire, tenantToWire } from '../http/admin.wire.ts';
+
+// What the CLI asks of the service; the composition root implements it. Results are the admin
+// API's own wire shapes, so `--json` prints the same objects whichever way the CLI reached the data.
+
+export type TenantWire = ReturnType<typeof tenantToWire>;
+export type CreatedKeyWire = ReturnType<typeof keyToWire>;
+export type RevokedKeyWire = ReturnType<typeof revokedKeyToWire>;
+
+/** What `keelson serve --role` starts: the public API, the background workers, or both. */
+export const roles = ['api', 'worker', 'all'] as const;
+export type Role = (typeof roles)[number];
+
+/** Tenants and keys, wherever the data lives: the running server's admin API, or the data itself. */
+export interface AdminOperations {
+  /** How the CLI reached the data, for the user. */
+  readonly via: string;
+  createTenant(name: string): Promise<TenantWire>;
+  createKey(tenantId: string, scopes: readonly Scope[]): Promise<CreatedKeyWire>;
+  revokeKey(id: string): Promise<RevokedKeyWire>;
+  migrationStatus(): Promise<MigrationStatus>;
+  close(): Promise<void>;
+}
+
+export type MigrationOutcome =
+  | {
+      readonly object: 'migration_result';
+      readonly action: 'up';
+      readonly applied: readonly number[];
+      readonly via: string;
+    }
+  | {
+      readonly object: 'migration_result';
+      readonly action: 'down';
+      readonly reverted: number | null;
+      readonly via: string;
+    };
+
+/** A server that is listening, for the welcome banner. */
+export interface Serving {
+  /** Absent for the worker role. */
+  readonly apiAddress: string | undefined;
+  readonly adminAddress: string;
+  readonly database: string;
+  /** The demo tenant and its key: on the first start of an embedded data directory only. */
+  readonly demo: { readonly tenantId: string; readonly token: string } | undefined;
+}
+
+export interface CliCommands {
+  /** Starts the service, which runs until a signal stops it; resolves once it serves. */
+  serve(role: Role, options: { readonly json: boolean }): Promise<Serving>;
+  migrate(action: 'up' | 'down', options: { readonly yes: boolean }): Promise<MigrationOutcome>;
+  /** `applyMigrations: false` only looks (migrate status). */
+  admin(options: { readonly applyMigrations: boolean }): Promise<AdminOperations>;
+  /** The effective configuration, secrets redacted, unset settings as `undefined`. */
+  printableConfig(): Readonly<Record<string, unknown>>;
+}

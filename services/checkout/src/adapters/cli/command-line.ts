@@ -1,0 +1,98 @@
+import { parseArgs } from 'node:util';
+import { defaultScopes, isScope, type Scope, scopes } from '../../domain/access.ts';
+import { type Role, roles } from './cli-commands.ts';
+
+export const usage = `Usage: keelson <command> [--json]
+
+  serve [--role ${roles.join('|')}]            run the service (what npm start runs; default role all)
+  migrate up|down|status [--yes]          manage the database schema (down on a server needs --yes)
+  tenants create --name NAME              create a tenant
+  keys create --tenant ID [--scopes ${scopes.join(',')}]
+                                          create an API key (the token is shown once; default ${defaultScopes.join(',')})
+  keys revoke ID                          revoke an API key
+  config print                            print the effective configuration, secrets redacted
+  help                                    print this text
+
+Every command accepts --json and then prints one JSON object on stdout.`;
+
+/** A command line the CLI cannot run: exit 2, with the usage text. */
+export class UsageError extends Error {}
+
+export type Command =
+  | { readonly name: 'help' }
+  | { readonly name: 'serve'; readonly role: Role }
+  | { readonly name: 'migrate'; readonly action: 'up' | 'down' | 'status'; readonly yes: boolean }
+  | { readonly name: 'tenants create'; readonly tenantName: string }
+  | { readonly name: 'keys create'; readonly tenantId: string; readonly scopes: readonly Scope[] }
+  | { readonly name: 'keys revoke'; readonly keyId: string }
+  | { readonly name: 'config print' };
+
+function required(value: string | undefined, what: string): string {
+  if (value === undefined || value === '') throw new UsageError(`missing ${what}`);
+  return value;
+}
+
+function parseScopes(value: string | undefined): Scope[] {
+  if (value === undefined) return [...defaultScopes];
+  return value.split(',').map((entry) => {
+    const scope = entry.trim();
+    if (!isScope(scope)) throw new UsageError(`unknown scope '${scope}' (${scopes.join(', ')})`);
+    return scope;
+  });
+}
+
+function parseRole(value: string): Role {
+  const role = roles.find((r) => r === value);
+  if (role === undefined) throw new UsageError(`unknown role '${value}' (${roles.join('|')})`);
+  return role;
+}
+
+/** `argv` as one command; `node:util` parse failures (unknown option, missing value) are usage errors. */
+export function parseCommandLine(argv: readonly string[]): Command {
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(argv);
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  const { values, positionals } = parsed;
+  const [command = 'serve', sub, arg] = positionals;
+  if (values.help) return { name: 'help' };
+  switch (`${command} ${sub ?? ''}`.trim()) {
+    case 'help':
+      return { name: 'help' };
+    case 'serve':
+      return { name: 'serve', role: parseRole(values.role) };
+    case 'migrate up':
+    case 'migrate down':
+    case 'migrate status':
+      // The case labels are exactly the three subcommands.
+      return { name: 'migrate', action: sub as 'up' | 'down' | 'status', yes: values.yes };
+    case 'tenants create':
+      return { name: 'tenants create', tenantName: required(values.name, '--name') };
+    case 'keys create':
+      return { name: 'keys create', tenantId: required(values.tenant, '--tenant'), scopes: parseScopes(values.scopes) };
+    case 'keys revoke':
+      return { name: 'keys revoke', keyId: required(arg, 'key id') };
+    case 'config print':
+      return { name: 'config print' };
+    default:
+      throw new UsageError(`unknown command '${positionals.join(' ')}'`);
+  }
+}
+
+function parse(argv: readonly string[]) {
+  return parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    options: {
+      json: { type: 'boolean', default: false },
+      name: { type: 'string' },
+      tenant: { type: 'string' },
+      scopes: { type: 'string' },
+      role: { type: 'string', default: 'all' },
+      help: { type: 'boolean', short: 'h', default: false },
+      yes: { type: 'boolean', default: false },
+    },
+  });
+}

@@ -1,0 +1,114 @@
+import { inspect } from 'node:util';
+import { ConfigError } from '@keelson/kit/config';
+import { isAppError } from '@keelson/kit/errors';
+import { AdminApiError } from './admin-api-client.ts';
+import type { AdminOperations, CliCommands } from './cli-commands.ts';
+import { type Command, parseCommandLine, UsageError, usage } from './command-line.ts';
+import { type Printed, print } from './printed.ts';
+import { welcome } from './welcome.ts';
+
+async function withAdmin(
+  commands: CliCommands,
+  applyMigrations: boolean,
+  work: (ops: AdminOperations) => Promise<Printed>,
+): Promise<Printed> {
+  const ops = await commands.admin({ applyMigrations });
+  try {
+    const printed = await work(ops);
+    return { json: printed.json, text: `${printed.text}\n(via ${ops.via})` };
+  } finally {
+    await ops.close();
+  }
+}
+
+/** Unset settings print as unset: `String(undefined)` would read like a value. */
+function configLine(name: string, value: unknown): string {
+  return `${name}=${value === undefined ? '(unset)' : String(value)}`;
+}
+
+async function execute(command: Command, commands: CliCommands, json: boolean): Promise<Printed> {
+  switch (command.name) {
+    case 'help':
+      return { json: { object: 'usage', usage }, text: usage };
+    case 'serve': {
+      // With --json the banner's object is all stdout carries: logs go to stderr.
+      return welcome(await commands.serve(command.role, { json }));
+    }
+    case 'migrate': {
+      if (command.action === 'status') {
+        return withAdmin(commands, false, async (ops) => {
+          const status = await ops.migrationStatus();
+          const pending = status.pending.map((m) => `${m.version} ${m.name}`).join(', ') || 'none';
+          return {
+            json: { object: 'migration_status', ...status, via: ops.via },
+            text: `Schema version ${status.current} of ${status.latest}; pending: ${pending}`,
+          };
+        });
+      }
+      const outcome = await commands.migrate(command.action, { yes: command.yes });
+      const text =
+        outcome.action === 'up'
+          ? outcome.applied.length === 0
+            ? `Schema already current (${outcome.via})`
+            : `Applied migrations ${outcome.applied.join(', ')} to ${outcome.via}`
+          : outcome.reverted === null
+            ? `Nothing to revert in ${outcome.via}`
+            : `Reverted migration ${outcome.reverted} in ${outcome.via}`;
+      return { json: outcome, text };
+    }
+    case 'tenants create':
+      return withAdmin(commands, true, async (ops) => {
+        const tenant = await ops.createTenant(command.tenantName);
+        return { json: tenant, text: `Created tenant ${tenant.id} (${tenant.name})` };
+      });
+    case 'keys create':
+      return withAdmin(commands, true, async (ops) => {
+        const key = await ops.createKey(command.tenantId, command.scopes);
+        const text = `Created API key ${key.id} for ${key.tenant_id} with scopes ${key.scopes.join(',')}\n\n  ${key.token}\n\nStore it now: it is shown once and kept only as a hash.`;
+        return { json: key, text };
+      });
+    case 'keys revoke':
+      return withAdmin(commands, true, async (ops) => {
+        const key = await ops.revokeKey(command.keyId);
+        return { json: key, text: `Revoked API key ${key.id} at ${key.revoked_at}` };
+      });
+    case 'config print': {
+      const printed = commands.printableConfig();
+      return {
+        // JSON.stringify would silently drop an undefined value: unset settings print as null.
+        json: Object.fromEntries(Object.entries(printed).map(([k, v]) => [k, v ?? null])),
+        text: Object.entries(printed)
+          .map(([k, v]) => configLine(k, v))
+          .join('\n'),
+      };
+    }
+  }
+}
+
+/** The `keelson` command line: parse, run, print. Returns the process exit code. */
+export async function runCli(argv: readonly string[], commands: CliCommands): Promise<number> {
+  // Known before parsing, so even a malformed command line answers in the format asked for.
+  const json = argv.includes('--json');
+  try {
+    const command = parseCommandLine(argv);
+    print(await execute(command, commands, json), json);
+    return 0;
+  } catch (error) {
+    return reportFailure(error, json);
+  }
+}
+
+function errorCode(error: unknown): string {
+  if (isAppError(error) || error instanceof AdminApiError) return error.code;
+  if (error instanceof UsageError) return 'usage';
+  if (error instanceof ConfigError) return 'invalid_config';
+  return 'error';
+}
+
+function reportFailure(error: unknown, json: boolean): number {
+  const usageProblem = error instanceof UsageError;
+  const message = error instanceof Error ? error.message : inspect(error);
+  if (json) process.stdout.write(`${JSON.stringify({ object: 'error', code: errorCode(error), message })}\n`);
+  else process.stderr.write(`keelson: ${message}\n${usageProblem ? `\n${usage}\n` : ''}`);
+  return usageProblem ? 2 : 1;
+}

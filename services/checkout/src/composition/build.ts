@@ -1,0 +1,179 @@
+import { createContext } from '@keelson/kit/context';
+import type { Database, Migrator } from '@keelson/kit/db';
+import { createHealthChecks, registerHealthRoutes } from '@keelson/kit/health';
+import { createHttpServer } from '@keelson/kit/http';
+import { createIdGenerator } from '@keelson/kit/ids';
+import { type Closer, closeInReverse, createAdminServer, createShutdown, type Shutdown } from '@keelson/kit/lifecycle';
+import type { LogDestinationStats } from '@keelson/kit/logging';
+import { createMetrics, registerLogCounters, registerPoolGauges } from '@keelson/kit/metrics';
+import type { Logger } from 'pino';
+import type { Role } from '../adapters/cli/cli-commands.ts';
+import { registerAdminApi } from '../adapters/http/admin.http.ts';
+import { registerApi } from '../adapters/http/api.ts';
+import { createAccessPgRepository } from '../adapters/postgres/access.pg-repository.ts';
+import { createOrderPgRepository } from '../adapters/postgres/order.pg-repository.ts';
+import { createProductPgRepository } from '../adapters/postgres/product.pg-repository.ts';
+import { type Application, buildApplication } from '../app/application.ts';
+import type { Config } from '../config.ts';
+import { serviceVersion } from '../version.ts';
+import { adminTokenFor, recordRunningServer } from './data-dir.ts';
+import { explainUnavailable, type OpenedDatabase, openDatabase } from './open-database.ts';
+import { type DemoCredentials, seedDemoTenant } from './seed-demo.ts';
+
+export interface BuildOptions {
+  readonly logger: Logger;
+  /** An open database the caller owns (tests): used, never closed here. */
+  readonly database?: OpenedDatabase;
+  /** Apply pending migrations first. Default true; `migrate status` only looks. */
+  readonly migrate?: boolean;
+  /** Start the servers of this role; omitted (the CLI), none start. */
+  readonly role?: Role;
+  /** The log destination's losses, exposed as a metric when servers start. */
+  readonly logStats?: () => LogDestinationStats;
+}
+
+export interface Servers {
+  /** Absent for the worker role, which serves only the admin port. */
+  readonly apiAddress: string | undefined;
+  readonly adminAddress: string;
+  /** Present on the first start of an embedded data directory only. */
+  readonly demo: DemoCredentials | undefined;
+  readonly shutdown: Shutdown;
+}
+
+export interface Service {
+  readonly app: Application;
+  readonly db: Database;
+  readonly migrator: Migrator;
+  /** Which database, for people (never credentials). */
+  readonly database: string;
+  readonly servers: Servers | undefined;
+  /** Drains the servers, if any, then closes what `build` opened, in reverse order of opening. */
+  close(reason: string): Promise<void>;
+}
+
+/**
+ * The composition root: config → database → migrations → repositories → use cases → servers.
+ * Used by `keelson serve`, by the CLI when it opens the data itself, and by the test service.
+ * Everything it opens goes on one list of closers, in the order opened; `close()` (or the
+ * servers' shutdown) closes them in reverse, and a failed build closes what it had opened.
+ */
+export async function build(
+  config: Config,
+  options: BuildOptions & { role: Role },
+): Promise<Service & { servers: Servers }>;
+export async function build(config: Config, options: BuildOptions): Promise<Service>;
+export async function build(config: Config, options: BuildOptions): Promise<Service> {
+  const { logger } = options;
+  const closers: Closer[] = [];
+  try {
+    const opened = options.database ?? (await openDatabase(config, logger));
+    if (options.database === undefined) closers.push({ name: 'database', close: () => opened.db.close() });
+    if (options.migrate !== false) {
+      const applied = await opened.migrator.up().catch((error: unknown) => {
+        throw explainUnavailable(error, opened.description);
+      });
+      logger.info({ database: opened.description, applied }, 'database ready');
+    }
+    const { db, migrator, description } = opened;
+    const newId = createIdGenerator();
+    const access = createAccessPgRepository(db);
+    const app = buildApplication({
+      products: createProductPgRepository(db, newId),
+      orders: createOrderPgRepository(db, newId),
+      access,
+      clock: { now: () => new Date() },
+      newId,
+      orderTtlMs: config.orderTtlSeconds * 1_000,
+    });
+    const seed = () => seedDemoTenant(createContext({ requestId: 'startup', timeoutMs: 10_000, logger }), app, access);
+    const servers =
+      options.role === undefined
+        ? undefined
+        : await startServers(config, { ...opened, app, role: options.role, logger, closers, seed, options });
+    const closeOpened = async (): Promise<void> => {
+      await closeInReverse(closers, { logger, timeoutMs: 5_000 });
+    };
+    return {
+      app,
+      db,
+      migrator,
+      database: description,
+      servers,
+      close: servers === undefined ? closeOpened : async (reason) => void (await servers.shutdown.shutdown(reason)),
+    };
+  } catch (error) {
+    await closeInReverse(closers, { logger, timeoutMs: 5_000 });
+    throw error;
+  }
+}
+
+interface ServerParts {
+  readonly db: Database;
+  readonly migrator: Migrator;
+  readonly app: Application;
+  readonly role: Role;
+  readonly logger: Logger;
+  /** The build's list: what starts here is appended, in start order. */
+  readonly closers: Closer[];
+  readonly seed: () => Promise<DemoCredentials | undefined>;
+  readonly options: BuildOptions;
+}
+
+/** Admin server (health, metrics, admin API) for every role, then the public API unless worker-only. */
+async function startServers(config: Config, parts: ServerParts): Promise<Servers> {
+  const { db, app, logger, closers } = parts;
+  // The data directory's server record and demo tenant belong to an embedded database build opened,
+  // not to one a test passed in.
+  const embedded = config.databaseUrl === undefined && parts.options.database === undefined;
+  const metrics = createMetrics();
+  registerPoolGauges(metrics, 'database', () => db.stats());
+  if (parts.options.logStats !== undefined) registerLogCounters(metrics, parts.options.logStats);
+  const health = createHealthChecks({ timeoutMs: 1_000 });
+  health.add('database', () => db.ping(1_000));
+  const timeouts = {
+    headersTimeoutMs: config.headersTimeoutMs,
+    defaultTimeoutMs: config.requestTimeoutMs,
+    maxTimeoutMs: config.maxRequestTimeoutMs,
+  };
+
+  const admin = createAdminServer({ logger, metrics, health, http: timeouts });
+  await registerAdminApi(admin, {
+    app,
+    migrator: parts.migrator,
+    adminToken: adminTokenFor(config.dataDir, config.adminToken),
+  });
+  const api = parts.role === 'worker' ? undefined : createHttpServer({ ...timeouts, logger, metrics });
+  if (api !== undefined) {
+    await registerApi(api, app, { version: serviceVersion });
+    // Health on the API port too, for load balancers that can only probe the serving port.
+    registerHealthRoutes(api, health);
+  }
+  const shutdown = createShutdown({
+    logger,
+    drainTimeoutMs: config.shutdownTimeoutMs,
+    servers: api === undefined ? [] : [api],
+    health,
+    closers,
+  });
+
+  const adminAddress = await admin.listen({ host: config.host, port: config.adminPort });
+  closers.push({ name: 'admin', close: () => admin.close() });
+  let apiAddress: string | undefined;
+  try {
+    apiAddress = await api?.listen({ host: config.host, port: config.httpPort });
+  } catch (error) {
+    // A taken port: nothing was served; close the instance so no handle keeps the process alive.
+    await api?.close();
+    throw error;
+  }
+  if (embedded) {
+    const clearRecord = recordRunningServer(config.dataDir, { pid: process.pid, adminUrl: adminAddress });
+    closers.push({ name: 'embedded-state', close: async () => clearRecord() });
+  }
+  if (parts.role === 'worker')
+    logger.info('worker role: no background workers are defined yet; serving the admin port');
+  // Only once every port is ours: a demo key minted by a start that then failed would never be shown.
+  const demo = embedded && api !== undefined ? await parts.seed() : undefined;
+  return { apiAddress, adminAddress, demo, shutdown };
+}
