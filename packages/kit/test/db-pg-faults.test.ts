@@ -16,7 +16,7 @@ import { startTcpProxy, type TcpProxy } from './support/tcp-proxy.ts';
 const serverUrl = process.env.KEELSON_TEST_DATABASE_URL;
 const skip = serverUrl === undefined ? 'KEELSON_TEST_DATABASE_URL is not set' : false;
 /** How late past its deadline a call may be answered: timers, not the network, decide it. */
-const marginMs = 400;
+const marginMs = 1_500;
 
 function hasCode(code: string) {
   return (error: unknown) => isAppError(error) && error.code === code;

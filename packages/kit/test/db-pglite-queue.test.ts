@@ -31,7 +31,8 @@ it('a call queued behind a long transaction is answered deadline_exceeded at its
         call(started + 200),
         (error: unknown) => isAppError(error) && error.code === 'deadline_exceeded',
       );
-      assert.ok(Date.now() - started < 200 + 400, `answered after ${Date.now() - started} ms`);
+      // Generous for a loaded CI machine; without the bound the call waits for the holder (forever here).
+      assert.ok(Date.now() - started < 200 + 1_500, `answered after ${Date.now() - started} ms`);
     }
     assert.equal(db.stats().waiting, 0, 'the calls that gave up left the queue');
   } finally {
