@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { test } from 'node:test';
-import { assertTimeLeft, createContext, remainingMs, tenantOf, withTenant } from '../src/context/index.ts';
+import { createContext, remainingMs, tenantOf, withTenant } from '../src/context/index.ts';
 import { AppError } from '../src/errors/index.ts';
 import { captureLogs } from './http-test-support.ts';
 import { fc } from './support/properties.ts';
@@ -73,14 +73,6 @@ test('remainingMs: the time to the deadline, never negative', () => {
       return left >= 0 && left === Math.max(0, deadline - at);
     }),
   );
-});
-
-test('assertTimeLeft: passes before the deadline, throws deadline_exceeded at and after it', () => {
-  const ctx = { deadline: now + 100 };
-  assert.doesNotThrow(() => assertTimeLeft(ctx, now));
-  assert.doesNotThrow(() => assertTimeLeft(ctx, now + 99));
-  assert.throws(() => assertTimeLeft(ctx, now + 100), isAppErrorOf('deadline_exceeded', 'deadline_exceeded'));
-  assert.throws(() => assertTimeLeft(ctx, now + 10_000), isAppErrorOf('deadline_exceeded', 'deadline_exceeded'));
 });
 
 test('withTenant: sets the tenant, keeps the rest, and leaves the original untouched', () => {

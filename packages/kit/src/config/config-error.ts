@@ -12,7 +12,3 @@ export class ConfigError extends Error {
     this.problems = Object.freeze([...problems]);
   }
 }
-
-export function isConfigError(value: unknown): value is ConfigError {
-  return value instanceof ConfigError;
-}

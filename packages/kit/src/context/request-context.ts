@@ -53,13 +53,6 @@ export function remainingMs(ctx: Pick<RequestContext, 'deadline'>, now = Date.no
   return Math.max(0, ctx.deadline - now);
 }
 
-/** Throws `deadline_exceeded` when no budget is left, so callers stop before doing I/O. */
-export function assertTimeLeft(ctx: Pick<RequestContext, 'deadline'>, now = Date.now()): void {
-  if (remainingMs(ctx, now) <= 0) {
-    throw new AppError('deadline_exceeded', 'deadline_exceeded', 'The request deadline has passed.');
-  }
-}
-
 /** The tenant of an authenticated context; a missing tenant is a wiring bug, not user error. */
 export function tenantOf(ctx: RequestContext): string {
   if (ctx.tenantId === undefined) {

@@ -32,7 +32,6 @@ export interface PoolStats {
  * passed, and on PostgreSQL the `statement_timeout` in force never exceeds the time left.
  */
 export interface Database {
-  readonly dialect: 'postgres' | 'pglite';
   /** Runs `work` in one transaction; commits when it resolves, rolls back when it throws. */
   transaction<T>(scope: DeadlineScope, work: (tx: Queryable) => Promise<T>): Promise<T>;
   /** One statement in autocommit mode (a single round trip in the common case). */

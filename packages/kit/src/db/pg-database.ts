@@ -169,7 +169,6 @@ export function createPgDatabase(options: PgDatabaseOptions): Database {
   }
 
   return {
-    dialect: 'postgres',
     transaction,
     query: (scope, sql, params) => withClient(scope, (client) => bounded(client, scope).query(sql, params)),
     async session(work) {

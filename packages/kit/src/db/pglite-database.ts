@@ -65,7 +65,6 @@ export async function createPgliteDatabase(options: PgliteDatabaseOptions): Prom
   }
 
   return {
-    dialect: 'pglite',
     transaction,
     query,
     session: (work) =>

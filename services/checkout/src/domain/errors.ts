@@ -17,7 +17,6 @@ export const checkoutErrorCodes = [
   'version_conflict',
   'insufficient_stock',
   'order_not_cancellable',
-  'invalid_transition',
   'unknown_product',
   'product_not_found',
   'order_not_found',

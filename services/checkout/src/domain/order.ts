@@ -1,4 +1,4 @@
-import { fail } from './errors.ts';
+import { type CheckoutErrorCode, fail } from './errors.ts';
 import { type DomainEvent, domainEvent } from './events.ts';
 import { type Currency, multiplyAmount, sumAmounts } from './money.ts';
 import { canTransition, holdsStock, type OrderStatus } from './order-status.ts';
@@ -143,23 +143,24 @@ export class Order {
 
   /** Cancels an unpaid order, releasing its reserved stock exactly once. */
   cancel(now: Date): Transition {
-    if (this.#state.status !== 'pending_payment') {
-      fail(
-        'conflict',
-        'order_not_cancellable',
-        `Order ${this.#state.id} is ${this.#state.status}; only pending_payment orders can be cancelled.`,
-      );
-    }
-    return this.#moveTo('cancelled', 'order.cancelled', now);
+    return this.#moveTo('cancelled', 'order.cancelled', now, {
+      code: 'order_not_cancellable',
+      why: 'only pending_payment orders can be cancelled',
+    });
   }
 
-  #moveTo(status: OrderStatus, type: OrderEvent['type'], now: Date): Transition {
+  /**
+   * The lifecycle table (`canTransition`) is the one guard; each intention names the code a
+   * refused move answers with, so clients learn what they asked for, not a generic refusal.
+   */
+  #moveTo(
+    status: OrderStatus,
+    type: OrderEvent['type'],
+    now: Date,
+    refusal: { readonly code: CheckoutErrorCode; readonly why: string },
+  ): Transition {
     if (!canTransition(this.#state.status, status)) {
-      fail(
-        'conflict',
-        'invalid_transition',
-        `Order ${this.#state.id} cannot go from ${this.#state.status} to ${status}.`,
-      );
+      fail('conflict', refusal.code, `Order ${this.#state.id} is ${this.#state.status}; ${refusal.why}.`);
     }
     const release =
       holdsStock(this.#state.status) && !holdsStock(status)
