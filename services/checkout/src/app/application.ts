@@ -2,6 +2,8 @@ import type { IdGenerator } from '@keelson/kit/ids';
 import { authenticate } from './access/authenticate.ts';
 import { createApiKey } from './access/create-api-key.ts';
 import { createTenant } from './access/create-tenant.ts';
+import { listApiKeys } from './access/list-api-keys.ts';
+import { listTenants } from './access/list-tenants.ts';
 import { revokeApiKey } from './access/revoke-api-key.ts';
 import { cancelOrder } from './orders/cancel-order.ts';
 import { getOrder } from './orders/get-order.ts';
@@ -42,6 +44,8 @@ export function buildApplication(deps: ApplicationDeps) {
       createTenant: createTenant(deps),
       createApiKey: createApiKey(deps),
       revokeApiKey: revokeApiKey(deps),
+      listTenants: listTenants(deps),
+      listApiKeys: listApiKeys(deps),
     },
   };
 }

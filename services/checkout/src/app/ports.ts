@@ -1,5 +1,5 @@
 import type { RequestContext } from '@keelson/kit/context';
-import type { ApiKey, Tenant } from '../domain/access.ts';
+import type { ApiKey, ApiKeySummary, Tenant } from '../domain/access.ts';
 import type { Order, OrderState, PlaceOrderOutcome, RequestedLine, Transition } from '../domain/order.ts';
 import type { OrderStatus } from '../domain/order-status.ts';
 import type { Product, ProductEvent, ProductState } from '../domain/product.ts';
@@ -64,13 +64,28 @@ export interface OrderRepository {
 // composition rework, and then this re-export goes.
 export type { Scope } from '../domain/access.ts';
 
+/** Admin lists span every tenant; a cursor must name an item of the same (filtered) list. */
+export interface TenantListFilter extends PageRequest {
+  /** Only tenants with exactly this stored name. Names are labels, not keys: several may share one. */
+  readonly name?: string;
+}
+
+export interface ApiKeyListFilter extends PageRequest {
+  /** Only this tenant's keys; an unknown tenant is `tenant_not_found`, not an empty page. */
+  readonly tenantId?: string;
+}
+
 /** Tenants and keys: administered through the admin API and CLI, read by authentication. */
 export interface AccessRepository {
   insertTenant(ctx: RequestContext, tenant: Tenant): Promise<void>;
   getTenant(ctx: RequestContext, id: string): Promise<Tenant | undefined>;
   countTenants(ctx: RequestContext): Promise<number>;
+  /** Newest first; a cursor outside the list is `invalid_cursor`. */
+  listTenants(ctx: RequestContext, filter: TenantListFilter): Promise<Page<Tenant>>;
   insertKey(ctx: RequestContext, key: ApiKey): Promise<void>;
   /** Marks the key revoked (keeping the first revocation time); undefined when unknown. */
   revokeKey(ctx: RequestContext, id: string, at: Date): Promise<ApiKey | undefined>;
   findKey(ctx: RequestContext, id: string): Promise<ApiKey | undefined>;
+  /** Newest first, never with the secret's hash; a cursor outside the list is `invalid_cursor`. */
+  listKeys(ctx: RequestContext, filter: ApiKeyListFilter): Promise<Page<ApiKeySummary>>;
 }

@@ -44,6 +44,9 @@ export interface ApiKey {
   readonly revokedAt: Date | undefined;
 }
 
+/** What a list shows of a key: everything but the hash of its secret, which lists never read. */
+export type ApiKeySummary = Omit<ApiKey, 'secretHash'>;
+
 export function newTenant(input: { readonly id: string; readonly name: string; readonly now: Date }): Tenant {
   return { id: input.id, name: parseText(input.name, tenantNameText, 'Tenant name'), createdAt: input.now };
 }

@@ -195,3 +195,66 @@ describe('createTenant', () => {
     assert.equal(store.tenants.size, 1);
   });
 });
+
+describe('listTenants', () => {
+  it('finds tenants by the name as typed, trimmed as createTenant trims it, duplicates included', async () => {
+    const { app, callsTo } = createTestApplication();
+    const first = await app.access.createTenant(anonymousContext(), { name: 'Acme' });
+    const second = await app.access.createTenant(anonymousContext(), { name: ' Acme ' });
+    await app.access.createTenant(anonymousContext(), { name: 'Acme Ltd' });
+
+    const page = await app.access.listTenants(anonymousContext(), { limit: 10, name: '  Acme\u00A0' });
+
+    assert.deepEqual(page, { items: [second, first], hasMore: false });
+    assert.deepEqual(callsTo('access').at(-1)?.args, [{ limit: 10, name: 'Acme' }]);
+  });
+
+  it('refuses a limit outside 1–100 or a name no tenant could have as invalid_request, asking storage nothing', async () => {
+    const { app, callsTo } = createTestApplication();
+
+    for (const limit of [0, -1, 101, 1.5, Number.NaN]) {
+      await assert.rejects(app.access.listTenants(anonymousContext(), { limit }), {
+        kind: 'invalid',
+        code: 'invalid_request',
+        message: /^limit /,
+      });
+    }
+    await assert.rejects(app.access.listTenants(anonymousContext(), { limit: 10, name: 'Acme\nCorp' }), {
+      code: 'invalid_request',
+      message: /^Tenant name /,
+    });
+    assert.deepEqual(callsTo('access'), []);
+    assert.equal((await app.access.listTenants(anonymousContext(), { limit: 100 })).hasMore, false);
+  });
+});
+
+describe('listApiKeys', () => {
+  it('lists keys newest first with their revocation time, never a token, secret or hash', async () => {
+    const { app } = createTestApplication();
+    const { tenantId } = await newTenant(app);
+    const older = await app.access.createApiKey(anonymousContext(), { tenantId, scopes: ['read'] });
+    const newer = await app.access.createApiKey(anonymousContext(), { tenantId, scopes: ['admin'] });
+    await app.access.revokeApiKey(anonymousContext(), { keyId: older.id });
+
+    const page = await app.access.listApiKeys(anonymousContext(), { limit: 10, tenantId });
+
+    assert.deepEqual(page, {
+      items: [
+        { id: newer.id, tenantId, scopes: ['admin'], createdAt: fixedNow, revokedAt: undefined },
+        { id: older.id, tenantId, scopes: ['read'], createdAt: fixedNow, revokedAt: fixedNow },
+      ],
+      hasMore: false,
+    });
+    const shown = JSON.stringify(page);
+    for (const token of [older.token, newer.token]) assert.equal(shown.includes(secretOf(token)), false);
+  });
+
+  it('refuses a limit outside 1–100 as invalid_request, asking storage nothing', async () => {
+    const { app, callsTo } = createTestApplication();
+
+    for (const limit of [0, 101, 2.5]) {
+      await assert.rejects(app.access.listApiKeys(anonymousContext(), { limit }), { code: 'invalid_request' });
+    }
+    assert.deepEqual(callsTo('access'), []);
+  });
+});

@@ -2,7 +2,7 @@ import { createContext, type RequestContext, withTenant } from '@keelson/kit/con
 import { createIdGenerator } from '@keelson/kit/ids';
 import pino from 'pino';
 import { type Application, buildApplication } from '../../src/app/application.ts';
-import type { AccessRepository, OrderRepository, Page, ProductRepository } from '../../src/app/ports.ts';
+import type { AccessRepository, OrderRepository, Page, PageRequest, ProductRepository } from '../../src/app/ports.ts';
 import type { ApiKey, Tenant } from '../../src/domain/access.ts';
 import { fail } from '../../src/domain/errors.ts';
 import type { DomainEvent } from '../../src/domain/events.ts';
@@ -150,6 +150,22 @@ export function fakeOrderRepository(store: FakeStore): OrderRepository {
   };
 }
 
+// The admin lists span tenants, and their cursor must name a row of the same filtered list.
+function listed<T extends { readonly id: string }>(
+  rows: ReadonlyMap<string, T>,
+  request: PageRequest,
+  keep: (row: T) => boolean,
+): Page<T> {
+  const { limit, startingAfter } = request;
+  const cursor = startingAfter === undefined ? undefined : rows.get(startingAfter);
+  if (startingAfter !== undefined && !(cursor && keep(cursor))) {
+    fail('invalid', 'invalid_cursor', 'starting_after does not name a row of this list.');
+  }
+  const matching = [...rows.values()].filter((row) => keep(row) && (cursor === undefined || row.id < cursor.id));
+  matching.sort((a, b) => (a.id < b.id ? 1 : -1));
+  return { items: matching.slice(0, limit), hasMore: matching.length > limit };
+}
+
 export function fakeAccessRepository(store: FakeStore): AccessRepository {
   const record = (method: string, ...args: unknown[]) => store.calls.push({ port: 'access', method, args });
   return {
@@ -181,6 +197,20 @@ export function fakeAccessRepository(store: FakeStore): AccessRepository {
     async findKey(_ctx, id) {
       record('findKey', id);
       return store.keys.get(id);
+    },
+    async listTenants(_ctx, filter) {
+      record('listTenants', filter);
+      return listed(store.tenants, filter, (tenant) => filter.name === undefined || tenant.name === filter.name);
+    },
+    async listKeys(_ctx, filter) {
+      record('listKeys', filter);
+      const { tenantId } = filter;
+      if (tenantId !== undefined && !store.tenants.has(tenantId)) {
+        fail('not_found', 'tenant_not_found', `No such tenant: ${tenantId}.`);
+      }
+      const page = listed(store.keys, filter, (key) => tenantId === undefined || key.tenantId === tenantId);
+      // Lists never read the hash, as the adapter never selects it.
+      return { ...page, items: page.items.map(({ secretHash: _, ...summary }) => summary) };
     },
   };
 }

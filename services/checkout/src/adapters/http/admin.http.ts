@@ -4,9 +4,10 @@ import { AppError } from '@keelson/kit/errors';
 import type { FastifyInstance } from 'fastify';
 import { type FastifyPluginAsyncZod, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { pageLimits } from '../../app/access/page-limit.ts';
 import type { Application } from '../../app/application.ts';
 import { defaultScopes, scopes, tenantNameText } from '../../domain/access.ts';
-import { keyToWire, revokedKeyToWire, tenantToWire } from './admin.wire.ts';
+import { keyListToWire, keyToWire, revokedKeyToWire, tenantListToWire, tenantToWire } from './admin.wire.ts';
 import { bearerToken } from './authenticate.hook.ts';
 import { objectId, text } from './schemas.ts';
 
@@ -20,6 +21,18 @@ const scopeList = z
   .array(z.enum(scopes))
   .min(1)
   .default([...defaultScopes]);
+
+// The public lists' paging (limit 1–100, default 10; starting_after = last id seen).
+const page = {
+  limit: z.coerce.number().int().min(pageLimits.min).max(pageLimits.max).default(pageLimits.default),
+  starting_after: objectId.optional(),
+};
+
+function pageRequest(query: { limit: number; starting_after?: string | undefined }) {
+  return query.starting_after === undefined
+    ? { limit: query.limit }
+    : { limit: query.limit, startingAfter: query.starting_after };
+}
 
 function adminRoutes(app: Application, migrator: Migrator): FastifyPluginAsyncZod {
   return async (admin) => {
@@ -36,6 +49,24 @@ function adminRoutes(app: Application, migrator: Migrator): FastifyPluginAsyncZo
         const { tenant_id, scopes: requested } = request.body;
         const key = await app.access.createApiKey(request.ctx, { tenantId: tenant_id, scopes: requested });
         return reply.code(201).send(keyToWire(key));
+      },
+    );
+    admin.get(
+      '/tenants',
+      { schema: { querystring: z.strictObject({ ...page, name: text(tenantNameText).optional() }) } },
+      async (request) => {
+        const { name } = request.query;
+        const filter = { ...pageRequest(request.query), ...(name === undefined ? {} : { name }) };
+        return tenantListToWire(await app.access.listTenants(request.ctx, filter));
+      },
+    );
+    admin.get(
+      '/keys',
+      { schema: { querystring: z.strictObject({ ...page, tenant_id: objectId.optional() }) } },
+      async (request) => {
+        const { tenant_id } = request.query;
+        const filter = { ...pageRequest(request.query), ...(tenant_id === undefined ? {} : { tenantId: tenant_id }) };
+        return keyListToWire(await app.access.listApiKeys(request.ctx, filter));
       },
     );
     admin.post('/keys/:id/revoke', { schema: { params: z.strictObject({ id: objectId }) } }, async (request) =>

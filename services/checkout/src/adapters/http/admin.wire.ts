@@ -1,24 +1,84 @@
 import type { CreatedKey } from '../../app/access/create-api-key.ts';
 import type { RevokedKey } from '../../app/access/revoke-api-key.ts';
-import type { Tenant } from '../../domain/access.ts';
+import type { Page } from '../../app/ports.ts';
+import type { ApiKeySummary, Scope, Tenant } from '../../domain/access.ts';
+import { listToWire } from './wire.ts';
 
 // One JSON shape for tenants and keys, shared by the admin API and the CLI's --json output.
+// The types are the contract the CLI reads the admin API with; the mappers are held to them.
 
-export function tenantToWire(t: Tenant) {
-  return { object: 'tenant' as const, id: t.id, name: t.name, created_at: t.createdAt.toISOString() };
+export interface TenantWire {
+  readonly object: 'tenant';
+  readonly id: string;
+  /** A label: several tenants may share a name; the id identifies the tenant. */
+  readonly name: string;
+  readonly created_at: string;
 }
 
-export function keyToWire(k: CreatedKey) {
-  return {
-    object: 'api_key' as const,
-    id: k.id,
-    tenant_id: k.tenantId,
-    scopes: k.scopes,
-    token: k.token,
-    created_at: k.createdAt.toISOString(),
-  };
+/** A new key, with its bearer token: the only time the token is ever shown. */
+export interface CreatedApiKeyWire {
+  readonly object: 'api_key';
+  readonly id: string;
+  readonly tenant_id: string;
+  readonly scopes: readonly Scope[];
+  readonly token: string;
+  readonly created_at: string;
 }
 
-export function revokedKeyToWire(k: RevokedKey) {
-  return { object: 'api_key' as const, id: k.id, tenant_id: k.tenantId, revoked_at: k.revokedAt.toISOString() };
+export interface RevokedApiKeyWire {
+  readonly object: 'api_key';
+  readonly id: string;
+  readonly tenant_id: string;
+  readonly revoked_at: string;
+}
+
+/** A key as lists show it: never its token, secret or hash. */
+export interface ApiKeyWire {
+  readonly object: 'api_key';
+  readonly id: string;
+  readonly tenant_id: string;
+  readonly scopes: readonly Scope[];
+  readonly created_at: string;
+  /** null while the key is active. */
+  readonly revoked_at: string | null;
+}
+
+/** One page, newest first, as the public lists answer it. */
+export interface ListWire<T> {
+  readonly object: 'list';
+  readonly data: readonly T[];
+  readonly has_more: boolean;
+}
+
+export type TenantListWire = ListWire<TenantWire>;
+export type ApiKeyListWire = ListWire<ApiKeyWire>;
+
+export function tenantToWire(t: Tenant): TenantWire {
+  return { object: 'tenant', id: t.id, name: t.name, created_at: t.createdAt.toISOString() };
+}
+
+// What every key shape starts with, in this order.
+function keyHead(k: { readonly id: string; readonly tenantId: string }) {
+  return { object: 'api_key' as const, id: k.id, tenant_id: k.tenantId };
+}
+
+export function keyToWire(k: CreatedKey): CreatedApiKeyWire {
+  return { ...keyHead(k), scopes: k.scopes, token: k.token, created_at: k.createdAt.toISOString() };
+}
+
+export function revokedKeyToWire(k: RevokedKey): RevokedApiKeyWire {
+  return { ...keyHead(k), revoked_at: k.revokedAt.toISOString() };
+}
+
+export function keySummaryToWire(k: ApiKeySummary): ApiKeyWire {
+  const revoked_at = k.revokedAt?.toISOString() ?? null;
+  return { ...keyHead(k), scopes: k.scopes, created_at: k.createdAt.toISOString(), revoked_at };
+}
+
+export function tenantListToWire(page: Page<Tenant>): TenantListWire {
+  return listToWire(page, tenantToWire);
+}
+
+export function keyListToWire(page: Page<ApiKeySummary>): ApiKeyListWire {
+  return listToWire(page, keySummaryToWire);
 }
