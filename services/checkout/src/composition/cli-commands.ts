@@ -2,8 +2,15 @@ import { ConfigError, loadConfig, redactedConfig } from '@keelson/kit/config';
 import { createContext } from '@keelson/kit/context';
 import pino from 'pino';
 import { adminApiClient } from '../adapters/cli/admin-api-client.ts';
-import type { AdminOperations, CliCommands, MigrationOutcome } from '../adapters/cli/cli-commands.ts';
-import { keyToWire, revokedKeyToWire, tenantToWire } from '../adapters/http/admin.wire.ts';
+import type { AdminOperations, CliCommands, ListOptions, MigrationOutcome } from '../adapters/cli/cli-commands.ts';
+import {
+  keyListToWire,
+  keyToWire,
+  revokedKeyToWire,
+  tenantListToWire,
+  tenantToWire,
+} from '../adapters/http/admin.wire.ts';
+import { pageLimits } from '../app/page-limit.ts';
 import { type Config, configConflicts, configSpec } from '../config.ts';
 import { build } from './build.ts';
 import { adminTokenFor, findRunningServer } from './data-dir.ts';
@@ -17,6 +24,14 @@ function operationContext() {
   return createContext({ requestId: `cli_${process.pid}`, timeoutMs: 30_000, logger: silent });
 }
 
+/** The page the use cases expect: the public lists' default size when none is asked for. */
+function pageOf(options: ListOptions) {
+  return {
+    limit: options.limit ?? pageLimits.default,
+    ...(options.startingAfter === undefined ? {} : { startingAfter: options.startingAfter }),
+  };
+}
+
 /** The data itself, through the composition root (PostgreSQL, or a data directory no server holds). */
 async function local(config: Config, applyMigrations: boolean): Promise<AdminOperations> {
   const service = await build(config, { logger: silent, migrate: applyMigrations });
@@ -24,6 +39,20 @@ async function local(config: Config, applyMigrations: boolean): Promise<AdminOpe
   return {
     via: service.database,
     createTenant: async (name) => tenantToWire(await app.access.createTenant(operationContext(), { name })),
+    listTenants: async (options) =>
+      tenantListToWire(
+        await app.access.listTenants(operationContext(), {
+          ...pageOf(options),
+          ...(options.name === undefined ? {} : { name: options.name }),
+        }),
+      ),
+    listKeys: async (options) =>
+      keyListToWire(
+        await app.access.listApiKeys(operationContext(), {
+          ...pageOf(options),
+          ...(options.tenantId === undefined ? {} : { tenantId: options.tenantId }),
+        }),
+      ),
     createKey: async (tenantId, scopes) =>
       keyToWire(await app.access.createApiKey(operationContext(), { tenantId, scopes })),
     revokeKey: async (id) => revokedKeyToWire(await app.access.revokeApiKey(operationContext(), { keyId: id })),

@@ -67,6 +67,27 @@ async function revokeKey(env: Record<string, string>, keyId: string): Promise<vo
   assert.ok(!Number.isNaN(Date.parse(String(revoked.revoked_at))), 'revoked_at is a timestamp');
 }
 
+/** A fresh tenant and key show up in `tenants list` and `keys list`, as JSON and as a table. */
+async function listsShowTenantAndKey(env: Record<string, string>, name: string): Promise<void> {
+  const tenantId = await createTenant(env, name);
+  const keyId = await createKey(env, tenantId);
+  const tenants = succeeded(await runCli(['tenants', 'list', '--name', name, '--json'], env));
+  assert.equal(tenants.object, 'list');
+  assert.ok(Array.isArray(tenants.data) && tenants.data.some((t: { id?: unknown }) => t.id === tenantId));
+  const keys = succeeded(await runCli(['keys', 'list', '--tenant', tenantId, '--json'], env));
+  assert.deepEqual(
+    (keys.data as Record<string, unknown>[]).map((k) => [k.id, k.tenant_id, k.scopes, k.revoked_at]),
+    [[keyId, tenantId, ['read'], null]],
+  );
+  assert.ok(!JSON.stringify(keys).includes('token') && !JSON.stringify(keys).includes('secret'));
+  const human = await runCli(['keys', 'list', '--tenant', tenantId], env);
+  assert.equal(human.code, 0, human.stderr);
+  assert.match(
+    human.stdout,
+    new RegExp(`^ID +TENANT +SCOPES +CREATED +REVOKED\n${keyId} +${tenantId} +read +\\S+ +-\n`),
+  );
+}
+
 async function migrationStatus(env: Record<string, string>): Promise<Record<string, unknown>> {
   const status = succeeded(await runCli(['migrate', 'status', '--json'], env));
   assert.equal(status.object, 'migration_status');
@@ -156,6 +177,10 @@ describe('keelson CLI', { concurrency: true }, () => {
         assert.equal(await products(), 401);
       });
 
+      it('lists tenants and keys through the admin API, never a secret', { timeout: 30_000 }, async () => {
+        await listsShowTenantAndKey(env, 'Listed');
+      });
+
       it('refuses to migrate the database the server holds', { timeout: 30_000 }, async () => {
         const refused = failed(await runCli(['migrate', 'down', '--json'], env), 1);
         assert.match(String(refused.message), /holds the embedded database; stop it before 'migrate down'/);
@@ -195,6 +220,10 @@ describe('keelson CLI', { concurrency: true }, () => {
       // The same failure code as through the admin API.
       const missing = failed(await runCli(['keys', 'revoke', 'key_missing', '--json'], env), 1);
       assert.equal(missing.code, 'api_key_not_found');
+    });
+
+    it('lists tenants and keys from the database, never a secret', { timeout: 30_000 }, async () => {
+      await listsShowTenantAndKey(env, 'Listed');
     });
 
     it('migrates down, reports the pending migration, migrates up again', { timeout: 30_000 }, async () => {
@@ -246,6 +275,22 @@ describe('keelson CLI', { concurrency: true }, () => {
       assert.equal(printed.KEELSON_ADMIN_TOKEN, '[redacted]');
       assert.equal(printed.KEELSON_HTTP_PORT, 8181);
       assert.ok(!result.stdout.includes('hunter2') && !result.stdout.includes(adminToken));
+    });
+
+    it('config print shows unset settings as unset, never as a value', async () => {
+      const human = await runCli(['config', 'print'], env({}));
+      assert.equal(human.code, 0, human.stderr);
+      assert.match(human.stdout, /^KEELSON_DATABASE_URL=\(unset\)$/m);
+      assert.ok(!human.stdout.includes('undefined'), human.stdout);
+      assert.equal(succeeded(await runCli(['config', 'print', '--json'], env({}))).KEELSON_DATABASE_URL, null);
+    });
+
+    it('keelson help prints the usage, with every command', async () => {
+      const result = await runCli(['help'], env({}));
+      assert.equal(result.code, 0, result.stderr);
+      for (const command of ['serve [--role api|worker|all]', 'tenants list', 'keys list', 'keys revoke', 'help']) {
+        assert.ok(result.stdout.includes(command), `${command} in\n${result.stdout}`);
+      }
     });
 
     it('reports every configuration problem at once and exits 1', async () => {

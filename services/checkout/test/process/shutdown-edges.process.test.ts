@@ -91,6 +91,15 @@ for (const backend of backends()) {
       }
     });
 
+    it('serve --role worker serves the admin port only, and stops on SIGTERM', async () => {
+      const service = await startServiceProcess(await settings(), { serveArgs: ['--role', 'worker'] });
+      kills.push(() => service.kill());
+      assert.ok(!service.stdout.includes('API:'), service.stdout);
+      assert.equal(await fetchStatus(`${service.apiUrl}/livez`), undefined, 'nothing listens on the API port');
+      assert.equal(await fetchStatus(`${service.adminUrl}/metrics`), 200);
+      assert.deepEqual(await service.stop(), { code: 0, signal: null }, service.describe());
+    });
+
     for (const reader of ['stopped reading', 'went away'] as const) {
       it(`a log reader that ${reader} neither blocks requests nor SIGTERM`, async () => {
         const { env, apiUrl, adminUrl } = await settings();

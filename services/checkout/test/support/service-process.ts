@@ -225,9 +225,10 @@ const bannerPrinted = /Keelson checkout is running[\s\S]*Database: [^\n]*\n/;
  */
 export async function startServiceProcess(
   settings: ServiceEnv,
-  options: { readyTimeoutMs?: number } = {},
+  options: { readyTimeoutMs?: number; serveArgs?: readonly string[] } = {},
 ): Promise<ServiceProcess> {
-  const run = new Captured(process.execPath, [mainTs, 'serve'], { env: settings.env, cwd: repoRoot });
+  const args = [mainTs, 'serve', ...(options.serveArgs ?? [])];
+  const run = new Captured(process.execPath, args, { env: settings.env, cwd: repoRoot });
   const service: ServiceProcess = {
     pid: run.child.pid ?? -1,
     apiUrl: settings.apiUrl,

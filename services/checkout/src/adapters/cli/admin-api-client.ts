@@ -1,5 +1,14 @@
 import type { MigrationStatus } from '@keelson/kit/db';
-import type { AdminOperations } from './cli-commands.ts';
+import type { AdminOperations, ListOptions } from './cli-commands.ts';
+
+/** The admin API's list query: snake_case names, unset options left out. */
+function listQuery(options: ListOptions, filter: Record<string, string | undefined>): string {
+  const query = new URLSearchParams();
+  const entries = { limit: options.limit?.toString(), starting_after: options.startingAfter, ...filter };
+  for (const [name, value] of Object.entries(entries)) if (value !== undefined) query.set(name, value);
+  const text = query.toString();
+  return text === '' ? '' : `?${text}`;
+}
 
 /** A failure answered by the admin API, keeping its problem `code` for the CLI's output. */
 export class AdminApiError extends Error {
@@ -34,7 +43,9 @@ export function adminApiClient(adminUrl: string, token: string): AdminOperations
   return {
     via: `the running server's admin API at ${adminUrl}`,
     createTenant: (name) => call('POST', '/tenants', { name }),
+    listTenants: (options) => call('GET', `/tenants${listQuery(options, { name: options.name })}`),
     createKey: (tenantId, scopes) => call('POST', '/keys', { tenant_id: tenantId, scopes }),
+    listKeys: (options) => call('GET', `/keys${listQuery(options, { tenant_id: options.tenantId })}`),
     revokeKey: (id) => call('POST', `/keys/${encodeURIComponent(id)}/revoke`),
     migrationStatus: () => call<MigrationStatus>('GET', '/migrations'),
     close: async () => {},

@@ -1,13 +1,21 @@
 import type { MigrationStatus } from '@keelson/kit/db';
 import type { Scope } from '../../domain/access.ts';
-import type { keyToWire, revokedKeyToWire, tenantToWire } from '../http/admin.wire.ts';
+import type {
+  ApiKeyListWire,
+  CreatedApiKeyWire,
+  RevokedApiKeyWire,
+  TenantListWire,
+  TenantWire,
+} from '../http/admin.wire.ts';
 
 // What the CLI asks of the service; the composition root implements it. Results are the admin
 // API's own wire shapes, so `--json` prints the same objects whichever way the CLI reached the data.
 
-export type TenantWire = ReturnType<typeof tenantToWire>;
-export type CreatedKeyWire = ReturnType<typeof keyToWire>;
-export type RevokedKeyWire = ReturnType<typeof revokedKeyToWire>;
+/** One page of a list: at most `limit` items after the id `startingAfter`, newest first. */
+export interface ListOptions {
+  readonly limit?: number;
+  readonly startingAfter?: string;
+}
 
 /** What `keelson serve --role` starts: the public API, the background workers, or both. */
 export const roles = ['api', 'worker', 'all'] as const;
@@ -18,8 +26,10 @@ export interface AdminOperations {
   /** How the CLI reached the data, for the user. */
   readonly via: string;
   createTenant(name: string): Promise<TenantWire>;
-  createKey(tenantId: string, scopes: readonly Scope[]): Promise<CreatedKeyWire>;
-  revokeKey(id: string): Promise<RevokedKeyWire>;
+  listTenants(options: ListOptions & { readonly name?: string }): Promise<TenantListWire>;
+  createKey(tenantId: string, scopes: readonly Scope[]): Promise<CreatedApiKeyWire>;
+  listKeys(options: ListOptions & { readonly tenantId?: string }): Promise<ApiKeyListWire>;
+  revokeKey(id: string): Promise<RevokedApiKeyWire>;
   migrationStatus(): Promise<MigrationStatus>;
   close(): Promise<void>;
 }

@@ -1,14 +1,18 @@
 import { parseArgs } from 'node:util';
 import { defaultScopes, isScope, type Scope, scopes } from '../../domain/access.ts';
-import { type Role, roles } from './cli-commands.ts';
+import { type ListOptions, type Role, roles } from './cli-commands.ts';
 
 export const usage = `Usage: keelson <command> [--json]
 
   serve [--role ${roles.join('|')}]            run the service (what npm start runs; default role all)
   migrate up|down|status [--yes]          manage the database schema (down on a server needs --yes)
-  tenants create --name NAME              create a tenant
+  tenants create --name NAME              create a tenant (names are labels and may repeat; ids identify)
+  tenants list [--name NAME] [--limit N] [--starting-after ID]
+                                          list tenants, newest first
   keys create --tenant ID [--scopes ${scopes.join(',')}]
                                           create an API key (the token is shown once; default ${defaultScopes.join(',')})
+  keys list [--tenant ID] [--limit N] [--starting-after ID]
+                                          list API keys (never their secrets), newest first
   keys revoke ID                          revoke an API key
   config print                            print the effective configuration, secrets redacted
   help                                    print this text
@@ -23,7 +27,9 @@ export type Command =
   | { readonly name: 'serve'; readonly role: Role }
   | { readonly name: 'migrate'; readonly action: 'up' | 'down' | 'status'; readonly yes: boolean }
   | { readonly name: 'tenants create'; readonly tenantName: string }
+  | { readonly name: 'tenants list'; readonly page: ListOptions; readonly tenantName: string | undefined }
   | { readonly name: 'keys create'; readonly tenantId: string; readonly scopes: readonly Scope[] }
+  | { readonly name: 'keys list'; readonly page: ListOptions; readonly tenantId: string | undefined }
   | { readonly name: 'keys revoke'; readonly keyId: string }
   | { readonly name: 'config print' };
 
@@ -39,6 +45,16 @@ function parseScopes(value: string | undefined): Scope[] {
     if (!isScope(scope)) throw new UsageError(`unknown scope '${scope}' (${scopes.join(', ')})`);
     return scope;
   });
+}
+
+/** `--limit` and `--starting-after`; the range of `limit` is the use case's to check. */
+function parsePage(values: { limit?: string | undefined; 'starting-after'?: string | undefined }): ListOptions {
+  const limit = values.limit === undefined ? undefined : Number(values.limit);
+  if (limit !== undefined && !Number.isInteger(limit)) throw new UsageError(`--limit must be a whole number`);
+  return {
+    ...(limit === undefined ? {} : { limit }),
+    ...(values['starting-after'] === undefined ? {} : { startingAfter: values['starting-after'] }),
+  };
 }
 
 function parseRole(value: string): Role {
@@ -70,6 +86,10 @@ export function parseCommandLine(argv: readonly string[]): Command {
       return { name: 'migrate', action: sub as 'up' | 'down' | 'status', yes: values.yes };
     case 'tenants create':
       return { name: 'tenants create', tenantName: required(values.name, '--name') };
+    case 'tenants list':
+      return { name: 'tenants list', page: parsePage(values), tenantName: values.name };
+    case 'keys list':
+      return { name: 'keys list', page: parsePage(values), tenantId: values.tenant };
     case 'keys create':
       return { name: 'keys create', tenantId: required(values.tenant, '--tenant'), scopes: parseScopes(values.scopes) };
     case 'keys revoke':
@@ -90,6 +110,8 @@ function parse(argv: readonly string[]) {
       name: { type: 'string' },
       tenant: { type: 'string' },
       scopes: { type: 'string' },
+      limit: { type: 'string' },
+      'starting-after': { type: 'string' },
       role: { type: 'string', default: 'all' },
       help: { type: 'boolean', short: 'h', default: false },
       yes: { type: 'boolean', default: false },

@@ -21,6 +21,19 @@ async function withAdmin(
   }
 }
 
+/** Columns padded to their widest cell; a last line says how to get the next page. */
+function table(header: readonly string[], rows: readonly (readonly string[])[], hasMore: boolean): string {
+  if (rows.length === 0) return '(none)';
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]?.length ?? 0)));
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
+  const more = hasMore ? [`(more: --starting-after ${rows.at(-1)?.[0] ?? ''})`] : [];
+  return [line(header), ...rows.map(line), ...more].join('\n');
+}
+
 /** Unset settings print as unset: `String(undefined)` would read like a value. */
 function configLine(name: string, value: unknown): string {
   return `${name}=${value === undefined ? '(unset)' : String(value)}`;
@@ -60,6 +73,24 @@ async function execute(command: Command, commands: CliCommands, json: boolean): 
       return withAdmin(commands, true, async (ops) => {
         const tenant = await ops.createTenant(command.tenantName);
         return { json: tenant, text: `Created tenant ${tenant.id} (${tenant.name})` };
+      });
+    case 'tenants list':
+      return withAdmin(commands, true, async (ops) => {
+        const list = await ops.listTenants({
+          ...command.page,
+          ...(command.tenantName === undefined ? {} : { name: command.tenantName }),
+        });
+        const rows = list.data.map((t) => [t.id, t.created_at, t.name]);
+        return { json: list, text: table(['ID', 'CREATED', 'NAME'], rows, list.has_more) };
+      });
+    case 'keys list':
+      return withAdmin(commands, true, async (ops) => {
+        const list = await ops.listKeys({
+          ...command.page,
+          ...(command.tenantId === undefined ? {} : { tenantId: command.tenantId }),
+        });
+        const rows = list.data.map((k) => [k.id, k.tenant_id, k.scopes.join(','), k.created_at, k.revoked_at ?? '-']);
+        return { json: list, text: table(['ID', 'TENANT', 'SCOPES', 'CREATED', 'REVOKED'], rows, list.has_more) };
       });
     case 'keys create':
       return withAdmin(commands, true, async (ops) => {

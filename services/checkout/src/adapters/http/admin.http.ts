@@ -4,12 +4,12 @@ import { AppError } from '@keelson/kit/errors';
 import type { FastifyInstance } from 'fastify';
 import { type FastifyPluginAsyncZod, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { pageLimits } from '../../app/access/page-limit.ts';
 import type { Application } from '../../app/application.ts';
 import { defaultScopes, scopes, tenantNameText } from '../../domain/access.ts';
 import { keyListToWire, keyToWire, revokedKeyToWire, tenantListToWire, tenantToWire } from './admin.wire.ts';
 import { bearerToken } from './authenticate.hook.ts';
-import { objectId, text } from './schemas.ts';
+import { objectId, pageQuery, text } from './schemas.ts';
+import { pageRequest } from './wire.ts';
 
 function tokenMatches(header: string | undefined, token: string): boolean {
   const presented = Buffer.from(bearerToken(header) ?? '');
@@ -21,18 +21,6 @@ const scopeList = z
   .array(z.enum(scopes))
   .min(1)
   .default([...defaultScopes]);
-
-// The public lists' paging (limit 1–100, default 10; starting_after = last id seen).
-const page = {
-  limit: z.coerce.number().int().min(pageLimits.min).max(pageLimits.max).default(pageLimits.default),
-  starting_after: objectId.optional(),
-};
-
-function pageRequest(query: { limit: number; starting_after?: string | undefined }) {
-  return query.starting_after === undefined
-    ? { limit: query.limit }
-    : { limit: query.limit, startingAfter: query.starting_after };
-}
 
 function adminRoutes(app: Application, migrator: Migrator): FastifyPluginAsyncZod {
   return async (admin) => {
@@ -53,7 +41,7 @@ function adminRoutes(app: Application, migrator: Migrator): FastifyPluginAsyncZo
     );
     admin.get(
       '/tenants',
-      { schema: { querystring: z.strictObject({ ...page, name: text(tenantNameText).optional() }) } },
+      { schema: { querystring: z.strictObject({ ...pageQuery, name: text(tenantNameText).optional() }) } },
       async (request) => {
         const { name } = request.query;
         const filter = { ...pageRequest(request.query), ...(name === undefined ? {} : { name }) };
@@ -62,7 +50,7 @@ function adminRoutes(app: Application, migrator: Migrator): FastifyPluginAsyncZo
     );
     admin.get(
       '/keys',
-      { schema: { querystring: z.strictObject({ ...page, tenant_id: objectId.optional() }) } },
+      { schema: { querystring: z.strictObject({ ...pageQuery, tenant_id: objectId.optional() }) } },
       async (request) => {
         const { tenant_id } = request.query;
         const filter = { ...pageRequest(request.query), ...(tenant_id === undefined ? {} : { tenantId: tenant_id }) };

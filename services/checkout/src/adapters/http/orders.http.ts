@@ -9,7 +9,7 @@ import {
   orderSchema,
   problemResponses,
 } from './schemas.ts';
-import { listToWire, orderToWire } from './wire.ts';
+import { listToWire, orderToWire, pageRequest } from './wire.ts';
 
 export function orderRoutes(app: Application): FastifyPluginAsyncZod {
   return async (fastify) => {
@@ -60,10 +60,9 @@ export function orderRoutes(app: Application): FastifyPluginAsyncZod {
         config: { scope: 'read' },
       },
       async (request) => {
-        const { limit, starting_after, status } = request.query;
+        const { status } = request.query;
         const page = await app.queries.listOrders(request.ctx, {
-          limit,
-          ...(starting_after === undefined ? {} : { startingAfter: starting_after }),
+          ...pageRequest(request.query),
           ...(status === undefined ? {} : { status }),
         });
         return listToWire(page, orderToWire);

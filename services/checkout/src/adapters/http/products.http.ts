@@ -9,7 +9,7 @@ import {
   productSchema,
   updateProductBody,
 } from './schemas.ts';
-import { listToWire, productToWire } from './wire.ts';
+import { listToWire, pageRequest, productToWire } from './wire.ts';
 
 export function productRoutes(app: Application): FastifyPluginAsyncZod {
   return async (fastify) => {
@@ -69,12 +69,7 @@ export function productRoutes(app: Application): FastifyPluginAsyncZod {
         config: { scope: 'read' },
       },
       async (request) => {
-        const { limit, starting_after } = request.query;
-        const page = await app.queries.listProducts(
-          request.ctx,
-          starting_after === undefined ? { limit } : { limit, startingAfter: starting_after },
-        );
-        return listToWire(page, productToWire);
+        return listToWire(await app.queries.listProducts(request.ctx, pageRequest(request.query)), productToWire);
       },
     );
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pageLimits } from '../../app/page-limit.ts';
 import { maxAmount } from '../../domain/money.ts';
 import { maxLineQuantity, maxOrderLines } from '../../domain/order.ts';
 import { orderStatuses } from '../../domain/order-status.ts';
@@ -119,13 +120,15 @@ export const createOrderBody = z
 // Cancel takes no fields; an empty object (or no body at all) is the only valid input.
 export const cancelOrderBody = z.strictObject({}).nullish().meta({ id: 'CancelOrder' });
 
-const limit = z.coerce.number().int().min(1).max(100).default(10);
+const limit = z.coerce.number().int().min(pageLimits.min).max(pageLimits.max).default(pageLimits.default);
 const startingAfter = objectId.optional().describe('Id of the last item of the previous page');
 
-export const listProductsQuery = z.strictObject({ limit, starting_after: startingAfter });
+/** Cursor paging, the same on every list (public and admin): `limit` and the last id seen. */
+export const pageQuery = { limit, starting_after: startingAfter };
+
+export const listProductsQuery = z.strictObject(pageQuery);
 export const listOrdersQuery = z.strictObject({
-  limit,
-  starting_after: startingAfter,
+  ...pageQuery,
   status: z.enum(orderStatuses).optional(),
 });
 

@@ -3,6 +3,13 @@ import type { ProductState } from '../../domain/product.ts';
 
 // Domain → wire mappers: the only place snake_case names are produced.
 
+/** A list's query (`limit`, `starting_after`) as the use cases' page request. */
+export function pageRequest(query: { readonly limit: number; readonly starting_after?: string | undefined }) {
+  return query.starting_after === undefined
+    ? { limit: query.limit }
+    : { limit: query.limit, startingAfter: query.starting_after };
+}
+
 export function productToWire(p: ProductState) {
   return {
     object: 'product' as const,

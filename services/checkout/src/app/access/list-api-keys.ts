@@ -1,7 +1,7 @@
 import type { RequestContext } from '@keelson/kit/context';
 import type { ApiKeySummary } from '../../domain/access.ts';
+import { checkPageLimit } from '../page-limit.ts';
 import type { AccessRepository, ApiKeyListFilter, Page } from '../ports.ts';
-import { checkPageLimit } from './page-limit.ts';
 
 /** Keys newest first, of every tenant or of one; revoked keys stay listed with their time. */
 export function listApiKeys(deps: { access: AccessRepository }) {

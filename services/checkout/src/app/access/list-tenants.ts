@@ -1,8 +1,8 @@
 import type { RequestContext } from '@keelson/kit/context';
 import { type Tenant, tenantNameText } from '../../domain/access.ts';
 import { parseText } from '../../domain/text.ts';
+import { checkPageLimit } from '../page-limit.ts';
 import type { AccessRepository, Page, TenantListFilter } from '../ports.ts';
-import { checkPageLimit } from './page-limit.ts';
 
 /**
  * Every tenant, newest first. Names are labels and may repeat, so `name` can match several:

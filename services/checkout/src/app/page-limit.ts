@@ -1,6 +1,6 @@
-import { fail } from '../../domain/errors.ts';
+import { fail } from '../domain/errors.ts';
 
-/** The `limit` an admin list accepts: the same bounds as the public lists. */
+/** The `limit` every list accepts, public and admin; the wire schemas are built from it. */
 export const pageLimits = { min: 1, max: 100, default: 10 } as const;
 
 /**
