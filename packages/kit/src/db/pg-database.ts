@@ -35,6 +35,12 @@ async function run<Row>(client: pg.PoolClient, sql: string, params: readonly unk
 }
 
 /**
+ * How long past a deadline a call may wait for the server's own answer before its connection
+ * is destroyed (a stalled network). Small against any deadline, large against a loaded event loop.
+ */
+const networkGraceMs = 100;
+
+/**
  * A `Database` over a node-postgres pool.
  *
  * Deadlines: each pooled connection carries a session `statement_timeout`, re-`SET` only when
@@ -100,9 +106,12 @@ export function createPgDatabase(options: PgDatabaseOptions): Database {
    * - an `'error'` listener stays attached while it is lent out: pg-pool removes its own, and a
    *   backend terminated or a socket dropped mid-query would otherwise be an unhandled
    *   `'error'` event that ends the process (STACK.md pitfall 10);
-   * - a timer at the deadline destroys the socket: `statement_timeout` is enforced by the
-   *   server, so it never fires when the network stalls (pitfall 11). A COMMIT cut off this
-   *   way has an unknown outcome, which is what `deadline_exceeded` already tells the caller.
+   * - a timer just past the deadline destroys the socket: `statement_timeout` is enforced by
+   *   the server, so it never fires when the network stalls (pitfall 11). The server's timeout
+   *   stays the first line (it ends at or before the deadline and keeps the connection); the
+   *   timer is the backstop, `networkGraceMs` later, so a live server's own answer wins the
+   *   race. A COMMIT cut off this way has an unknown outcome, which is what
+   *   `deadline_exceeded` already tells the caller.
    */
   async function withClient<T>(scope: DeadlineScope, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     budgetMs(scope);
@@ -124,10 +133,13 @@ export function createPgDatabase(options: PgDatabaseOptions): Database {
       // With an error pg-pool ends the client, destroying the socket if a query is active.
       client.release(error);
     };
-    const timer = setTimeout(() => {
-      expired = true;
-      release(new Error('request deadline passed while the database call was running'));
-    }, scope.deadline - Date.now());
+    const timer = setTimeout(
+      () => {
+        expired = true;
+        release(new Error('request deadline passed while the database call was running'));
+      },
+      scope.deadline - Date.now() + networkGraceMs,
+    );
     try {
       return await work(client);
     } catch (error) {
