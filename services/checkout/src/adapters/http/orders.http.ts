@@ -1,30 +1,17 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Application } from '../../app/application.ts';
-import {
-  cancelOrderBody,
-  createOrderBody,
-  idParams,
-  listOf,
-  listOrdersQuery,
-  orderSchema,
-  problemResponses,
-} from './schemas.ts';
+import { operation } from './operation.ts';
+import { cancelOrderBody, createOrderBody, idParams, listOf, listOrdersQuery, orderSchema } from './schemas.ts';
 import { listToWire, orderToWire, pageRequest } from './wire.ts';
 
 export function orderRoutes(app: Application): FastifyPluginAsyncZod {
   return async (fastify) => {
     fastify.post(
       '/orders',
-      {
-        schema: {
-          operationId: 'createOrder',
-          tags: ['orders'],
-          summary: 'Place an order, reserving stock atomically',
-          body: createOrderBody,
-          response: { 201: orderSchema, ...problemResponses },
-        },
-        config: { scope: 'write' },
-      },
+      operation(
+        { id: 'createOrder', tag: 'orders', summary: 'Place an order, reserving stock atomically', scope: 'write' },
+        { body: createOrderBody, response: { 201: orderSchema } },
+      ),
       async (request, reply) => {
         const lines = request.body.lines.map((l) => ({ productId: l.product_id, quantity: l.quantity }));
         const order = await app.commands.placeOrder(request.ctx, { lines });
@@ -34,31 +21,19 @@ export function orderRoutes(app: Application): FastifyPluginAsyncZod {
 
     fastify.get(
       '/orders/:id',
-      {
-        schema: {
-          operationId: 'getOrder',
-          tags: ['orders'],
-          summary: 'Retrieve an order',
-          params: idParams,
-          response: { 200: orderSchema, ...problemResponses },
-        },
-        config: { scope: 'read' },
-      },
+      operation(
+        { id: 'getOrder', tag: 'orders', summary: 'Retrieve an order', scope: 'read' },
+        { params: idParams, response: { 200: orderSchema } },
+      ),
       async (request) => orderToWire(await app.queries.getOrder(request.ctx, request.params.id)),
     );
 
     fastify.get(
       '/orders',
-      {
-        schema: {
-          operationId: 'listOrders',
-          tags: ['orders'],
-          summary: 'List orders, newest first, optionally by status',
-          querystring: listOrdersQuery,
-          response: { 200: listOf(orderSchema, 'OrderList'), ...problemResponses },
-        },
-        config: { scope: 'read' },
-      },
+      operation(
+        { id: 'listOrders', tag: 'orders', summary: 'List orders, newest first, optionally by status', scope: 'read' },
+        { querystring: listOrdersQuery, response: { 200: listOf(orderSchema, 'OrderList') } },
+      ),
       async (request) => {
         const { status } = request.query;
         const page = await app.queries.listOrders(request.ctx, {
@@ -71,17 +46,10 @@ export function orderRoutes(app: Application): FastifyPluginAsyncZod {
 
     fastify.post(
       '/orders/:id/cancel',
-      {
-        schema: {
-          operationId: 'cancelOrder',
-          tags: ['orders'],
-          summary: 'Cancel an unpaid order and release its stock',
-          params: idParams,
-          body: cancelOrderBody,
-          response: { 200: orderSchema, ...problemResponses },
-        },
-        config: { scope: 'write' },
-      },
+      operation(
+        { id: 'cancelOrder', tag: 'orders', summary: 'Cancel an unpaid order and release its stock', scope: 'write' },
+        { params: idParams, body: cancelOrderBody, response: { 200: orderSchema } },
+      ),
       async (request) => orderToWire(await app.commands.cancelOrder(request.ctx, request.params.id)),
     );
   };

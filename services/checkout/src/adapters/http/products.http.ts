@@ -1,30 +1,17 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Application } from '../../app/application.ts';
-import {
-  createProductBody,
-  idParams,
-  listOf,
-  listProductsQuery,
-  problemResponses,
-  productSchema,
-  updateProductBody,
-} from './schemas.ts';
+import { operation } from './operation.ts';
+import { createProductBody, idParams, listOf, listProductsQuery, productSchema, updateProductBody } from './schemas.ts';
 import { listToWire, pageRequest, productToWire } from './wire.ts';
 
 export function productRoutes(app: Application): FastifyPluginAsyncZod {
   return async (fastify) => {
     fastify.post(
       '/products',
-      {
-        schema: {
-          operationId: 'createProduct',
-          tags: ['products'],
-          summary: 'Create a product',
-          body: createProductBody,
-          response: { 201: productSchema, ...problemResponses },
-        },
-        config: { scope: 'write' },
-      },
+      operation(
+        { id: 'createProduct', tag: 'products', summary: 'Create a product', scope: 'write' },
+        { body: createProductBody, response: { 201: productSchema } },
+      ),
       async (request, reply) => {
         const { sku, name, unit_amount, currency, stock } = request.body;
         const product = await app.commands.createProduct(request.ctx, {
@@ -43,31 +30,19 @@ export function productRoutes(app: Application): FastifyPluginAsyncZod {
 
     fastify.get(
       '/products/:id',
-      {
-        schema: {
-          operationId: 'getProduct',
-          tags: ['products'],
-          summary: 'Retrieve a product',
-          params: idParams,
-          response: { 200: productSchema, ...problemResponses },
-        },
-        config: { scope: 'read' },
-      },
+      operation(
+        { id: 'getProduct', tag: 'products', summary: 'Retrieve a product', scope: 'read' },
+        { params: idParams, response: { 200: productSchema } },
+      ),
       async (request) => productToWire(await app.queries.getProduct(request.ctx, request.params.id)),
     );
 
     fastify.get(
       '/products',
-      {
-        schema: {
-          operationId: 'listProducts',
-          tags: ['products'],
-          summary: 'List products, newest first',
-          querystring: listProductsQuery,
-          response: { 200: listOf(productSchema, 'ProductList'), ...problemResponses },
-        },
-        config: { scope: 'read' },
-      },
+      operation(
+        { id: 'listProducts', tag: 'products', summary: 'List products, newest first', scope: 'read' },
+        { querystring: listProductsQuery, response: { 200: listOf(productSchema, 'ProductList') } },
+      ),
       async (request) => {
         return listToWire(await app.queries.listProducts(request.ctx, pageRequest(request.query)), productToWire);
       },
@@ -75,17 +50,15 @@ export function productRoutes(app: Application): FastifyPluginAsyncZod {
 
     fastify.patch(
       '/products/:id',
-      {
-        schema: {
-          operationId: 'updateProduct',
-          tags: ['products'],
+      operation(
+        {
+          id: 'updateProduct',
+          tag: 'products',
           summary: 'Update name, price or stock (optimistic concurrency on version)',
-          params: idParams,
-          body: updateProductBody,
-          response: { 200: productSchema, ...problemResponses },
+          scope: 'write',
         },
-        config: { scope: 'write' },
-      },
+        { params: idParams, body: updateProductBody, response: { 200: productSchema } },
+      ),
       async (request) => {
         const { name, unit_amount, stock, version } = request.body;
         const product = await app.commands.updateProduct(request.ctx, {

@@ -1,0 +1,38 @@
+import type { z } from 'zod';
+import type { Scope } from '../../domain/access.ts';
+import { problemResponses } from './schemas.ts';
+
+/** What a public operation declares besides its schemas: its OpenAPI names and the scope it needs. */
+export interface OperationMeta {
+  readonly id: string;
+  readonly tag: string;
+  readonly summary: string;
+  readonly scope: Scope;
+}
+
+interface OperationSchemas {
+  readonly params?: z.ZodType;
+  readonly querystring?: z.ZodType;
+  readonly body?: z.ZodType;
+  /** The success responses; the problem responses every route can answer are added. */
+  readonly response: Readonly<Record<number, z.ZodType>>;
+}
+
+/**
+ * Route options for one public operation, so each route states only what is its own: the
+ * OpenAPI metadata, the problems every authenticated route documents, and the scope next to
+ * the route (read by the authentication hook). Types flow through unchanged: the zod type
+ * provider still infers the request and reply from `schemas`.
+ */
+export function operation<const S extends OperationSchemas>(meta: OperationMeta, schemas: S) {
+  return {
+    schema: {
+      operationId: meta.id,
+      tags: [meta.tag],
+      summary: meta.summary,
+      ...schemas,
+      response: { ...schemas.response, ...problemResponses },
+    },
+    config: { scope: meta.scope },
+  };
+}
