@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { createOrderPgRepository } from '../../src/adapters/postgres/order.pg-repository.ts';
 import type { Order, OrderState } from '../../src/domain/order.ts';
+import { backends } from '../support/databases.ts';
 import {
   appError,
   cancel,
+  countingDatabase,
   outboxRows,
   pendingOrder,
   place,
@@ -150,6 +153,31 @@ for (const backend of repositoryBackends()) {
         assert.equal(cancelled.hasMore, false);
       });
 
+      it('lists each order with all its lines in line order, exactly as get returns it', async () => {
+        const fx = repos();
+        const tenantId = await seedTenant(fx);
+        const [cheap, dear] = [
+          await seedProduct(fx, tenantId, { unitAmount: 5 }),
+          await seedProduct(fx, tenantId, { unitAmount: 12_345_678_901 }),
+        ];
+        // Lines in request order, not product order, so only line order can put them back.
+        const lines = [
+          { productId: dear.id, quantity: 1 },
+          { productId: cheap.id, quantity: 2 },
+        ];
+        const older = await placeOk(fx, tenantId, lines);
+        const newer = await placeOk(fx, tenantId, [{ productId: cheap.id, quantity: 3 }]);
+
+        const page = await fx.orders.list(testContext(), tenantId, { limit: 10 });
+
+        assert.deepEqual(page, { items: [newer, older], hasMore: false });
+        assert.deepEqual(page.items, [
+          await fx.orders.get(testContext(), tenantId, newer.id),
+          await fx.orders.get(testContext(), tenantId, older.id),
+        ]);
+        assert.equal(typeof page.items[1]?.lines[0]?.unitAmount, 'number');
+      });
+
       it('pages with starting_after, also combined with a status filter', async () => {
         const fx = repos();
         const tenantId = await seedTenant(fx);
@@ -252,6 +280,66 @@ for (const backend of repositoryBackends()) {
         );
         assert.equal(ran, false);
       });
+    });
+  });
+}
+
+for (const backend of backends()) {
+  describe(`OrderRepository list on ${backend.name}: one statement, exact amounts`, () => {
+    const repos = useRepositories(backend);
+
+    it('checks the cursor and reads the page with its lines in a single autocommit statement', async () => {
+      const fx = repos();
+      const counting = countingDatabase(fx.db);
+      const orders = createOrderPgRepository(counting.db, fx.newId);
+      const tenantId = await seedTenant(fx);
+      const [a, b] = [await seedProduct(fx, tenantId), await seedProduct(fx, tenantId, { unitAmount: 12_345_678_901 })];
+      const older = await placeOk(fx, tenantId, [
+        { productId: b.id, quantity: 2 },
+        { productId: a.id, quantity: 1 },
+      ]);
+      const placed = await placeOk(fx, tenantId, [{ productId: a.id, quantity: 3 }]);
+      const newer = await fx.orders.update(testContext(), tenantId, placed.id, cancel);
+      const { order: foreign } = await pendingOrder(fx);
+
+      const all = await orders.list(testContext(), tenantId, { limit: 5 });
+      counting.assertSent(1, 'a page of orders with their lines');
+      // The cursor names a cancelled order, outside the filter: it still names one of the tenant's.
+      const pendingAfter = await orders.list(testContext(), tenantId, {
+        limit: 1,
+        status: 'pending_payment',
+        startingAfter: newer.id,
+      });
+      counting.assertSent(1, 'a filtered page after a cursor');
+      const past = await orders.list(testContext(), tenantId, { limit: 1, startingAfter: older.id });
+      counting.assertSent(1, 'an empty page');
+      // A product id is refused by its shape, before any SQL runs.
+      const refused = [
+        [foreign.id, 1],
+        [a.id, 0],
+      ] as const;
+      for (const [startingAfter, sent] of refused) {
+        await assert.rejects(
+          orders.list(testContext(), tenantId, { limit: 1, startingAfter }),
+          appError('invalid_cursor'),
+        );
+        counting.assertSent(sent, `the cursor ${startingAfter}`);
+      }
+
+      assert.deepEqual(all, { items: [newer, older], hasMore: false });
+      assert.deepEqual(pendingAfter, { items: [older], hasMore: false });
+      assert.deepEqual(past, { items: [], hasMore: false });
+    });
+
+    it('refuses a line amount a number cannot hold exactly, on either engine, rather than rounding it', async () => {
+      const fx = repos();
+      const { tenantId, order } = await pendingOrder(fx);
+      // Behind the domain's back: 2^53 + 1 would read back as 2^53.
+      await fx.db.query(testContext(), 'UPDATE order_lines SET unit_amount = 9007199254740993 WHERE order_id = $1', [
+        order.id,
+      ]);
+
+      await assert.rejects(fx.orders.list(testContext(), tenantId, { limit: 10 }), RangeError);
     });
   });
 }

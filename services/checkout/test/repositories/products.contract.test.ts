@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { createProductPgRepository } from '../../src/adapters/postgres/product.pg-repository.ts';
 import { maxAmount } from '../../src/domain/money.ts';
 import type { Product } from '../../src/domain/product.ts';
+import { backends } from '../support/databases.ts';
 import {
   appError,
+  countingDatabase,
   outboxRows,
   repositoryBackends,
   seedProduct,
@@ -238,6 +241,47 @@ for (const backend of repositoryBackends()) {
 
         assert.deepEqual(await snapshot(fx, tenantId), before);
       });
+    });
+  });
+}
+
+for (const backend of backends()) {
+  describe(`ProductRepository list on ${backend.name} is one statement`, () => {
+    const repos = useRepositories(backend);
+
+    it('checks the cursor and reads the page in a single autocommit statement', async () => {
+      const fx = repos();
+      const counting = countingDatabase(fx.db);
+      const products = createProductPgRepository(counting.db, fx.newId);
+      const tenantId = await seedTenant(fx);
+      const [older, newer] = [
+        await seedProduct(fx, tenantId, { unitAmount: maxAmount }),
+        await seedProduct(fx, tenantId),
+      ];
+      const foreign = await seedProduct(fx, await seedTenant(fx));
+
+      const first = await products.list(testContext(), tenantId, { limit: 1 });
+      counting.assertSent(1, 'the first page');
+      const next = await products.list(testContext(), tenantId, { limit: 1, startingAfter: newer.id });
+      counting.assertSent(1, 'a page after a cursor');
+      const past = await products.list(testContext(), tenantId, { limit: 1, startingAfter: older.id });
+      counting.assertSent(1, 'an empty page');
+      // A malformed cursor is refused before any SQL runs.
+      const refused = [
+        [foreign.id, 1],
+        ['nope', 0],
+      ] as const;
+      for (const [startingAfter, sent] of refused) {
+        await assert.rejects(
+          products.list(testContext(), tenantId, { limit: 1, startingAfter }),
+          appError('invalid_cursor'),
+        );
+        counting.assertSent(sent, `the cursor ${startingAfter}`);
+      }
+
+      assert.deepEqual(first, { items: [newer], hasMore: true });
+      assert.deepEqual(next, { items: [older], hasMore: false });
+      assert.deepEqual(past, { items: [], hasMore: false });
     });
   });
 }

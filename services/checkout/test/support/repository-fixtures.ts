@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before } from 'node:test';
 import { createContext, type RequestContext } from '@keelson/kit/context';
-import type { Database } from '@keelson/kit/db';
+import type { Database, DeadlineScope, Queryable } from '@keelson/kit/db';
 import { type ErrorKind, isAppError } from '@keelson/kit/errors';
 import { createIdGenerator, type IdGenerator } from '@keelson/kit/ids';
 import pino from 'pino';
@@ -92,6 +92,54 @@ export function useRepositories(backend: Backend | MemoryBackend): () => Reposit
   });
   after(() => database?.dispose());
   return () => fixture ?? assert.fail(`the ${backend.name} repositories did not open`);
+}
+
+/** A `Database` that counts its round trips, for tests that prove what a call costs. */
+export interface CountingDatabase {
+  readonly db: Database;
+  /**
+   * Asserts that exactly `count` round trips were made since the last check: a statement
+   * each, a transaction as BEGIN, its statements and COMMIT or ROLLBACK.
+   */
+  assertSent(count: number, what: string): void;
+}
+
+export function countingDatabase(db: Database): CountingDatabase {
+  let sent: string[] = [];
+  return {
+    db: {
+      query<Row>(scope: DeadlineScope, sql: string, params?: readonly unknown[]) {
+        sent.push(sql);
+        return db.query<Row>(scope, sql, params);
+      },
+      async transaction<T>(scope: DeadlineScope, work: (tx: Queryable) => Promise<T>) {
+        sent.push('BEGIN');
+        try {
+          const result = await db.transaction(scope, (tx) =>
+            work({
+              query<Row>(sql: string, params?: readonly unknown[]) {
+                sent.push(sql);
+                return tx.query<Row>(sql, params);
+              },
+            }),
+          );
+          sent.push('COMMIT');
+          return result;
+        } catch (error) {
+          sent.push('ROLLBACK');
+          throw error;
+        }
+      },
+      session: (work) => db.session(work),
+      ping: (timeoutMs) => db.ping(timeoutMs),
+      stats: () => db.stats(),
+      close: () => db.close(),
+    },
+    assertSent(count, what) {
+      assert.equal(sent.length, count, `${what} sent:\n${sent.join('\n---\n')}`);
+      sent = [];
+    },
+  };
 }
 
 const silent = pino({ level: 'silent' });

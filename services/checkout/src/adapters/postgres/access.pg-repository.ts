@@ -1,8 +1,7 @@
-import type { Database, DeadlineScope } from '@keelson/kit/db';
-import { isIdOf } from '@keelson/kit/ids';
-import type { AccessRepository, Page } from '../../app/ports.ts';
+import type { AccessRepository } from '../../app/ports.ts';
 import type { ApiKey, ApiKeySummary, Scope, Tenant } from '../../domain/access.ts';
 import { fail } from '../../domain/errors.ts';
+import { type Autocommit, checkCursorShape, checkedRows, pageOf } from './cursor.ts';
 
 interface TenantRow {
   id: string;
@@ -45,44 +44,6 @@ const keyColumns = 'id, tenant_id, secret_hash, scopes, created_at, revoked_at';
 // Lists never read the hash, so it cannot leak through a mapper or a log line.
 const keySummaryColumns = 'id, tenant_id, scopes, created_at, revoked_at';
 
-type Autocommit = Pick<Database, 'query'>;
-
-/** Why a list was refused, as `refusal` SQL names it; NULL when the page was read. */
-type Refusal = 'tenant' | 'cursor';
-
-/**
- * A list as one statement, so it costs one round trip in autocommit like `get`: `refusal`
- * (SQL yielding a `Refusal` or NULL) is evaluated once, and the rows of `pageSql`, which asks
- * for limit + 1 to learn `has_more`, are joined only when it is NULL. Without a transaction
- * this is still consistent: one statement reads one snapshot.
- */
-async function checkedPage<Row extends { id: string }>(
-  db: Autocommit,
-  ctx: DeadlineScope,
-  query: { readonly refusal: string; readonly pageSql: string; readonly params: readonly unknown[] },
-  limit: number,
-): Promise<{ refusal: Refusal | null; page: Page<Row> }> {
-  type Joined = { refusal: Refusal | null } & (Row | { [K in keyof Row]: null });
-  const { rows } = await db.query<Joined>(
-    ctx,
-    `SELECT checked.refusal, page.*
-     FROM (SELECT ${query.refusal} AS refusal) AS checked
-     LEFT JOIN LATERAL (${query.pageSql}) AS page ON checked.refusal IS NULL
-     ORDER BY page.id DESC`,
-    query.params,
-  );
-  const refusal = rows[0]?.refusal ?? null;
-  // A NULL id is the outer row alone (refused, or an empty page); page rows have every column.
-  const found = rows.filter((row): row is Joined & Row => row.id !== null);
-  return { refusal, page: { items: found.slice(0, limit), hasMore: found.length > limit } };
-}
-
-function checkCursorShape(prefix: 'ten' | 'key', cursor: string | undefined): void {
-  if (cursor !== undefined && !isIdOf(prefix, cursor)) {
-    fail('invalid', 'invalid_cursor', `starting_after is not a ${prefix} id.`);
-  }
-}
-
 /**
  * Every method is one statement, so each runs in autocommit: no transaction round trips. The
  * type holds it: this repository is given no way to open a transaction.
@@ -103,21 +64,16 @@ export function createAccessPgRepository(db: Autocommit): AccessRepository {
     async listTenants(ctx, filter) {
       checkCursorShape('ten', filter.startingAfter);
       // Tenants are few and listed by operators: the name filter scans rather than needing an index.
-      const { refusal, page } = await checkedPage<TenantRow>(
-        db,
-        ctx,
-        {
-          refusal: `CASE WHEN $1::text IS NOT NULL AND NOT EXISTS (
-                      SELECT 1 FROM tenants WHERE id = $1 AND ($2::text IS NULL OR name = $2)) THEN 'cursor' END`,
-          pageSql: `SELECT id, name, created_at FROM tenants
-                    WHERE ($1::text IS NULL OR id < $1) AND ($2::text IS NULL OR name = $2)
-                    ORDER BY id DESC LIMIT $3`,
-          params: [filter.startingAfter ?? null, filter.name ?? null, filter.limit + 1],
-        },
-        filter.limit,
-      );
+      const { refusal, rows } = await checkedRows<TenantRow, 'cursor'>(db, ctx, {
+        refusal: `CASE WHEN $1::text IS NOT NULL AND NOT EXISTS (
+                    SELECT 1 FROM tenants WHERE id = $1 AND ($2::text IS NULL OR name = $2)) THEN 'cursor' END`,
+        pageSql: `SELECT id, name, created_at FROM tenants
+                  WHERE ($1::text IS NULL OR id < $1) AND ($2::text IS NULL OR name = $2)
+                  ORDER BY id DESC LIMIT $3`,
+        params: [filter.startingAfter ?? null, filter.name ?? null, filter.limit + 1],
+      });
       if (refusal !== null) fail('invalid', 'invalid_cursor', 'starting_after does not name a tenant of this list.');
-      return { items: page.items.map(tenantFromRow), hasMore: page.hasMore };
+      return pageOf(rows.map(tenantFromRow), filter.limit);
     },
     async countTenants(ctx) {
       const { rows } = await db.query<{ count: number }>(ctx, 'SELECT count(*)::int AS count FROM tenants');
@@ -148,25 +104,20 @@ export function createAccessPgRepository(db: Autocommit): AccessRepository {
     async listKeys(ctx, filter) {
       checkCursorShape('key', filter.startingAfter);
       // By tenant this reads api_keys_tenant_idx (tenant_id, id); unfiltered, the primary key.
-      const { refusal, page } = await checkedPage<KeySummaryRow>(
-        db,
-        ctx,
-        {
-          refusal: `CASE
-                      WHEN $1::text IS NOT NULL AND NOT EXISTS (SELECT 1 FROM tenants WHERE id = $1) THEN 'tenant'
-                      WHEN $2::text IS NOT NULL AND NOT EXISTS (
-                        SELECT 1 FROM api_keys WHERE id = $2 AND ($1::text IS NULL OR tenant_id = $1)) THEN 'cursor'
-                    END`,
-          pageSql: `SELECT ${keySummaryColumns} FROM api_keys
-                    WHERE ($1::text IS NULL OR tenant_id = $1) AND ($2::text IS NULL OR id < $2)
-                    ORDER BY id DESC LIMIT $3`,
-          params: [filter.tenantId ?? null, filter.startingAfter ?? null, filter.limit + 1],
-        },
-        filter.limit,
-      );
+      const { refusal, rows } = await checkedRows<KeySummaryRow, 'tenant' | 'cursor'>(db, ctx, {
+        refusal: `CASE
+                    WHEN $1::text IS NOT NULL AND NOT EXISTS (SELECT 1 FROM tenants WHERE id = $1) THEN 'tenant'
+                    WHEN $2::text IS NOT NULL AND NOT EXISTS (
+                      SELECT 1 FROM api_keys WHERE id = $2 AND ($1::text IS NULL OR tenant_id = $1)) THEN 'cursor'
+                  END`,
+        pageSql: `SELECT ${keySummaryColumns} FROM api_keys
+                  WHERE ($1::text IS NULL OR tenant_id = $1) AND ($2::text IS NULL OR id < $2)
+                  ORDER BY id DESC LIMIT $3`,
+        params: [filter.tenantId ?? null, filter.startingAfter ?? null, filter.limit + 1],
+      });
       if (refusal === 'tenant') fail('not_found', 'tenant_not_found', `No such tenant: ${filter.tenantId}.`);
       if (refusal === 'cursor') fail('invalid', 'invalid_cursor', 'starting_after does not name a key of this list.');
-      return { items: page.items.map(keySummaryFromRow), hasMore: page.hasMore };
+      return pageOf(rows.map(keySummaryFromRow), filter.limit);
     },
   };
 }

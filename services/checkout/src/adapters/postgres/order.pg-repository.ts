@@ -4,8 +4,15 @@ import type { OrderRepository } from '../../app/ports.ts';
 import { fail } from '../../domain/errors.ts';
 import { Order, type OrderState } from '../../domain/order.ts';
 import type { ProductState } from '../../domain/product.ts';
-import { assertCursor } from './cursor.ts';
-import { type OrderRow, orderColumns, withLines } from './order.rows.ts';
+import { pageOf, tenantListRows } from './cursor.ts';
+import {
+  type OrderRow,
+  type OrderWithLinesRow,
+  orderColumns,
+  ordersWithLinesSql,
+  orderWithLinesFromRow,
+  withLines,
+} from './order.rows.ts';
 import { appendToOutbox } from './outbox.ts';
 import { type ProductRow, productColumns, productFromRow } from './product.rows.ts';
 import { releaseStock, reserveStock } from './stock.ts';
@@ -68,18 +75,21 @@ export function createOrderPgRepository(db: Database, newId: IdGenerator): Order
       return order;
     },
 
-    list(ctx, tenantId, filter) {
-      return db.transaction(ctx, async (tx) => {
-        if (filter.startingAfter !== undefined) await assertCursor(tx, 'orders', 'ord', tenantId, filter.startingAfter);
-        const { rows } = await tx.query<OrderRow>(
+    async list(ctx, tenantId, filter) {
+      // The cursor may name an order of any status; the filter applies to what follows it.
+      const rows = await tenantListRows<OrderWithLinesRow>(db, ctx, {
+        table: 'orders',
+        prefix: 'ord',
+        tenantId,
+        startingAfter: filter.startingAfter,
+        pageSql: ordersWithLinesSql(
           `SELECT ${orderColumns} FROM orders
            WHERE tenant_id = $1 AND ($2::text IS NULL OR id < $2) AND ($3::text IS NULL OR status = $3)
            ORDER BY id DESC LIMIT $4`,
-          [tenantId, filter.startingAfter ?? null, filter.status ?? null, filter.limit + 1],
-        );
-        const items = await withLines(tx, tenantId, rows.slice(0, filter.limit));
-        return { items, hasMore: rows.length > filter.limit };
+        ),
+        params: [filter.status ?? null, filter.limit + 1],
       });
+      return pageOf(rows.map(orderWithLinesFromRow), filter.limit);
     },
 
     update(ctx, tenantId, id, transition): Promise<OrderState> {

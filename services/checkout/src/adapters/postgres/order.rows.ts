@@ -18,11 +18,18 @@ export interface OrderRow {
   updated_at: Date;
 }
 
-interface LineRow {
-  order_id: string;
+interface LineColumns {
   product_id: string;
   quantity: number;
   unit_amount: number;
+}
+
+interface LineRow extends LineColumns {
+  order_id: string;
+}
+
+function lineFromRow(row: LineColumns): OrderLine {
+  return { productId: row.product_id, quantity: row.quantity, unitAmount: row.unit_amount };
 }
 
 export function orderFromRow(row: OrderRow, lines: readonly OrderLine[]): OrderState {
@@ -52,8 +59,38 @@ export async function withLines(tx: Queryable, tenantId: string, rows: readonly 
   const byOrder = new Map<string, OrderLine[]>();
   for (const line of lineRows) {
     const list = byOrder.get(line.order_id) ?? [];
-    list.push({ productId: line.product_id, quantity: line.quantity, unitAmount: line.unit_amount });
+    list.push(lineFromRow(line));
     byOrder.set(line.order_id, list);
   }
   return rows.map((row) => orderFromRow(row, byOrder.get(row.id) ?? []));
+}
+
+/**
+ * The orders `ordersSql` selects (`orderColumns`), each with its lines in line order as one JSON
+ * column `lines`, so a page of orders and their lines is one statement. JSON rather than one row
+ * per line: each order's columns (three timestamps to parse) are then read once, not per line.
+ */
+export function ordersWithLinesSql(ordersSql: string): string {
+  return `SELECT o.*, l.lines
+          FROM (${ordersSql}) AS o
+          CROSS JOIN LATERAL (
+            SELECT COALESCE(json_agg(json_build_object(
+                     'product_id', product_id, 'quantity', quantity, 'unit_amount', unit_amount) ORDER BY line_no), '[]')
+                   AS lines
+            FROM order_lines WHERE tenant_id = o.tenant_id AND order_id = o.id) AS l`;
+}
+
+export interface OrderWithLinesRow extends OrderRow {
+  lines: LineColumns[];
+}
+
+export function orderWithLinesFromRow(row: OrderWithLinesRow): OrderState {
+  for (const line of row.lines) {
+    // In JSON an int8 is a plain number on both engines, past the pg pool's int8 parser: refuse
+    // what a number cannot hold exactly, as that parser does, rather than round it.
+    if (!Number.isSafeInteger(line.unit_amount)) {
+      throw new RangeError(`int8 value ${line.unit_amount} exceeds the safe integer range`);
+    }
+  }
+  return orderFromRow(row, row.lines.map(lineFromRow));
 }

@@ -4,7 +4,7 @@ import type { IdGenerator } from '@keelson/kit/ids';
 import type { Page, PageRequest, ProductRepository } from '../../app/ports.ts';
 import { fail } from '../../domain/errors.ts';
 import { Product, type ProductEvent, type ProductState } from '../../domain/product.ts';
-import { assertCursor } from './cursor.ts';
+import { pageOf, tenantListRows } from './cursor.ts';
 import { appendToOutbox } from './outbox.ts';
 import { type ProductRow, productColumns, productFromRow } from './product.rows.ts';
 
@@ -45,18 +45,19 @@ export function createProductPgRepository(db: Database, newId: IdGenerator): Pro
       return rows[0] && productFromRow(rows[0]);
     },
 
-    list(ctx, tenantId, page: PageRequest): Promise<Page<ProductState>> {
-      return db.transaction(ctx, async (tx) => {
-        if (page.startingAfter !== undefined) await assertCursor(tx, 'products', 'prod', tenantId, page.startingAfter);
-        // Ids are time-sortable, so id order is creation order; fetch one extra to learn has_more.
-        const { rows } = await tx.query<ProductRow>(
-          `SELECT ${productColumns} FROM products
-           WHERE tenant_id = $1 AND ($2::text IS NULL OR id < $2)
-           ORDER BY id DESC LIMIT $3`,
-          [tenantId, page.startingAfter ?? null, page.limit + 1],
-        );
-        return { items: rows.slice(0, page.limit).map(productFromRow), hasMore: rows.length > page.limit };
+    async list(ctx, tenantId, page: PageRequest): Promise<Page<ProductState>> {
+      // Ids are time-sortable, so id order is creation order.
+      const rows = await tenantListRows<ProductRow>(db, ctx, {
+        table: 'products',
+        prefix: 'prod',
+        tenantId,
+        startingAfter: page.startingAfter,
+        pageSql: `SELECT ${productColumns} FROM products
+                  WHERE tenant_id = $1 AND ($2::text IS NULL OR id < $2)
+                  ORDER BY id DESC LIMIT $3`,
+        params: [page.limit + 1],
       });
+      return pageOf(rows.map(productFromRow), page.limit);
     },
 
     update(ctx, tenantId, id, change) {
