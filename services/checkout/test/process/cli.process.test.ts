@@ -163,6 +163,11 @@ describe('keelson CLI', { concurrency: true }, () => {
           human.stdout,
           /^Created tenant ten_\S+ \(Human\)\n\(via the running server's admin API at \S+\)\n$/,
         );
+        const twin = await runCli(['tenants', 'create', '--name', 'Human'], env);
+        assert.match(
+          twin.stdout,
+          /^Created tenant ten_\S+ \(Human\)\nNote: another tenant is also named Human; use the id\.\n/,
+        );
       });
 
       it('a key created through the admin API works until revoked', { timeout: 30_000 }, async () => {

@@ -72,7 +72,10 @@ async function execute(command: Command, commands: CliCommands, json: boolean): 
     case 'tenants create':
       return withAdmin(commands, true, async (ops) => {
         const tenant = await ops.createTenant(command.tenantName);
-        return { json: tenant, text: `Created tenant ${tenant.id} (${tenant.name})` };
+        // Names are labels and may repeat: say so, so nobody picks a tenant by name by mistake.
+        const named = await ops.listTenants({ name: tenant.name, limit: 2 });
+        const note = named.data.length > 1 ? `\nNote: another tenant is also named ${tenant.name}; use the id.` : '';
+        return { json: tenant, text: `Created tenant ${tenant.id} (${tenant.name})${note}` };
       });
     case 'tenants list':
       return withAdmin(commands, true, async (ops) => {
