@@ -24,6 +24,8 @@ const copied = [
   'packages/kit/src',
   'services/checkout/package.json',
   'services/checkout/src',
+  'services/psp-sim/package.json',
+  'services/psp-sim/src',
 ];
 
 const app = 'services/checkout/src/app';
@@ -98,6 +100,11 @@ const probes: readonly Probe[] = [
     package: "import '@keelson/checkout/src/probe-target.ts';",
   }),
 
+  ...probesIn('services/psp-sim/src', ['psp-sim-stands-alone'], {
+    relative: "import '../../checkout/src/probe-target.ts';",
+    package: "import '@keelson/checkout/src/probe-target.ts';",
+  }),
+
   ...probesIn('packages/kit/src/cycle', ['no-circular'], { a: "import './probe-b.ts';" }),
   // dependency-cruiser reports a cycle once, not once per module in it.
   ...probesIn('packages/kit/src/cycle', [], { b: "import './probe-a.ts';" }),
@@ -129,6 +136,7 @@ async function copyTree(into: string): Promise<void> {
   );
   await symlink(join(into, 'packages/kit'), join(into, 'node_modules/@keelson/kit'));
   await symlink(join(into, 'services/checkout'), join(into, 'node_modules/@keelson/checkout'));
+  await symlink(join(into, 'services/psp-sim'), join(into, 'node_modules/@keelson/psp-sim'));
 }
 
 async function write(into: string, file: string, source: string): Promise<void> {
