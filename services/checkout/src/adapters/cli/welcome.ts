@@ -36,7 +36,7 @@ export function welcome(serving: Serving): Printed {
       `  Try: KEY='<the key above>'; curl -H "Authorization: Bearer $KEY" ${api}/v1/products`,
     );
   } else {
-    lines.push('', '  Tenants and keys: npx keelson tenants create --name NAME, npx keelson keys create --tenant ID');
+    lines.push('', '  Tenants and keys: npx keelson tenants list, npx keelson keys list (npx keelson help for more)');
   }
   // A blank line after the banner sets it apart from what follows on the terminal.
   return { json, text: `${lines.join('\n')}\n` };
