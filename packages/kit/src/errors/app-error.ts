@@ -70,6 +70,11 @@ export const kitErrorCodes = [
   'transaction_aborted',
   'shutting_down',
   'internal_error',
+  // Idempotency-Key handling (`@keelson/kit/idempotency`).
+  'idempotency_key_required',
+  'idempotency_key_invalid',
+  'idempotency_key_reused',
+  'idempotency_request_in_progress',
 ] as const;
 
 export type KitErrorCode = (typeof kitErrorCodes)[number];

@@ -23,6 +23,8 @@ export const httpStatusByCode: Readonly<Record<string, number>> = {
   unsupported_media_type: 415,
   method_not_allowed: 405,
   request_timeout: 408,
+  // RFC 9110's 422: the request is well-formed, but this key already names another request.
+  idempotency_key_reused: 422,
 };
 
 export const titleByKind: Readonly<Record<ErrorKind, string>> = {
