@@ -1,4 +1,5 @@
 export * from './create-metrics.ts';
 export * from './http-metrics.fastify.ts';
 export * from './log-counters.ts';
+export * from './policy-metrics.ts';
 export * from './pool-gauges.ts';
