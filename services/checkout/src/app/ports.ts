@@ -48,7 +48,15 @@ export interface OrderRepository {
     tenantId: string,
     lines: readonly RequestedLine[],
     place: (products: ReadonlyMap<string, ProductState>) => PlaceOrderOutcome,
+    /**
+     * The request's `Idempotency-Key`, recorded with the order in the same transaction: the
+     * recovery point of a retry whose first attempt committed but never answered. A key can be
+     * recorded once: a second attempt's transaction fails, so two attempts never both place.
+     */
+    idempotencyKey?: string,
   ): Promise<PlaceOrderOutcome>;
+  /** The order placed under this `Idempotency-Key`, if one committed. */
+  findByIdempotencyKey(ctx: RequestContext, tenantId: string, key: string): Promise<OrderState | undefined>;
   get(ctx: RequestContext, tenantId: string, id: string): Promise<OrderState | undefined>;
   list(ctx: RequestContext, tenantId: string, filter: OrderListFilter): Promise<Page<OrderState>>;
   /** Locks the order, runs the pure `transition`, writes it, its event and any stock release. */

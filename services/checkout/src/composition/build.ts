@@ -2,6 +2,7 @@ import { createContext } from '@keelson/kit/context';
 import type { Database, Migrator } from '@keelson/kit/db';
 import { createHealthChecks, registerHealthRoutes } from '@keelson/kit/health';
 import { createHttpServer } from '@keelson/kit/http';
+import { createIdempotency, createPgIdempotencyStore, type IdempotencyStore } from '@keelson/kit/idempotency';
 import { createIdGenerator } from '@keelson/kit/ids';
 import { type Closer, closeInReverse, createAdminServer, createShutdown, type Shutdown } from '@keelson/kit/lifecycle';
 import type { LogDestinationStats } from '@keelson/kit/logging';
@@ -90,7 +91,16 @@ export async function build(config: Config, options: BuildOptions): Promise<Serv
     const servers =
       options.role === undefined
         ? undefined
-        : await startServers(config, { ...opened, app, role: options.role, logger, closers, seed, options });
+        : await startServers(config, {
+            ...opened,
+            app,
+            idempotencyStore: createPgIdempotencyStore(db),
+            role: options.role,
+            logger,
+            closers,
+            seed,
+            options,
+          });
     const closeOpened = async (): Promise<void> => {
       await closeInReverse(closers, { logger, timeoutMs: 5_000 });
     };
@@ -117,6 +127,7 @@ interface ServerParts {
   /** The build's list: what starts here is appended, in start order. */
   readonly closers: Closer[];
   readonly seed: () => Promise<DemoCredentials | undefined>;
+  readonly idempotencyStore: IdempotencyStore;
   readonly options: BuildOptions;
 }
 
@@ -145,9 +156,16 @@ async function startServers(config: Config, parts: ServerParts): Promise<Servers
   });
   const api = parts.role === 'worker' ? undefined : createHttpServer({ ...timeouts, logger, metrics });
   if (api !== undefined) {
-    await registerApi(api, app, { version: serviceVersion });
+    await registerApi(api, app, { version: serviceVersion, idempotencyStore: parts.idempotencyStore });
     // Health on the API port too, for load balancers that can only probe the serving port.
     registerHealthRoutes(api, health);
+  }
+  if (api !== undefined) {
+    // Keys are kept 24 h; expired ones go every ten minutes (the job scheduler will own this).
+    const stopPurge = createIdempotency({ store: parts.idempotencyStore }).startPurgeTimer(600_000, (error) =>
+      logger.warn({ err: error }, 'idempotency key purge failed; it will run again'),
+    );
+    closers.push({ name: 'idempotency-purge', close: stopPurge });
   }
   const shutdown = createShutdown({
     logger,

@@ -26,6 +26,8 @@ export interface FakeStore {
   readonly calls: Call[];
   readonly products: Map<string, ProductState>;
   readonly orders: Map<string, OrderState>;
+  /** `tenant\0idempotency key` → order id, as the order_requests table. */
+  readonly orderRequests: Map<string, string>;
   readonly tenants: Map<string, Tenant>;
   readonly keys: Map<string, ApiKey>;
   /** What the outbox would hold, in write order. */
@@ -70,7 +72,15 @@ function moveStock(store: FakeStore, tenantId: string, moves: readonly StockMove
 }
 
 export function createFakeStore(): FakeStore {
-  return { calls: [], products: new Map(), orders: new Map(), tenants: new Map(), keys: new Map(), events: [] };
+  return {
+    calls: [],
+    products: new Map(),
+    orders: new Map(),
+    orderRequests: new Map(),
+    tenants: new Map(),
+    keys: new Map(),
+    events: [],
+  };
 }
 
 export function fakeProductRepository(store: FakeStore): ProductRepository {
@@ -108,8 +118,16 @@ export function fakeProductRepository(store: FakeStore): ProductRepository {
 export function fakeOrderRepository(store: FakeStore): OrderRepository {
   const record = (method: string, ...args: unknown[]) => store.calls.push({ port: 'orders', method, args });
   return {
-    async place(_ctx, tenantId, lines, place) {
+    async place(_ctx, tenantId, lines, place, idempotencyKey) {
       record('place', tenantId, lines);
+      const requestKey = idempotencyKey === undefined ? undefined : `${tenantId}\u0000${idempotencyKey}`;
+      if (requestKey !== undefined && store.orderRequests.has(requestKey)) {
+        fail(
+          'conflict',
+          'idempotency_request_in_progress',
+          'Another attempt with this Idempotency-Key placed the order.',
+        );
+      }
       const products = new Map<string, ProductState>();
       for (const { productId } of lines) {
         const product = ownedBy(store.products, tenantId, productId);
@@ -120,8 +138,14 @@ export function fakeOrderRepository(store: FakeStore): OrderRepository {
       const order = outcome.order.state;
       moveStock(store, tenantId, outcome.reserve, -1, order.createdAt);
       store.orders.set(order.id, order);
+      if (requestKey !== undefined) store.orderRequests.set(requestKey, order.id);
       store.events.push(outcome.event);
       return outcome;
+    },
+    async findByIdempotencyKey(_ctx, tenantId, key) {
+      record('findByIdempotencyKey', tenantId, key);
+      const id = store.orderRequests.get(`${tenantId}\u0000${key}`);
+      return id === undefined ? undefined : ownedBy(store.orders, tenantId, id);
     },
     async get(_ctx, tenantId, id) {
       record('get', tenantId, id);

@@ -1,5 +1,7 @@
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
+import { remainingMs, tenantOf } from '@keelson/kit/context';
+import { type IdempotencyStore, installIdempotency } from '@keelson/kit/idempotency';
 import type { FastifyInstance } from 'fastify';
 import {
   jsonSchemaTransform,
@@ -10,15 +12,20 @@ import {
 import type { Application } from '../../app/application.ts';
 import { apiIndexRoutes } from './api-index.http.ts';
 import { installAuthentication } from './authenticate.hook.ts';
+import { withIdempotencyHeader } from './idempotency-header.ts';
 import { polishOpenApiDocument } from './openapi-polish.ts';
 import { orderRoutes } from './orders.http.ts';
 import { productRoutes } from './products.http.ts';
 
 const docsPath = '/docs';
 const openApiPath = '/openapi.json';
+/** How long past its deadline an idempotency lease lasts: time to store the answer. */
+const idempotencyLeaseMarginMs = 5_000;
 
 export interface ApiOptions {
   readonly version: string;
+  /** Where idempotency keys are kept (the service's database). */
+  readonly idempotencyStore: IdempotencyStore;
 }
 
 /**
@@ -51,7 +58,10 @@ export async function registerApi(fastify: FastifyInstance, app: Application, op
       },
       security: [{ apiKey: [] }],
     },
-    transform: jsonSchemaTransform,
+    transform: (input) => {
+      const out = jsonSchemaTransform(input);
+      return { ...out, schema: withIdempotencyHeader(out.schema, input.route) };
+    },
     transformObject: (input) => polishOpenApiDocument(jsonSchemaTransformObject(input)),
   });
   await fastify.register(fastifySwaggerUi, { routePrefix: docsPath, uiConfig: { deepLinking: true } });
@@ -65,6 +75,13 @@ export async function registerApi(fastify: FastifyInstance, app: Application, op
       // Its own scope so the hook covers these routes and not the public index above.
       await v1.register(async (authenticated) => {
         installAuthentication(authenticated, app);
+        // After authentication (a rejected request stores nothing), before the routes it guards.
+        installIdempotency(authenticated, {
+          store: options.idempotencyStore,
+          scopeOf: (request) => tenantOf(request.ctx),
+          // The lease outlives the request's own deadline, so a live request is never taken over.
+          leaseMs: (request) => remainingMs(request.ctx) + idempotencyLeaseMarginMs,
+        });
         await authenticated.register(productRoutes(app));
         await authenticated.register(orderRoutes(app));
       });

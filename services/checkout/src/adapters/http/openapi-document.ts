@@ -1,3 +1,4 @@
+import { createMemoryIdempotencyStore } from '@keelson/kit/idempotency';
 import Fastify from 'fastify';
 import type { Application } from '../../app/application.ts';
 import { serviceVersion } from '../../version.ts';
@@ -17,7 +18,10 @@ const documentOnly = new Proxy(
 /** The OpenAPI 3.1 document, built without a database or a listening socket (lint, client generation). */
 export async function buildOpenApiDocument(): Promise<Record<string, unknown>> {
   const fastify = Fastify({ logger: false });
-  await registerApi(fastify, documentOnly, { version: serviceVersion });
+  await registerApi(fastify, documentOnly, {
+    version: serviceVersion,
+    idempotencyStore: createMemoryIdempotencyStore(),
+  });
   await fastify.ready();
   // @fastify/swagger returns the document as a plain JSON object.
   const document = fastify.swagger() as unknown as Record<string, unknown>;

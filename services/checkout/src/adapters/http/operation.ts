@@ -1,6 +1,7 @@
+import type { IdempotencyMode } from '@keelson/kit/idempotency';
 import type { z } from 'zod';
 import type { Scope } from '../../domain/access.ts';
-import { problemResponses } from './schemas.ts';
+import { problemResponses, problemSchema } from './schemas.ts';
 
 /** What a public operation declares besides its schemas: its OpenAPI names and the scope it needs. */
 export interface OperationMeta {
@@ -8,6 +9,8 @@ export interface OperationMeta {
   readonly tag: string;
   readonly summary: string;
   readonly scope: Scope;
+  /** Whether the route takes an `Idempotency-Key` (unsafe routes); absent = it does not. */
+  readonly idempotency?: IdempotencyMode;
 }
 
 interface OperationSchemas {
@@ -31,8 +34,9 @@ export function operation<const S extends OperationSchemas>(meta: OperationMeta,
       tags: [meta.tag],
       summary: meta.summary,
       ...schemas,
-      response: { ...schemas.response, ...problemResponses },
+      // An idempotent route can also answer 422 idempotency_key_reused.
+      response: { ...schemas.response, ...problemResponses, ...(meta.idempotency ? { 422: problemSchema } : {}) },
     },
-    config: { scope: meta.scope },
+    config: { scope: meta.scope, ...(meta.idempotency === undefined ? {} : { idempotency: meta.idempotency }) },
   };
 }

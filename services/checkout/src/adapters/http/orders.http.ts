@@ -9,12 +9,22 @@ export function orderRoutes(app: Application): FastifyPluginAsyncZod {
     fastify.post(
       '/orders',
       operation(
-        { id: 'createOrder', tag: 'orders', summary: 'Place an order, reserving stock atomically', scope: 'write' },
+        {
+          id: 'createOrder',
+          tag: 'orders',
+          summary: 'Place an order, reserving stock atomically',
+          scope: 'write',
+          idempotency: 'optional',
+        },
         { body: createOrderBody, response: { 201: orderSchema } },
       ),
       async (request, reply) => {
         const lines = request.body.lines.map((l) => ({ productId: l.product_id, quantity: l.quantity }));
-        const order = await app.commands.placeOrder(request.ctx, { lines });
+        const { idempotency } = request;
+        const order = await app.commands.placeOrder(request.ctx, {
+          lines,
+          ...(idempotency === null ? {} : { idempotency }),
+        });
         return reply.code(201).header('location', `${fastify.prefix}/orders/${order.id}`).send(orderToWire(order));
       },
     );
@@ -47,7 +57,13 @@ export function orderRoutes(app: Application): FastifyPluginAsyncZod {
     fastify.post(
       '/orders/:id/cancel',
       operation(
-        { id: 'cancelOrder', tag: 'orders', summary: 'Cancel an unpaid order and release its stock', scope: 'write' },
+        {
+          id: 'cancelOrder',
+          tag: 'orders',
+          summary: 'Cancel an unpaid order and release its stock',
+          scope: 'write',
+          idempotency: 'optional',
+        },
         { params: idParams, body: cancelOrderBody, response: { 200: orderSchema } },
       ),
       async (request) => orderToWire(await app.commands.cancelOrder(request.ctx, request.params.id)),

@@ -9,7 +9,7 @@ export function productRoutes(app: Application): FastifyPluginAsyncZod {
     fastify.post(
       '/products',
       operation(
-        { id: 'createProduct', tag: 'products', summary: 'Create a product', scope: 'write' },
+        { id: 'createProduct', tag: 'products', summary: 'Create a product', scope: 'write', idempotency: 'optional' },
         { body: createProductBody, response: { 201: productSchema } },
       ),
       async (request, reply) => {
@@ -56,6 +56,7 @@ export function productRoutes(app: Application): FastifyPluginAsyncZod {
           tag: 'products',
           summary: 'Update name, price or stock (optimistic concurrency on version)',
           scope: 'write',
+          idempotency: 'optional',
         },
         { params: idParams, body: updateProductBody, response: { 200: productSchema } },
       ),

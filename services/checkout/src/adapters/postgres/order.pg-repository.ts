@@ -1,4 +1,4 @@
-import { autocommit, type Database } from '@keelson/kit/db';
+import { autocommit, type Database, isUniqueViolation } from '@keelson/kit/db';
 import type { IdGenerator } from '@keelson/kit/ids';
 import type { OrderRepository } from '../../app/ports.ts';
 import { fail } from '../../domain/errors.ts';
@@ -30,38 +30,68 @@ export const insertOrderLinesSql = `INSERT INTO order_lines (tenant_id, order_id
 
 export function createOrderPgRepository(db: Database, newId: IdGenerator): OrderRepository {
   return {
-    place(ctx, tenantId, lines, place) {
-      return db.transaction(ctx, async (tx) => {
-        const { rows } = await tx.query<ProductRow>(lockProductsSql, [tenantId, lines.map((line) => line.productId)]);
-        const products = new Map<string, ProductState>(rows.map((row) => [row.id, productFromRow(row)]));
-        const outcome = place(products);
-        if (!outcome.ok) return outcome;
-        const o = outcome.order.state;
-        if (!(await reserveStock(tx, tenantId, outcome.reserve, o.createdAt))) {
-          // Unreachable while the rows are locked; kept as the invariant's last line of defence.
-          throw new Error(`Stock reservation for ${o.id} lost a race it cannot lose under FOR UPDATE.`);
-        }
-        await tx.query(insertOrderSql, [
-          o.id,
-          tenantId,
-          o.status,
-          o.currency,
-          o.amountTotal,
-          o.version,
-          o.expiresAt,
-          o.createdAt,
-          o.updatedAt,
-        ]);
-        await tx.query(insertOrderLinesSql, [
-          tenantId,
-          o.id,
-          o.lines.map((l) => l.productId),
-          o.lines.map((l) => l.quantity),
-          o.lines.map((l) => l.unitAmount),
-        ]);
-        await appendToOutbox(tx, newId, tenantId, [outcome.event]);
-        return outcome;
-      });
+    place(ctx, tenantId, lines, place, idempotencyKey) {
+      return db
+        .transaction(ctx, async (tx) => {
+          const { rows } = await tx.query<ProductRow>(lockProductsSql, [tenantId, lines.map((line) => line.productId)]);
+          const products = new Map<string, ProductState>(rows.map((row) => [row.id, productFromRow(row)]));
+          const outcome = place(products);
+          if (!outcome.ok) return outcome;
+          const o = outcome.order.state;
+          if (!(await reserveStock(tx, tenantId, outcome.reserve, o.createdAt))) {
+            // Unreachable while the rows are locked; kept as the invariant's last line of defence.
+            throw new Error(`Stock reservation for ${o.id} lost a race it cannot lose under FOR UPDATE.`);
+          }
+          await tx.query(insertOrderSql, [
+            o.id,
+            tenantId,
+            o.status,
+            o.currency,
+            o.amountTotal,
+            o.version,
+            o.expiresAt,
+            o.createdAt,
+            o.updatedAt,
+          ]);
+          await tx.query(insertOrderLinesSql, [
+            tenantId,
+            o.id,
+            o.lines.map((l) => l.productId),
+            o.lines.map((l) => l.quantity),
+            o.lines.map((l) => l.unitAmount),
+          ]);
+          if (idempotencyKey !== undefined) {
+            await tx.query('INSERT INTO order_requests (tenant_id, idempotency_key, order_id) VALUES ($1, $2, $3)', [
+              tenantId,
+              idempotencyKey,
+              o.id,
+            ]);
+          }
+          await appendToOutbox(tx, newId, tenantId, [outcome.event]);
+          return outcome;
+        })
+        .catch((error: unknown) => {
+          if (isUniqueViolation(error, 'order_requests_pkey')) {
+            fail(
+              'conflict',
+              'idempotency_request_in_progress',
+              'Another attempt with this Idempotency-Key placed the order.',
+              error,
+            );
+          }
+          throw error;
+        });
+    },
+
+    async findByIdempotencyKey(ctx, tenantId, key) {
+      const reads = autocommit(db, ctx);
+      const { rows } = await reads.query<OrderRow>(
+        `SELECT ${orderColumns} FROM orders WHERE tenant_id = $1
+         AND id = (SELECT order_id FROM order_requests WHERE tenant_id = $1 AND idempotency_key = $2)`,
+        [tenantId, key],
+      );
+      const [order] = await withLines(reads, tenantId, rows);
+      return order;
     },
 
     async get(ctx, tenantId, id) {

@@ -6,6 +6,11 @@ import type { Clock, OrderRepository } from '../ports.ts';
 
 export interface PlaceOrderInput {
   readonly lines: readonly RequestedLine[];
+  /**
+   * The request's `Idempotency-Key`. `recovered`: an earlier attempt under this key ran without
+   * a stored answer (it crashed, or its answer was lost), so it may have placed the order already.
+   */
+  readonly idempotency?: { readonly key: string; readonly recovered: boolean };
 }
 
 export function placeOrder(deps: { orders: OrderRepository; clock: Clock; newId: IdGenerator; orderTtlMs: number }) {
@@ -13,9 +18,20 @@ export function placeOrder(deps: { orders: OrderRepository; clock: Clock; newId:
     // Reject malformed lines before opening a transaction.
     validateRequestedLines(input.lines);
     const tenantId = tenantOf(ctx);
+    const { idempotency } = input;
+    // The recovery point: an earlier attempt's order, committed before its answer was stored.
+    if (idempotency?.recovered) {
+      const placed = await deps.orders.findByIdempotencyKey(ctx, tenantId, idempotency.key);
+      if (placed !== undefined) return placed;
+    }
     const id = deps.newId('ord');
-    const outcome = await deps.orders.place(ctx, tenantId, input.lines, (products) =>
-      Order.place({ id, tenantId, lines: input.lines, products, now: deps.clock.now(), ttlMs: deps.orderTtlMs }),
+    const outcome = await deps.orders.place(
+      ctx,
+      tenantId,
+      input.lines,
+      (products) =>
+        Order.place({ id, tenantId, lines: input.lines, products, now: deps.clock.now(), ttlMs: deps.orderTtlMs }),
+      idempotency?.key,
     );
     if (!outcome.ok) {
       fail(
