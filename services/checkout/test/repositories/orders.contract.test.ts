@@ -66,6 +66,26 @@ for (const backend of repositoryBackends()) {
         assert.equal(events[0]?.data_kind, 'object');
       });
 
+      it('records the Idempotency-Key with the order: found by it, never placed twice under it', async () => {
+        const fx = repos();
+        const tenantId = await seedTenant(fx);
+        const product = await seedProduct(fx, tenantId, { stock: 5 });
+        const lines = [{ productId: product.id, quantity: 1 }];
+        assert.equal(await fx.orders.findByIdempotencyKey(testContext(), tenantId, 'k-1'), undefined);
+        const first = await place(fx, tenantId, lines, { idempotencyKey: 'k-1' });
+        if (!first.ok) assert.fail('expected the order to be placed');
+        assert.deepEqual(await fx.orders.findByIdempotencyKey(testContext(), tenantId, 'k-1'), first.order.state);
+        const before = await snapshot(fx, tenantId);
+        await assert.rejects(
+          place(fx, tenantId, lines, { idempotencyKey: 'k-1' }),
+          appError('idempotency_request_in_progress', 'conflict'),
+        );
+        assert.deepEqual(await snapshot(fx, tenantId), before, 'the second attempt changed nothing');
+        // Keys belong to their tenant.
+        const other = await seedTenant(fx);
+        assert.equal(await fx.orders.findByIdempotencyKey(testContext(), other, 'k-1'), undefined);
+      });
+
       it('keeps the unit price snapshot when the product price changes later', async () => {
         const fx = repos();
         const { tenantId, product, order } = await pendingOrder(fx);

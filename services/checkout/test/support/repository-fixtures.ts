@@ -183,12 +183,16 @@ export function place(
   fx: RepositoryFixture,
   tenantId: string,
   lines: readonly RequestedLine[],
-  options: { readonly id?: string; readonly now?: Date } = {},
+  options: { readonly id?: string; readonly now?: Date; readonly idempotencyKey?: string } = {},
 ): Promise<PlaceOrderOutcome> {
   const id = options.id ?? fx.newId('ord');
   const now = options.now ?? new Date();
-  return fx.orders.place(testContext(), tenantId, lines, (products) =>
-    Order.place({ id, tenantId, lines, products, now, ttlMs: 60_000 }),
+  return fx.orders.place(
+    testContext(),
+    tenantId,
+    lines,
+    (products) => Order.place({ id, tenantId, lines, products, now, ttlMs: 60_000 }),
+    options.idempotencyKey,
   );
 }
 
