@@ -25,6 +25,9 @@ export const httpStatusByCode: Readonly<Record<string, number>> = {
   request_timeout: 408,
   // RFC 9110's 422: the request is well-formed, but this key already names another request.
   idempotency_key_reused: 422,
+  // 402 for a declined card, as Stripe's API answers: the one payment code every service that
+  // takes payments shares, so it is named here rather than given a kind of its own.
+  card_declined: 402,
 };
 
 export const titleByKind: Readonly<Record<ErrorKind, string>> = {

@@ -4,7 +4,7 @@
  */
 export interface DomainEvent<Type extends string = string, Data = unknown> {
   readonly type: Type;
-  readonly aggregateType: 'order' | 'product';
+  readonly aggregateType: 'order' | 'product' | 'payment' | 'refund';
   readonly aggregateId: string;
   readonly aggregateVersion: number;
   readonly occurredAt: Date;

@@ -29,3 +29,18 @@ export function canTransition(from: OrderStatus, to: OrderStatus): boolean {
 export function holdsStock(status: OrderStatus): boolean {
   return status === 'pending_payment';
 }
+
+/**
+ * Statuses that end an order without a sale, so its reserved stock goes back to the products.
+ * Only these release: paying *consumes* the reservation (the units were sold and stay out of
+ * stock), and a refund gives money back, not goods. Leaving `pending_payment` for `paid` must
+ * therefore release nothing, although the order no longer holds stock afterwards.
+ */
+export function releasesStock(status: OrderStatus): boolean {
+  return status === 'cancelled' || status === 'expired';
+}
+
+/** Statuses only reached through a payment: such an order is not payable again. */
+export function wasPaid(status: OrderStatus): boolean {
+  return status === 'paid' || status === 'fulfilled' || status === 'partially_refunded' || status === 'refunded';
+}

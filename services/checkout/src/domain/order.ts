@@ -1,7 +1,7 @@
 import { type CheckoutErrorCode, fail } from './errors.ts';
 import { type DomainEvent, domainEvent } from './events.ts';
 import { type Currency, multiplyAmount, sumAmounts } from './money.ts';
-import { canTransition, holdsStock, type OrderStatus } from './order-status.ts';
+import { canTransition, holdsStock, type OrderStatus, releasesStock, wasPaid } from './order-status.ts';
 import type { ProductState } from './product.ts';
 
 // SQL stays wider on purpose (`quantity > 0`, no line count): these bounds are input rules,
@@ -39,7 +39,10 @@ export interface StockMovement {
   readonly quantity: number;
 }
 
-export type OrderEvent = DomainEvent<'order.created' | 'order.cancelled' | 'order.expired', OrderState>;
+export type OrderEvent = DomainEvent<
+  'order.created' | 'order.cancelled' | 'order.expired' | 'order.paid' | 'order.partially_refunded' | 'order.refunded',
+  OrderState
+>;
 
 export interface PlaceOrderInput {
   readonly id: string;
@@ -83,6 +86,16 @@ export function validateRequestedLines(lines: readonly RequestedLine[]): void {
     seen.add(line.productId);
   }
 }
+
+interface Refusal {
+  readonly code: CheckoutErrorCode;
+  readonly why: string;
+}
+
+const refundRefusal: Refusal = {
+  code: 'order_not_refundable',
+  why: 'only paid or partially_refunded orders can be refunded',
+};
 
 /** The order aggregate: owns its lines, totals and lifecycle. */
 export class Order {
@@ -150,20 +163,33 @@ export class Order {
   }
 
   /**
+   * Marks the order paid once its payment captured the total. The reserved stock is consumed,
+   * not released: the units were sold.
+   */
+  pay(now: Date): Transition {
+    const refusal: Refusal = wasPaid(this.#state.status)
+      ? { code: 'order_already_paid', why: 'it was paid already' }
+      : { code: 'order_not_payable', why: 'only pending_payment orders can be paid' };
+    return this.#moveTo('paid', 'order.paid', now, refusal);
+  }
+
+  /** Records money given back: all of what was captured (`fully`) or part of it so far. */
+  refund(fully: boolean, now: Date): Transition {
+    return fully
+      ? this.#moveTo('refunded', 'order.refunded', now, refundRefusal)
+      : this.#moveTo('partially_refunded', 'order.partially_refunded', now, refundRefusal);
+  }
+
+  /**
    * The lifecycle table (`canTransition`) is the one guard; each intention names the code a
    * refused move answers with, so clients learn what they asked for, not a generic refusal.
    */
-  #moveTo(
-    status: OrderStatus,
-    type: OrderEvent['type'],
-    now: Date,
-    refusal: { readonly code: CheckoutErrorCode; readonly why: string },
-  ): Transition {
+  #moveTo(status: OrderStatus, type: OrderEvent['type'], now: Date, refusal: Refusal): Transition {
     if (!canTransition(this.#state.status, status)) {
       fail('conflict', refusal.code, `Order ${this.#state.id} is ${this.#state.status}; ${refusal.why}.`);
     }
     const release =
-      holdsStock(this.#state.status) && !holdsStock(status)
+      holdsStock(this.#state.status) && releasesStock(status)
         ? this.#state.lines.map(({ productId, quantity }) => ({ productId, quantity }))
         : [];
     const next: OrderState = { ...this.#state, status, version: this.#state.version + 1, updatedAt: now };

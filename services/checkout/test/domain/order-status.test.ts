@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { fc, runs } from '../../../../packages/kit/test/support/properties.ts';
-import { canTransition, holdsStock, type OrderStatus, orderStatuses } from '../../src/domain/order-status.ts';
+import {
+  canTransition,
+  holdsStock,
+  type OrderStatus,
+  orderStatuses,
+  releasesStock,
+  wasPaid,
+} from '../../src/domain/order-status.ts';
 
 // Written from the lifecycle in ARCHITECTURE.md §3, not read back from the table under test.
 const terminal: readonly OrderStatus[] = ['fulfilled', 'cancelled', 'expired', 'refunded'];
@@ -35,6 +42,27 @@ describe('order lifecycle table', () => {
     );
   });
 
+  it('releases stock only by ending unpaid (cancelled, expired): paying consumes the reservation', () => {
+    assert.deepEqual(
+      orderStatuses.filter((s) => releasesStock(s)),
+      ['cancelled', 'expired'],
+    );
+    for (const to of orderStatuses.filter((s) => canTransition('pending_payment', s))) {
+      assert.equal(releasesStock(to), to !== 'paid', `pending_payment -> ${to}`);
+    }
+  });
+
+  it('counts as paid exactly the statuses reachable through paid', () => {
+    const reachable = new Set<OrderStatus>();
+    const queue: OrderStatus[] = ['paid'];
+    for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+      if (reachable.has(next)) continue;
+      reachable.add(next);
+      queue.push(...exitsOf(next));
+    }
+    assert.deepEqual(new Set(orderStatuses.filter((s) => wasPaid(s))), reachable);
+  });
+
   it('reaches every status from pending_payment', () => {
     const seen = new Set<OrderStatus>(['pending_payment']);
     const queue: OrderStatus[] = ['pending_payment'];
@@ -59,12 +87,12 @@ describe('order lifecycle table', () => {
           if (terminal.includes(current)) assert.equal(allowed, false, `${current} is terminal but may go to ${to}`);
           if (to === 'cancelled') assert.equal(allowed, current === 'pending_payment');
           if (!allowed) continue;
-          if (holdsStock(current) && !holdsStock(to)) stockReleases += 1;
+          if (holdsStock(current) && releasesStock(to)) stockReleases += 1;
           assert.equal(!holdsStock(current) && holdsStock(to), false, `${current} -> ${to} would re-reserve stock`);
           current = to;
         }
         assert.ok(stockReleases <= 1, `stock released ${stockReleases} times`);
-        assert.equal(stockReleases, current === 'pending_payment' ? 0 : 1);
+        assert.equal(stockReleases, releasesStock(current) ? 1 : 0);
       }),
       { numRuns: runs(500) },
     );

@@ -10,7 +10,7 @@ import {
   type PlaceOrderOutcome,
   type RequestedLine,
 } from '../../src/domain/order.ts';
-import { holdsStock, orderStatuses } from '../../src/domain/order-status.ts';
+import { type OrderStatus, orderStatuses } from '../../src/domain/order-status.ts';
 import { Product, type ProductState } from '../../src/domain/product.ts';
 
 const tenantId = 'ten_A';
@@ -181,7 +181,7 @@ describe('Order.place', () => {
 
 describe('Order lifecycle', () => {
   // An order rehydrated in any status at any version, then sent a random sequence of cancels
-  // at increasing times: the only transition the aggregate exposes today.
+  // at increasing times.
   const scenario = fc.record({
     status: fc.constantFrom(...orderStatuses),
     version: fc.integer({ min: 1, max: 1_000 }),
@@ -229,7 +229,7 @@ describe('Order lifecycle', () => {
             occurredAt: new Date(at),
             data: next,
           });
-          assert.equal(transition.release.length > 0, holdsStock(before.status) && !holdsStock(next.status));
+          assert.ok(transition.release.length > 0, 'a cancel gives the reserved stock back');
           for (const move of transition.release)
             released.set(move.productId, (released.get(move.productId) ?? 0) + move.quantity);
           order = transition.order;
@@ -239,6 +239,101 @@ describe('Order lifecycle', () => {
         const expected = cancelled ? new Map(lines.map((l) => [l.productId, l.quantity])) : new Map<string, number>();
         assert.deepEqual(released, expected);
         assert.equal(order.state.version, version + (cancelled ? 1 : 0));
+      }),
+      { numRuns: runs(300) },
+    );
+  });
+});
+
+describe('Order payment and refund transitions', () => {
+  const pending = () => placed(Order.place(input([{ productId: apple.id, quantity: 4 }], catalog(apple)))).order;
+  const later = new Date(now.getTime() + 5_000);
+
+  it('pays a pending order: paid, version + 1, order.paid, and the reservation consumed, not released', () => {
+    const order = pending();
+    const { order: paid, event, release } = order.pay(later);
+
+    assert.deepEqual(paid.state, { ...order.state, status: 'paid', version: 2, updatedAt: later });
+    assert.deepEqual(release, [], 'paying must not give the sold stock back');
+    assert.deepEqual(event, {
+      type: 'order.paid',
+      aggregateType: 'order',
+      aggregateId: order.state.id,
+      aggregateVersion: 2,
+      occurredAt: later,
+      data: paid.state,
+    });
+  });
+
+  it('refunds a paid order in part, again in part, then fully, never releasing stock', () => {
+    const paid = pending().pay(later).order;
+    const first = paid.refund(false, later);
+    const second = first.order.refund(false, later);
+    const last = second.order.refund(true, later);
+
+    assert.deepEqual(
+      [first, second, last].map((t) => [t.order.state.status, t.event.type, t.release.length, t.order.state.version]),
+      [
+        ['partially_refunded', 'order.partially_refunded', 0, 3],
+        ['partially_refunded', 'order.partially_refunded', 0, 4],
+        ['refunded', 'order.refunded', 0, 5],
+      ],
+    );
+  });
+
+  // Written from ARCHITECTURE.md §3, independently of the lifecycle table.
+  type Intent =
+    | { readonly kind: 'cancel' }
+    | { readonly kind: 'pay' }
+    | { readonly kind: 'refund'; readonly fully: boolean };
+  const paidOnce: readonly OrderStatus[] = ['paid', 'fulfilled', 'partially_refunded', 'refunded'];
+  function expected(status: OrderStatus, intent: Intent): { to: OrderStatus; release: boolean } | { refused: string } {
+    switch (intent.kind) {
+      case 'cancel':
+        return status === 'pending_payment' ? { to: 'cancelled', release: true } : { refused: 'order_not_cancellable' };
+      case 'pay':
+        if (status === 'pending_payment') return { to: 'paid', release: false };
+        return { refused: paidOnce.includes(status) ? 'order_already_paid' : 'order_not_payable' };
+      case 'refund':
+        return status === 'paid' || status === 'partially_refunded'
+          ? { to: intent.fully ? 'refunded' : 'partially_refunded', release: false }
+          : { refused: 'order_not_refundable' };
+    }
+  }
+  const intent: fc.Arbitrary<Intent> = fc.oneof(
+    fc.constant({ kind: 'cancel' } as const),
+    fc.constant({ kind: 'pay' } as const),
+    fc.boolean().map((fully) => ({ kind: 'refund', fully }) as const),
+  );
+
+  it('follows the lifecycle along any sequence of intentions, and only a cancel releases stock', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...orderStatuses), fc.array(intent, { maxLength: 8 }), (status, intents) => {
+        let order = Order.fromRow({ ...pending().state, status });
+        for (const next of intents) {
+          const before = order.state;
+          const want = expected(before.status, next);
+          const run = () =>
+            next.kind === 'cancel'
+              ? order.cancel(later)
+              : next.kind === 'pay'
+                ? order.pay(later)
+                : order.refund(next.fully, later);
+          if ('refused' in want) {
+            assert.throws(run, { name: 'AppError', kind: 'conflict', code: want.refused });
+            assert.equal(order.state, before);
+            continue;
+          }
+          const transition = run();
+          assert.equal(transition.order.state.status, want.to);
+          assert.equal(transition.order.state.version, before.version + 1);
+          assert.equal(transition.event.type, `order.${want.to}`);
+          assert.deepEqual(
+            transition.release,
+            want.release ? before.lines.map(({ productId, quantity }) => ({ productId, quantity })) : [],
+          );
+          order = transition.order;
+        }
       }),
       { numRuns: runs(300) },
     );
