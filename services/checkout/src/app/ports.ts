@@ -1,8 +1,12 @@
 import type { RequestContext } from '@keelson/kit/context';
 import type { ApiKey, ApiKeySummary, Tenant } from '../domain/access.ts';
 import type { Order, OrderState, PlaceOrderOutcome, RequestedLine, Transition } from '../domain/order.ts';
+import type { CurrencyBalance } from '../domain/ledger.ts';
+import type { Currency } from '../domain/money.ts';
 import type { OrderStatus } from '../domain/order-status.ts';
+import type { ChargeOutcome, PaymentSettlement, PaymentState, PaymentStatus } from '../domain/payment.ts';
 import type { Product, ProductEvent, ProductState } from '../domain/product.ts';
+import type { RefundOutcome, RefundSettlement, RefundState } from '../domain/refund.ts';
 
 /** One page of a cursor-paginated list, newest first. */
 export interface Page<T> {
@@ -68,6 +72,117 @@ export interface OrderRepository {
   ): Promise<OrderState>;
 }
 
+export interface PaymentListFilter extends PageRequest {
+  /** Only this order's payments (an unknown order gives an empty page). */
+  readonly orderId?: string;
+}
+
+/** A reconcile batch: the oldest items still pending, across tenants. */
+export interface PendingScan {
+  /** Only items created before this instant: younger ones may still be in flight. */
+  readonly olderThan: Date;
+  readonly limit: number;
+}
+
+/**
+ * Payments and their refunds. Every write is one transaction that locks, runs a pure closure,
+ * and writes the rows, outbox events and ledger postings it returns; none calls the provider.
+ * Locks are always taken order -> payment -> refund, so no two of these calls can deadlock.
+ */
+export interface PaymentRepository {
+  /**
+   * Locks the order, runs `start` (the domain's `startPayment`) and records the pending payment.
+   * At most one payment per order is pending or succeeded (a partial unique index): another
+   * answers `payment_in_progress` (or `order_already_paid`). Unknown order: `order_not_found`.
+   * A key already recorded (a concurrent same-key attempt) is `idempotency_request_in_progress`.
+   */
+  begin(
+    ctx: RequestContext,
+    tenantId: string,
+    orderId: string,
+    start: (order: OrderState) => PaymentState,
+  ): Promise<PaymentState>;
+  /** The payment begun under the client's Idempotency-Key: a retry's recovery point. */
+  findByIdempotencyKey(ctx: RequestContext, tenantId: string, key: string): Promise<PaymentState | undefined>;
+  get(ctx: RequestContext, tenantId: string, id: string): Promise<PaymentState | undefined>;
+  /** Newest first; a cursor that is not one of the tenant's payments is `invalid_cursor`. */
+  list(ctx: RequestContext, tenantId: string, filter: PaymentListFilter): Promise<Page<PaymentState>>;
+  /** Pending payments of every tenant, oldest first, for reconcile. */
+  listPending(ctx: RequestContext, scan: PendingScan): Promise<readonly PaymentState[]>;
+  /**
+   * Locks the order and the payment, runs `settle` (the domain's `settlePayment` with the
+   * provider's answer), and writes the payment, the order's transition, the events and the
+   * balanced postings. Returns the payment as stored; unknown: `payment_not_found`.
+   */
+  settle(
+    ctx: RequestContext,
+    tenantId: string,
+    paymentId: string,
+    settle: (payment: PaymentState, order: Order) => PaymentSettlement,
+  ): Promise<PaymentState>;
+  /**
+   * Locks the payment, so refunds of one payment begin one at a time, reads what its pending
+   * and succeeded refunds reserve, runs `start` (the domain's `startRefund`) and records the
+   * pending refund. Unknown payment: `payment_not_found`; a key already recorded:
+   * `idempotency_request_in_progress`.
+   */
+  beginRefund(
+    ctx: RequestContext,
+    tenantId: string,
+    paymentId: string,
+    start: (payment: PaymentState, reserved: number) => RefundState,
+  ): Promise<RefundState>;
+  findRefundByIdempotencyKey(ctx: RequestContext, tenantId: string, key: string): Promise<RefundState | undefined>;
+  getRefund(ctx: RequestContext, tenantId: string, id: string): Promise<RefundState | undefined>;
+  /** The payment's refunds, newest first; unknown payment: `payment_not_found`. */
+  listRefunds(ctx: RequestContext, tenantId: string, paymentId: string): Promise<readonly RefundState[]>;
+  /** Pending refunds of every tenant, oldest first, for reconcile. */
+  listPendingRefunds(ctx: RequestContext, scan: PendingScan): Promise<readonly RefundState[]>;
+  /** As `settle`, for a refund: locks order, payment and refund. Unknown: `refund_not_found`. */
+  settleRefund(
+    ctx: RequestContext,
+    tenantId: string,
+    refundId: string,
+    settle: (refund: RefundState, payment: PaymentState, order: Order) => RefundSettlement,
+  ): Promise<RefundState>;
+}
+
+/** What the ledger says one payment moved, to compare with what the provider says. */
+export interface PaymentLedgerTotals {
+  readonly tenantId: string;
+  readonly paymentId: string;
+  readonly providerPaymentId: string | null;
+  readonly status: PaymentStatus;
+  readonly currency: Currency;
+  /** The payment row's own figures, which the postings must agree with. */
+  readonly amount: number;
+  readonly amountRefunded: number;
+  /** Put into provider_receivable by the capture. */
+  readonly captured: number;
+  /** Taken back out of provider_receivable by refunds. */
+  readonly refunded: number;
+  /** The refunds behind `refunded`, oldest first, with the provider's ids to look each one up. */
+  readonly refunds: readonly {
+    readonly refundId: string;
+    readonly providerRefundId: string | null;
+    readonly amount: number;
+  }[];
+}
+
+export interface LedgerTotalsPage {
+  readonly limit: number;
+  /** The last payment id of the previous page (payments of every tenant, in id order). */
+  readonly startingAfter?: string;
+}
+
+/** Read model for `ledger verify`: spans every tenant. */
+export interface LedgerReader {
+  /** Debits and credits per currency over the whole ledger. */
+  balances(ctx: RequestContext): Promise<readonly CurrencyBalance[]>;
+  /** Per payment that has postings, in payment id order (oldest first). */
+  totalsByPayment(ctx: RequestContext, page: LedgerTotalsPage): Promise<Page<PaymentLedgerTotals>>;
+}
+
 // composition/ still imports Scope from here; it moves to domain/access.ts with the
 // composition rework, and then this re-export goes.
 export type { Scope } from '../domain/access.ts';
@@ -96,4 +211,55 @@ export interface AccessRepository {
   findKey(ctx: RequestContext, id: string): Promise<ApiKey | undefined>;
   /** Newest first, never with the secret's hash; a cursor outside the list is `invalid_cursor`. */
   listKeys(ctx: RequestContext, filter: ApiKeyListFilter): Promise<Page<ApiKeySummary>>;
+}
+
+// Payment provider
+
+/** The provider's side of one charge, for reconciliation. Amounts in minor units. */
+export interface ProviderCharge {
+  readonly providerPaymentId: string;
+  /** The provider's own status word (`succeeded`, `requires_action`, …). */
+  readonly status: string;
+  readonly amount: number;
+  readonly amountReceived: number;
+  readonly amountRefunded: number;
+  /** Upper-case ISO-4217, as the domain spells it. */
+  readonly currency: string;
+  readonly keelsonPaymentId: string | undefined;
+}
+
+export interface ChargeRequest {
+  readonly paymentId: string;
+  readonly idempotencyKey: string;
+  readonly amount: number;
+  /** Upper-case ISO-4217. */
+  readonly currency: string;
+  readonly paymentMethod: string;
+}
+
+export interface RefundRequest {
+  readonly refundId: string;
+  readonly idempotencyKey: string;
+  readonly providerPaymentId: string;
+  readonly amount: number;
+}
+
+export interface PaymentProvider {
+  /**
+   * Creates and confirms a PaymentIntent (amount, currency, payment_method, confirm=true,
+   * metadata[keelson_payment_id]) with Idempotency-Key = request.idempotencyKey: repeating it —
+   * after a lost answer, a crash, a timeout — returns the original outcome and never charges
+   * twice. Declines and requires_action are outcomes (data); transient failures (network,
+   * provider 5xx/429 after retries, breaker open, bulkhead full, deadline) throw AppError:
+   * unavailable `payment_provider_unavailable` with its Retry-After where known (found by
+   * `retryAfterMsOf`), or `deadline_exceeded`.
+   */
+  charge(ctx: RequestContext, request: ChargeRequest): Promise<ChargeOutcome>;
+  /** As `charge`: keyed, safe to repeat; a refusal (more than remains, nothing left) is `rejected`. */
+  refund(ctx: RequestContext, request: RefundRequest): Promise<RefundOutcome>;
+  /**
+   * Provider-side view of one charge, for reconciliation (`ledger verify`): amount captured
+   * and refunded. Hedged read. Undefined when the provider does not know the id.
+   */
+  retrieveCharge(ctx: RequestContext, providerPaymentId: string): Promise<ProviderCharge | undefined>;
 }
