@@ -1,8 +1,8 @@
 import type { RequestContext } from '@keelson/kit/context';
 import type { ApiKey, ApiKeySummary, Tenant } from '../domain/access.ts';
-import type { Order, OrderState, PlaceOrderOutcome, RequestedLine, Transition } from '../domain/order.ts';
 import type { CurrencyBalance } from '../domain/ledger.ts';
 import type { Currency } from '../domain/money.ts';
+import type { Order, OrderState, PlaceOrderOutcome, RequestedLine, Transition } from '../domain/order.ts';
 import type { OrderStatus } from '../domain/order-status.ts';
 import type { ChargeOutcome, PaymentSettlement, PaymentState, PaymentStatus } from '../domain/payment.ts';
 import type { Product, ProductEvent, ProductState } from '../domain/product.ts';
