@@ -27,6 +27,11 @@ export interface AppErrorOptions {
   readonly cause?: unknown;
   /** Field-level details safe to show to the caller (never internals). */
   readonly issues?: readonly FieldIssue[];
+  /**
+   * When a retry may succeed (an open breaker's half-open time, a provider's Retry-After);
+   * transports answer it as `Retry-After`.
+   */
+  readonly retryAfterMs?: number;
 }
 
 /**
@@ -42,6 +47,7 @@ export class AppError<Code extends string = string> extends Error {
   readonly kind: ErrorKind;
   readonly code: Code;
   readonly issues: readonly FieldIssue[];
+  readonly retryAfterMs: number | undefined;
 
   constructor(kind: ErrorKind, code: Code, message: string, options: AppErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -49,6 +55,7 @@ export class AppError<Code extends string = string> extends Error {
     this.kind = kind;
     this.code = code;
     this.issues = options.issues ?? [];
+    this.retryAfterMs = options.retryAfterMs;
   }
 }
 

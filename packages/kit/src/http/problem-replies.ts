@@ -23,7 +23,11 @@ import { requestIdHeader } from './request-id.ts';
  * ```
  */
 export function sendProblem(reply: FastifyReply, error: unknown): FastifyReply {
-  const problem = toProblem(toAppError(error) ?? error, reply.request.id);
+  const known = toAppError(error);
+  const problem = toProblem(known ?? error, reply.request.id);
+  // Whole seconds, rounded up: a client retrying at the stated time must not be early.
+  if (known?.retryAfterMs !== undefined)
+    reply.header('retry-after', String(Math.max(1, Math.ceil(known.retryAfterMs / 1_000))));
   return reply
     .code(problem.status)
     .header(requestIdHeader, reply.request.id)

@@ -98,7 +98,10 @@ export function rejectionToAppError<Code extends string>(
   const message = messages[rejection.reason];
   return rejection.reason === 'deadline_exceeded'
     ? new AppError('deadline_exceeded', 'deadline_exceeded', message, { cause: rejection })
-    : new AppError('unavailable', code, message, { cause: rejection });
+    : new AppError('unavailable', code, message, {
+        cause: rejection,
+        ...(rejection.retryAfterMs === undefined ? {} : { retryAfterMs: rejection.retryAfterMs }),
+      });
 }
 
 /**
