@@ -17,7 +17,8 @@ test('an AppError with retryAfterMs is answered with Retry-After in whole second
   const busy = await fetch(`${base}/busy`);
   assert.equal(busy.status, 503);
   assert.equal(busy.headers.get('retry-after'), '2');
-  assert.equal((await busy.json()).code, 'payment_provider_unavailable');
+  // Problem documents are JSON objects with a code.
+  assert.equal(((await busy.json()) as { code: string }).code, 'payment_provider_unavailable');
   const gone = await fetch(`${base}/gone`);
   assert.equal(gone.headers.get('retry-after'), null, 'no Retry-After when nothing says when');
 });

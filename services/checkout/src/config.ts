@@ -89,6 +89,49 @@ export const configSpec = {
     default: 1_800,
     doc: 'How long an unpaid order holds its stock',
   }),
+  pspUrl: configField({
+    env: 'KEELSON_PSP_URL',
+    schema: z.url({ protocol: /^https?$/ }),
+    optional: true,
+    doc: 'Payment provider (Stripe API) base URL, e.g. https://api.stripe.com; unset = the in-process simulator',
+  }),
+  pspApiKey: configField({
+    env: 'KEELSON_PSP_API_KEY',
+    schema: z.string().regex(/^sk_(test|live)_\w+$/, 'must be a Stripe secret key (sk_test_… or sk_live_…)'),
+    default: 'sk_test_keelson',
+    secret: true,
+    doc: 'Payment provider secret key',
+  }),
+  pspTimeoutMarginMs: configField({
+    env: 'KEELSON_PSP_TIMEOUT_MARGIN_MS',
+    schema: z.coerce.number().int().min(0).max(5_000),
+    default: 50,
+    doc: 'Provider calls give up this long before the request deadline, to leave time to answer',
+  }),
+  pspBreakerVolume: configField({
+    env: 'KEELSON_PSP_BREAKER_VOLUME',
+    schema: z.coerce.number().int().min(1),
+    default: 20,
+    doc: 'Provider calls in the window before the circuit breaker judges',
+  }),
+  pspBreakerFailureRatio: configField({
+    env: 'KEELSON_PSP_BREAKER_FAILURE_RATIO',
+    schema: z.coerce.number().gt(0).max(1),
+    default: 0.5,
+    doc: 'Failure ratio that opens the provider circuit breaker',
+  }),
+  pspBreakerHalfOpenAfterMs: configField({
+    env: 'KEELSON_PSP_BREAKER_HALF_OPEN_AFTER_MS',
+    schema: ms,
+    default: 5_000,
+    doc: 'How long the provider circuit stays open before probing',
+  }),
+  pspMaxConcurrent: configField({
+    env: 'KEELSON_PSP_MAX_CONCURRENT',
+    schema: z.coerce.number().int().min(1),
+    default: 64,
+    doc: 'Concurrent provider calls (and as many queued); beyond, 503 at once',
+  }),
 } as const;
 
 export type Config = ConfigOf<typeof configSpec>;
@@ -100,6 +143,9 @@ export function configConflicts(config: Config): string[] {
     problems.push(
       `KEELSON_REQUEST_TIMEOUT_MS: ${config.requestTimeoutMs} exceeds KEELSON_MAX_REQUEST_TIMEOUT_MS (${config.maxRequestTimeoutMs})`,
     );
+  }
+  if (config.pspUrl === undefined && config.pspApiKey.startsWith('sk_live_')) {
+    problems.push('KEELSON_PSP_API_KEY: a live key needs KEELSON_PSP_URL; the in-process simulator takes test keys only');
   }
   if (config.httpPort !== 0 && config.httpPort === config.adminPort) {
     problems.push(`KEELSON_ADMIN_PORT: ${config.adminPort} is also KEELSON_HTTP_PORT; the two servers need two ports`);
