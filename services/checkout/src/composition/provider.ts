@@ -1,0 +1,47 @@
+import { resolve } from 'node:path';
+import type { Closer } from '@keelson/kit/lifecycle';
+import { startPspSim } from '@keelson/psp-sim';
+import type { Logger } from 'pino';
+import { createPspClient, defaultPspPolicy, type PspClient } from '../adapters/psp/psp.http-client.ts';
+import type { Config } from '../config.ts';
+
+export interface OpenedProvider {
+  readonly client: PspClient;
+  /** Where the provider is, for people: the URL, or the in-process simulator and its ledger. */
+  readonly description: string;
+}
+
+/**
+ * The payment provider: `KEELSON_PSP_URL` (Stripe, or a standalone psp-sim), else the simulator
+ * in this process on a free loopback port, its ledger durable under the data directory, so the
+ * two README commands still need no servers and a restart forgets no charge. The simulator is
+ * put on `closers`, so it closes after whatever uses it.
+ */
+export async function openProvider(config: Config, logger: Logger, closers: Closer[]): Promise<OpenedProvider> {
+  let url = config.pspUrl;
+  // The host only: a URL may carry credentials.
+  let description = url === undefined ? '' : `payment provider at ${new URL(url).host}`;
+  if (url === undefined) {
+    const sim = await startPspSim({ host: '127.0.0.1', port: 0, dataDir: resolve(config.dataDir, 'psp-sim') });
+    closers.push({ name: 'psp-sim', close: () => sim.close() });
+    url = sim.url;
+    description = `in-process payment-provider simulator at ${sim.url} (ledger ${sim.ledgerLocation})`;
+  }
+  const client = createPspClient({
+    url,
+    apiKey: config.pspApiKey,
+    logger,
+    policy: {
+      ...defaultPspPolicy,
+      timeout: { ...defaultPspPolicy.timeout, marginMs: config.pspTimeoutMarginMs },
+      breaker: {
+        ...defaultPspPolicy.breaker,
+        volumeThreshold: config.pspBreakerVolume,
+        failureRatio: config.pspBreakerFailureRatio,
+        halfOpenAfterMs: config.pspBreakerHalfOpenAfterMs,
+      },
+      bulkhead: { maxConcurrent: config.pspMaxConcurrent, maxQueue: config.pspMaxConcurrent },
+    },
+  });
+  return { client, description };
+}
