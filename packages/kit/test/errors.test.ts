@@ -109,3 +109,14 @@ test('httpStatusOf prefers the code table over the kind table', () => {
   assert.equal(httpStatusOf('conflict', 'order_not_cancellable'), 409);
   assert.equal(httpStatusOf('deadline_exceeded', 'deadline_exceeded'), 504);
 });
+
+test('extension members join the problem document and never replace a standard member', () => {
+  const error = new AppError('invalid', 'card_declined', 'Declined.', {
+    extensions: { decline_code: 'insufficient_funds', payment_id: 'pay_1', status: 999, code: 'other' },
+  });
+  const problem = toProblem(error, 'req_1');
+  assert.equal(problem.decline_code, 'insufficient_funds');
+  assert.equal(problem.payment_id, 'pay_1');
+  assert.equal(problem.status, 402);
+  assert.equal(problem.code, 'card_declined');
+});

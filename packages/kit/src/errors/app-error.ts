@@ -32,6 +32,11 @@ export interface AppErrorOptions {
    * transports answer it as `Retry-After`.
    */
   readonly retryAfterMs?: number;
+  /**
+   * Extension members of the problem document (RFC 9457 §3.2), snake_case, safe to show:
+   * e.g. a declined card's `decline_code` and `payment_id`. They never replace a standard member.
+   */
+  readonly extensions?: Readonly<Record<string, string | number | null>>;
 }
 
 /**
@@ -48,6 +53,7 @@ export class AppError<Code extends string = string> extends Error {
   readonly code: Code;
   readonly issues: readonly FieldIssue[];
   readonly retryAfterMs: number | undefined;
+  readonly extensions: Readonly<Record<string, string | number | null>>;
 
   constructor(kind: ErrorKind, code: Code, message: string, options: AppErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -56,6 +62,7 @@ export class AppError<Code extends string = string> extends Error {
     this.code = code;
     this.issues = options.issues ?? [];
     this.retryAfterMs = options.retryAfterMs;
+    this.extensions = options.extensions ?? {};
   }
 }
 

@@ -10,6 +10,8 @@ export interface ProblemDetails {
   readonly code: string;
   readonly request_id: string;
   readonly issues?: readonly FieldIssue[];
+  /** Extension members, e.g. `decline_code`. */
+  readonly [extension: string]: unknown;
 }
 
 export const problemContentType = 'application/problem+json; charset=utf-8';
@@ -36,6 +38,8 @@ export function toProblem(error: unknown, requestId: string): ProblemDetails {
     };
   }
   const base = {
+    // First, so a standard member below always wins over an extension of the same name.
+    ...known.extensions,
     type: problemType(known.code),
     title: titleByKind[known.kind],
     status: httpStatusOf(known.kind, known.code),
