@@ -204,3 +204,25 @@ test('security headers: strict CSP on the API, a Swagger-compatible one under /d
   const missing = await fetch(`${base}/missing`);
   assert.equal(missing.headers.get('content-security-policy'), apiContentSecurityPolicy);
 });
+
+test('a POST reaches its handler with the context signal live (the body being read does not abort it)', async (t) => {
+  const app = createHttpServer({ logger: captureLogs().logger });
+  let abortedInHandler: boolean | undefined;
+  let abortedAfter: Promise<boolean> | undefined;
+  app.post('/work', async (request) => {
+    abortedInHandler = request.ctx.signal.aborted;
+    const signal = request.ctx.signal;
+    abortedAfter = new Promise((resolve) => signal.addEventListener('abort', () => resolve(true), { once: true }));
+    return { ok: true };
+  });
+  const base = await listen(app);
+  t.after(() => app.close());
+  const response = await fetch(`${base}/work`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ a: 1 }),
+  });
+  assert.equal(response.status, 200);
+  assert.equal(abortedInHandler, false);
+  assert.equal(await abortedAfter, true, 'aborted once the exchange is over');
+});

@@ -35,16 +35,19 @@ export function installRequestContext(app: FastifyInstance, policy: DeadlinePoli
 
 /**
  * Echoes the request id and sets `request.ctx`. The context's signal aborts at the
- * deadline, when the client goes away, and once the exchange is over (Fastify's
- * `request.signal` follows the raw request's `close`): work meant to outlive the
- * response must not hold on to it.
+ * deadline, when the client goes away, and once the exchange is over: work meant to outlive
+ * the response must not hold on to it. It follows the *response*'s `close`, not Fastify's
+ * `request.signal`: that one follows the request stream's `close`, which Node emits as soon
+ * as a body has been read, so every POST would reach its handler already aborted.
  */
 export function attachContext(request: FastifyRequest, reply: FastifyReply, timeoutMs: number, now = Date.now()): void {
   reply.header(requestIdHeader, request.id);
   // Safe: createHttpServer always hands Fastify a pino instance, and Fastify's request
   // loggers are its pino children.
   const logger = request.log as Logger;
-  request.ctx = createContext({ requestId: request.id, timeoutMs, logger, signal: request.signal, now });
+  const exchange = new AbortController();
+  reply.raw.once('close', () => exchange.abort());
+  request.ctx = createContext({ requestId: request.id, timeoutMs, logger, signal: exchange.signal, now });
 }
 
 /** Node joins repeated custom headers with ", ", which then fails validation as it should. */
