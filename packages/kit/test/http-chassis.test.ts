@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
 import { test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { withTenant } from '../src/context/index.ts';
@@ -210,6 +211,8 @@ test('a POST reaches its handler with the context signal live (the body being re
   let abortedInHandler: boolean | undefined;
   let abortedAfter: Promise<boolean> | undefined;
   app.post('/work', async (request) => {
+    // Node closes the request stream once its body is read; the context must outlive that.
+    if (!request.raw.closed) await once(request.raw, 'close');
     abortedInHandler = request.ctx.signal.aborted;
     const signal = request.ctx.signal;
     abortedAfter = new Promise((resolve) => signal.addEventListener('abort', () => resolve(true), { once: true }));
