@@ -6,14 +6,24 @@ import { type ErrorKind, isAppError } from '@keelson/kit/errors';
 import { createIdGenerator, type IdGenerator } from '@keelson/kit/ids';
 import pino from 'pino';
 import { createAccessPgRepository } from '../../src/adapters/postgres/access.pg-repository.ts';
+import { createLedgerPgReader } from '../../src/adapters/postgres/ledger.pg-reader.ts';
 import { createOrderPgRepository } from '../../src/adapters/postgres/order.pg-repository.ts';
+import { createPaymentPgRepository } from '../../src/adapters/postgres/payment.pg-repository.ts';
 import { createProductPgRepository } from '../../src/adapters/postgres/product.pg-repository.ts';
-import type { AccessRepository, OrderRepository, ProductRepository } from '../../src/app/ports.ts';
+import type {
+  AccessRepository,
+  LedgerReader,
+  OrderRepository,
+  PaymentRepository,
+  ProductRepository,
+} from '../../src/app/ports.ts';
 import { Order, type PlaceOrderOutcome, type RequestedLine } from '../../src/domain/order.ts';
+import { type ChargeOutcome, type PaymentState, settlePayment, startPayment } from '../../src/domain/payment.ts';
 import { type NewProduct, Product, type ProductState } from '../../src/domain/product.ts';
+import { type RefundOutcome, type RefundState, settleRefund, startRefund } from '../../src/domain/refund.ts';
 import { createFakeStore, fakeAccessRepository, fakeOrderRepository, fakeProductRepository } from '../app/fakes.ts';
 import { type Backend, backends, type OwnedTestDatabase } from './databases.ts';
-import { type Direct, type OutboxRow, sqlDirect, storeDirect } from './repository-direct.ts';
+import { type Direct, type OutboxRow, sqlDirect, sqlScope, storeDirect } from './repository-direct.ts';
 
 export { type OutboxRow, sqlScope } from './repository-direct.ts';
 
@@ -51,6 +61,9 @@ export interface RepositoryFixture {
 export interface DatabaseFixture extends RepositoryFixture {
   readonly backend: Backend['name'];
   readonly db: Database;
+  /** Payments exist on the databases only: no in-memory fake stands in for them yet. */
+  readonly payments: PaymentRepository;
+  readonly ledger: LedgerReader;
 }
 
 /**
@@ -86,6 +99,8 @@ export function useRepositories(backend: Backend | MemoryBackend): () => Reposit
       products: createProductPgRepository(db, newId),
       orders: createOrderPgRepository(db, newId),
       access: createAccessPgRepository(db),
+      payments: createPaymentPgRepository(db, newId),
+      ledger: createLedgerPgReader(db),
       direct: sqlDirect(db),
     };
     fixture = databaseFixture;
@@ -249,3 +264,140 @@ export async function pendingOrder(fx: RepositoryFixture) {
 
 /** The cancel transition, as the use case passes it to the repository. */
 export const cancel = (order: Order) => order.cancel(new Date());
+
+export interface PaymentOptions {
+  readonly id?: string;
+  readonly key?: string;
+  readonly paymentMethod?: string;
+  readonly now?: Date;
+}
+
+/** Begins a payment the way the use case does: the pure domain decides under the order's lock. */
+export function beginPayment(
+  fx: DatabaseFixture,
+  tenantId: string,
+  orderId: string,
+  options: PaymentOptions = {},
+): Promise<PaymentState> {
+  const id = options.id ?? fx.newId('pay');
+  return fx.payments.begin(testContext(), tenantId, orderId, (order) =>
+    startPayment({
+      id,
+      order,
+      paymentMethod: options.paymentMethod ?? 'pm_card_visa',
+      idempotencyKey: options.key ?? `key-${id}`,
+      now: options.now ?? new Date(),
+    }),
+  );
+}
+
+export const charged = (providerPaymentId: string): ChargeOutcome => ({ kind: 'succeeded', providerPaymentId });
+
+export const declined: ChargeOutcome = {
+  kind: 'declined',
+  providerPaymentId: 'pi_declined',
+  declineCode: 'generic_decline',
+  message: 'Your card was declined.',
+};
+
+/** Records the provider's answer as the use case does. */
+export function settlePaymentWith(
+  fx: DatabaseFixture,
+  tenantId: string,
+  paymentId: string,
+  outcome: ChargeOutcome,
+  now = new Date(),
+): Promise<PaymentState> {
+  return fx.payments.settle(testContext(), tenantId, paymentId, (payment, order) =>
+    settlePayment(payment, order, outcome, now),
+  );
+}
+
+/** A paid order (3 × 250 = 750 EUR cents) and its succeeded payment, for a fresh tenant. */
+export async function capturedPayment(fx: DatabaseFixture) {
+  const { tenantId, product, order } = await pendingOrder(fx);
+  const begun = await beginPayment(fx, tenantId, order.id);
+  const payment = await settlePaymentWith(fx, tenantId, begun.id, charged(`pi_${begun.id}`));
+  return { tenantId, product, order, payment };
+}
+
+export interface RefundOptions {
+  readonly id?: string;
+  readonly key?: string;
+  readonly amount?: number;
+  readonly reason?: string;
+}
+
+export function beginRefundOf(
+  fx: DatabaseFixture,
+  tenantId: string,
+  paymentId: string,
+  options: RefundOptions = {},
+): Promise<RefundState> {
+  const id = options.id ?? fx.newId('re');
+  return fx.payments.beginRefund(testContext(), tenantId, paymentId, (payment, reserved) =>
+    startRefund({
+      id,
+      payment,
+      reserved,
+      ...(options.amount === undefined ? {} : { amount: options.amount }),
+      ...(options.reason === undefined ? {} : { reason: options.reason }),
+      idempotencyKey: options.key ?? `key-${id}`,
+      now: new Date(),
+    }),
+  );
+}
+
+export const refunded = (providerRefundId: string): RefundOutcome => ({ kind: 'succeeded', providerRefundId });
+
+export function settleRefundWith(
+  fx: DatabaseFixture,
+  tenantId: string,
+  refundId: string,
+  outcome: RefundOutcome,
+): Promise<RefundState> {
+  return fx.payments.settleRefund(testContext(), tenantId, refundId, (refund, payment, order) =>
+    settleRefund(refund, payment, order, outcome, new Date()),
+  );
+}
+
+/** `snapshot` plus the tenant's payments, refunds and ledger entries. */
+export async function paymentSnapshot(fx: DatabaseFixture, tenantId: string): Promise<unknown> {
+  const rows = async (table: 'payments' | 'refunds' | 'ledger_entries', order: string) =>
+    (await fx.db.query(sqlScope(), `SELECT * FROM ${table} WHERE tenant_id = $1 ORDER BY ${order}`, [tenantId])).rows;
+  return {
+    ...((await snapshot(fx, tenantId)) as object),
+    payments: await rows('payments', 'id'),
+    refunds: await rows('refunds', 'id'),
+    ledger: await rows('ledger_entries', 'journal_id, line_no'),
+  };
+}
+
+/**
+ * Runs `lock` in a transaction of its own and keeps it open, its row locks held, until the
+ * returned `release` is called (PostgreSQL only: PGlite runs one transaction at a time).
+ */
+export async function holdLocks(
+  fx: DatabaseFixture,
+  lock: (tx: Queryable) => Promise<unknown>,
+): Promise<() => Promise<void>> {
+  let release = () => {};
+  const released = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  let locked = () => {};
+  const isLocked = new Promise<void>((resolve) => {
+    locked = resolve;
+  });
+  const holder = fx.db.transaction(sqlScope(), async (tx) => {
+    await lock(tx);
+    locked();
+    await released;
+  });
+  // A failing lock ends the holder first: its rejection is the answer, not a hang.
+  await Promise.race([isLocked, holder]);
+  return async () => {
+    release();
+    await holder;
+  };
+}
