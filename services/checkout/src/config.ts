@@ -145,7 +145,9 @@ export function configConflicts(config: Config): string[] {
     );
   }
   if (config.pspUrl === undefined && config.pspApiKey.startsWith('sk_live_')) {
-    problems.push('KEELSON_PSP_API_KEY: a live key needs KEELSON_PSP_URL; the in-process simulator takes test keys only');
+    problems.push(
+      'KEELSON_PSP_API_KEY: a live key needs KEELSON_PSP_URL; the in-process simulator takes test keys only',
+    );
   }
   if (config.httpPort !== 0 && config.httpPort === config.adminPort) {
     problems.push(`KEELSON_ADMIN_PORT: ${config.adminPort} is also KEELSON_HTTP_PORT; the two servers need two ports`);

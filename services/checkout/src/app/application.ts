@@ -9,7 +9,18 @@ import { cancelOrder } from './orders/cancel-order.ts';
 import { getOrder } from './orders/get-order.ts';
 import { listOrders } from './orders/list-orders.ts';
 import { placeOrder } from './orders/place-order.ts';
-import type { AccessRepository, Clock, OrderRepository, ProductRepository } from './ports.ts';
+import { getPayment, getRefund, listPayments, listRefunds } from './payments/get-payment.ts';
+import { payOrder } from './payments/pay-order.ts';
+import { reconcilePayments } from './payments/reconcile.ts';
+import { refundPayment } from './payments/refund-payment.ts';
+import type {
+  AccessRepository,
+  Clock,
+  OrderRepository,
+  PaymentProvider,
+  PaymentRepository,
+  ProductRepository,
+} from './ports.ts';
 import { createProduct } from './products/create-product.ts';
 import { getProduct } from './products/get-product.ts';
 import { listProducts } from './products/list-products.ts';
@@ -19,6 +30,8 @@ export interface ApplicationDeps {
   readonly products: ProductRepository;
   readonly orders: OrderRepository;
   readonly access: AccessRepository;
+  readonly payments: PaymentRepository;
+  readonly provider: PaymentProvider;
   readonly clock: Clock;
   readonly newId: IdGenerator;
   readonly orderTtlMs: number;
@@ -32,12 +45,19 @@ export function buildApplication(deps: ApplicationDeps) {
       updateProduct: updateProduct(deps),
       placeOrder: placeOrder(deps),
       cancelOrder: cancelOrder(deps),
+      payOrder: payOrder(deps),
+      refundPayment: refundPayment(deps),
+      reconcilePayments: reconcilePayments(deps),
     },
     queries: {
       getProduct: getProduct(deps),
       listProducts: listProducts(deps),
       getOrder: getOrder(deps),
       listOrders: listOrders(deps),
+      getPayment: getPayment(deps),
+      listPayments: listPayments(deps),
+      getRefund: getRefund(deps),
+      listRefunds: listRefunds(deps),
     },
     access: {
       authenticate: authenticate(deps),

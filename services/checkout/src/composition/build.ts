@@ -6,19 +6,21 @@ import { createIdempotency, createPgIdempotencyStore, type IdempotencyStore } fr
 import { createIdGenerator } from '@keelson/kit/ids';
 import { type Closer, closeInReverse, createAdminServer, createShutdown, type Shutdown } from '@keelson/kit/lifecycle';
 import type { LogDestinationStats } from '@keelson/kit/logging';
-import { createMetrics, registerLogCounters, registerPoolGauges } from '@keelson/kit/metrics';
+import { createMetrics, registerLogCounters, registerPolicyMetrics, registerPoolGauges } from '@keelson/kit/metrics';
 import type { Logger } from 'pino';
 import type { Role } from '../adapters/cli/cli-commands.ts';
 import { registerAdminApi } from '../adapters/http/admin.http.ts';
 import { registerApi } from '../adapters/http/api.ts';
 import { createAccessPgRepository } from '../adapters/postgres/access.pg-repository.ts';
 import { createOrderPgRepository } from '../adapters/postgres/order.pg-repository.ts';
+import { createPaymentPgRepository } from '../adapters/postgres/payment.pg-repository.ts';
 import { createProductPgRepository } from '../adapters/postgres/product.pg-repository.ts';
 import { type Application, buildApplication } from '../app/application.ts';
 import type { Config } from '../config.ts';
 import { serviceVersion } from '../version.ts';
 import { adminTokenFor, recordRunningServer } from './data-dir.ts';
 import { explainUnavailable, type OpenedDatabase, openDatabase } from './open-database.ts';
+import { lazyProvider, openProvider } from './provider.ts';
 import { type DemoCredentials, seedDemoTenant } from './seed-demo.ts';
 
 export interface BuildOptions {
@@ -79,10 +81,15 @@ export async function build(config: Config, options: BuildOptions): Promise<Serv
     const { db, migrator, description } = opened;
     const newId = createIdGenerator();
     const access = createAccessPgRepository(db);
+    // The provider opens on first use (the CLI's tenant commands never need it), or now, below,
+    // when servers start: a misconfigured provider then fails the start, not the first payment.
+    const provider = lazyProvider(() => openProvider(config, logger, closers));
     const app = buildApplication({
       products: createProductPgRepository(db, newId),
       orders: createOrderPgRepository(db, newId),
       access,
+      payments: createPaymentPgRepository(db, newId),
+      provider,
       clock: { now: () => new Date() },
       newId,
       orderTtlMs: config.orderTtlSeconds * 1_000,
@@ -95,6 +102,7 @@ export async function build(config: Config, options: BuildOptions): Promise<Serv
             ...opened,
             app,
             idempotencyStore: createPgIdempotencyStore(db),
+            provider,
             role: options.role,
             logger,
             closers,
@@ -128,6 +136,7 @@ interface ServerParts {
   readonly closers: Closer[];
   readonly seed: () => Promise<DemoCredentials | undefined>;
   readonly idempotencyStore: IdempotencyStore;
+  readonly provider: ReturnType<typeof lazyProvider>;
   readonly options: BuildOptions;
 }
 
@@ -140,6 +149,9 @@ async function startServers(config: Config, parts: ServerParts): Promise<Servers
   const metrics = createMetrics();
   registerPoolGauges(metrics, 'database', () => db.stats());
   if (parts.options.logStats !== undefined) registerLogCounters(metrics, parts.options.logStats);
+  const psp = await parts.provider.opened();
+  registerPolicyMetrics(metrics, psp.client.policy);
+  logger.info({ provider: psp.description }, 'payment provider ready');
   const health = createHealthChecks({ timeoutMs: 1_000 });
   health.add('database', () => db.ping(1_000));
   const timeouts = {

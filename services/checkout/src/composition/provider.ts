@@ -3,6 +3,7 @@ import type { Closer } from '@keelson/kit/lifecycle';
 import { startPspSim } from '@keelson/psp-sim';
 import type { Logger } from 'pino';
 import { createPspClient, defaultPspPolicy, type PspClient } from '../adapters/psp/psp.http-client.ts';
+import type { PaymentProvider } from '../app/ports.ts';
 import type { Config } from '../config.ts';
 
 export interface OpenedProvider {
@@ -44,4 +45,24 @@ export async function openProvider(config: Config, logger: Logger, closers: Clos
     },
   });
   return { client, description };
+}
+
+/**
+ * A `PaymentProvider` that opens the real one on its first call (once, however many calls race
+ * for it), so building the service never starts a simulator nobody uses. `opened()` opens it now.
+ */
+export function lazyProvider(
+  open: () => Promise<OpenedProvider>,
+): PaymentProvider & { opened(): Promise<OpenedProvider> } {
+  let opening: Promise<OpenedProvider> | undefined;
+  const opened = (): Promise<OpenedProvider> => {
+    opening ??= open();
+    return opening;
+  };
+  return {
+    opened,
+    charge: async (ctx, request) => (await opened()).client.charge(ctx, request),
+    refund: async (ctx, request) => (await opened()).client.refund(ctx, request),
+    retrieveCharge: async (ctx, id) => (await opened()).client.retrieveCharge(ctx, id),
+  };
 }

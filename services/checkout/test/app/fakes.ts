@@ -2,12 +2,21 @@ import { createContext, type RequestContext, withTenant } from '@keelson/kit/con
 import { createIdGenerator } from '@keelson/kit/ids';
 import pino from 'pino';
 import { type Application, buildApplication } from '../../src/app/application.ts';
-import type { AccessRepository, OrderRepository, Page, PageRequest, ProductRepository } from '../../src/app/ports.ts';
+import type {
+  AccessRepository,
+  OrderRepository,
+  Page,
+  PageRequest,
+  PaymentProvider,
+  PaymentRepository,
+  ProductRepository,
+} from '../../src/app/ports.ts';
 import type { ApiKey, Tenant } from '../../src/domain/access.ts';
 import { fail } from '../../src/domain/errors.ts';
 import type { DomainEvent } from '../../src/domain/events.ts';
 import { Order, type OrderState, type StockMovement } from '../../src/domain/order.ts';
 import { Product, type ProductState } from '../../src/domain/product.ts';
+import { unwired } from '../support/unwired.ts';
 
 /**
  * In-memory ports for use-case tests. The product, order and access contract suites
@@ -255,6 +264,8 @@ export function createTestApplication(): TestApplication {
     products: fakeProductRepository(store),
     orders: fakeOrderRepository(store),
     access: fakeAccessRepository(store),
+    payments: unwired<PaymentRepository>('payments'),
+    provider: unwired<PaymentProvider>('provider'),
     // A fresh Date per call, so no caller can mutate the clock through a shared instance.
     clock: { now: () => new Date(fixedNow) },
     newId: createIdGenerator(),

@@ -7,7 +7,9 @@ import { createAccessPgRepository } from '../../src/adapters/postgres/access.pg-
 import { createOrderPgRepository } from '../../src/adapters/postgres/order.pg-repository.ts';
 import { createProductPgRepository } from '../../src/adapters/postgres/product.pg-repository.ts';
 import { buildApplication } from '../../src/app/application.ts';
+import type { PaymentProvider, PaymentRepository } from '../../src/app/ports.ts';
 import { backends } from '../support/databases.ts';
+import { unwired } from '../support/unwired.ts';
 
 for (const backend of backends()) {
   describe(`smoke on ${backend.name}`, () => {
@@ -18,6 +20,8 @@ for (const backend of backends()) {
         products: createProductPgRepository(db, newId),
         orders: createOrderPgRepository(db, newId),
         access: createAccessPgRepository(db),
+        payments: unwired<PaymentRepository>('payments'),
+        provider: unwired<PaymentProvider>('provider'),
         clock: { now: () => new Date() },
         newId,
         orderTtlMs: 60_000,

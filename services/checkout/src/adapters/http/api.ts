@@ -15,6 +15,7 @@ import { installAuthentication } from './authenticate.hook.ts';
 import { withIdempotencyHeader } from './idempotency-header.ts';
 import { polishOpenApiDocument } from './openapi-polish.ts';
 import { orderRoutes } from './orders.http.ts';
+import { paymentRoutes } from './payments.http.ts';
 import { productRoutes } from './products.http.ts';
 
 const docsPath = '/docs';
@@ -50,6 +51,7 @@ export async function registerApi(fastify: FastifyInstance, app: Application, op
         { name: 'api', description: 'The entry point: where resources and documentation are' },
         { name: 'products', description: 'Catalog entries with price and stock' },
         { name: 'orders', description: 'Orders that reserve stock until paid, cancelled or expired' },
+        { name: 'payments', description: 'Payments of orders through the payment provider, and their refunds' },
       ],
       components: {
         securitySchemes: {
@@ -84,6 +86,7 @@ export async function registerApi(fastify: FastifyInstance, app: Application, op
         });
         await authenticated.register(productRoutes(app));
         await authenticated.register(orderRoutes(app));
+        await authenticated.register(paymentRoutes(app));
       });
     },
     { prefix: '/v1' },

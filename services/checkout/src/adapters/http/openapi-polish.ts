@@ -13,6 +13,10 @@ const descriptions: Readonly<Record<string, string>> = {
   '403': 'The API key lacks the required scope',
   '404': 'No such object for this tenant',
   '409': 'Conflict with the current state (see `code`)',
+  '402': 'The card was declined (`card_declined`, with `decline_code` and `payment_id`)',
+  '422': 'The Idempotency-Key was used for another request (`idempotency_key_reused`)',
+  '503': 'A dependency is unavailable; retry after `Retry-After` seconds',
+  '504': 'The request deadline passed; a payment left pending is resolved by a retry with the same key',
 };
 
 // fastify-type-provider-zod keeps only the body of a response schema, so headers cannot be

@@ -30,9 +30,14 @@ export function text(rule: TextRule) {
 // lone surrogates would fail in the database instead of reading as "not found").
 export const objectId = z.string().min(1).max(64).refine(isStorableText, 'must be well-formed text without NUL');
 
-const amount = z.number().int().min(0).max(maxAmount).describe('Integer amount in minor units (cents), never a float');
-const currency = z.string().length(3).describe('ISO-4217 currency code, upper case (e.g. USD)');
-const timestamp = z.string().describe('RFC 3339 timestamp');
+export const amount = z
+  .number()
+  .int()
+  .min(0)
+  .max(maxAmount)
+  .describe('Integer amount in minor units (cents), never a float');
+export const currency = z.string().length(3).describe('ISO-4217 currency code, upper case (e.g. USD)');
+export const timestamp = z.string().describe('RFC 3339 timestamp');
 const stock = z.number().int().min(0).max(maxStock);
 // Responses report stock as stored: releasing reservations after a restock may exceed the input limit.
 const storedStock = z.number().int().min(0);
