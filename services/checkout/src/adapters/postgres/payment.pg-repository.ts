@@ -1,6 +1,5 @@
 import { type Database, isUniqueViolation } from '@keelson/kit/db';
-import type { IdGenerator } from '@keelson/kit/ids';
-import { isIdOf } from '@keelson/kit/ids';
+import { type IdGenerator, isIdOf } from '@keelson/kit/ids';
 import type { PaymentRepository } from '../../app/ports.ts';
 import { fail } from '../../domain/errors.ts';
 import { Order } from '../../domain/order.ts';
