@@ -70,6 +70,33 @@ export interface PaymentIntentJson {
   readonly status: PaymentIntentStatus;
 }
 
+/**
+ * The Charge behind a PaymentIntent's `latest_charge`, answered only when a read asks for
+ * `expand[]=latest_charge`: refunds live here, not on the PaymentIntent, so a client that
+ * reconciles refunded amounts (as Stripe's documentation has it) must be able to read it.
+ */
+export interface ChargeJson {
+  readonly id: string;
+  readonly object: 'charge';
+  readonly amount: number;
+  readonly amount_captured: number;
+  readonly amount_refunded: number;
+  readonly captured: boolean;
+  readonly created: number;
+  readonly currency: string;
+  readonly customer: null;
+  readonly description: string | null;
+  readonly failure_code: string | null;
+  readonly failure_message: string | null;
+  readonly livemode: false;
+  readonly metadata: Readonly<Record<string, string>>;
+  readonly paid: boolean;
+  readonly payment_intent: string;
+  readonly payment_method: string | null;
+  readonly refunded: boolean;
+  readonly status: 'succeeded' | 'failed';
+}
+
 export type RefundReason = 'duplicate' | 'fraudulent' | 'requested_by_customer';
 
 export interface RefundJson {
@@ -105,5 +132,39 @@ export function paymentMethodJson(id: string, card: TestCard, created: number): 
     livemode: false,
     metadata: {},
     type: 'card',
+  };
+}
+
+/**
+ * The PaymentIntent's latest Charge, built from what the ledger keeps (the PaymentIntent and
+ * its refunded total): a succeeded confirmation captured the whole amount; a decline left a
+ * failed Charge whose failure is the PaymentIntent's `last_payment_error`. Null before any
+ * charge (`requires_action`, unconfirmed), as Stripe answers it.
+ */
+export function latestChargeJson(intent: PaymentIntentJson, amountRefunded: number): ChargeJson | null {
+  if (intent.latest_charge === null) return null;
+  const error = intent.last_payment_error;
+  const captured = intent.status === 'succeeded' ? intent.amount_received : 0;
+  return {
+    id: intent.latest_charge,
+    object: 'charge',
+    amount: intent.amount,
+    amount_captured: captured,
+    amount_refunded: amountRefunded,
+    captured: captured > 0,
+    created: intent.created,
+    currency: intent.currency,
+    customer: null,
+    description: intent.description,
+    failure_code: error?.code ?? null,
+    failure_message: error?.message ?? null,
+    livemode: false,
+    metadata: intent.metadata,
+    paid: captured > 0,
+    payment_intent: intent.id,
+    // A decline detaches the PaymentMethod from the PaymentIntent; the error still names it.
+    payment_method: intent.payment_method ?? error?.payment_method.id ?? null,
+    refunded: captured > 0 && amountRefunded === captured,
+    status: error === null ? 'succeeded' : 'failed',
   };
 }
