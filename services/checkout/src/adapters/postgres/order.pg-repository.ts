@@ -1,8 +1,9 @@
-import { autocommit, type Database, isUniqueViolation } from '@keelson/kit/db';
+import { autocommit, type Database, isUniqueViolation, type Queryable } from '@keelson/kit/db';
 import type { IdGenerator } from '@keelson/kit/ids';
 import type { OrderRepository } from '../../app/ports.ts';
 import { fail } from '../../domain/errors.ts';
 import { Order, type OrderState } from '../../domain/order.ts';
+import { releasesStock } from '../../domain/order-status.ts';
 import type { ProductState } from '../../domain/product.ts';
 import { pageOf, tenantListRows } from './cursor.ts';
 import {
@@ -27,6 +28,25 @@ export const insertOrderSql = `INSERT INTO orders (${orderColumns}) VALUES ($1, 
 export const insertOrderLinesSql = `INSERT INTO order_lines (tenant_id, order_id, line_no, product_id, quantity, unit_amount)
            SELECT $1, $2, l.line_no, l.product_id, l.quantity, l.unit_amount
            FROM unnest($3::text[], $4::int[], $5::int8[]) WITH ORDINALITY AS l(product_id, quantity, unit_amount, line_no)`;
+
+/**
+ * An order whose payment is still pending cannot be cancelled or expire: the provider may be
+ * capturing its total right now. A payment begins under this same order lock (`payments.begin`),
+ * so the check cannot race one that starts.
+ */
+async function refuseWhilePaymentPending(tx: Queryable, tenantId: string, orderId: string): Promise<void> {
+  const { rows } = await tx.query<{ id: string }>(
+    "SELECT id FROM payments WHERE tenant_id = $1 AND order_id = $2 AND status = 'pending' LIMIT 1",
+    [tenantId, orderId],
+  );
+  if (rows[0] !== undefined) {
+    fail(
+      'conflict',
+      'payment_in_progress',
+      `Order ${orderId} has a payment in progress (${rows[0].id}); try again once it settled.`,
+    );
+  }
+}
 
 export function createOrderPgRepository(db: Database, newId: IdGenerator): OrderRepository {
   return {
@@ -132,6 +152,7 @@ export function createOrderPgRepository(db: Database, newId: IdGenerator): Order
         if (!current) fail('not_found', 'order_not_found', `No such order: ${id}.`);
         const { order, event, release } = transition(Order.fromRow(current));
         const o = order.state;
+        if (releasesStock(o.status)) await refuseWhilePaymentPending(tx, tenantId, id);
         await tx.query(
           `UPDATE orders SET status = $3, version = $4, updated_at = $5 WHERE tenant_id = $1 AND id = $2`,
           [tenantId, id, o.status, o.version, o.updatedAt],
