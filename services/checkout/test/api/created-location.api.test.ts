@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { buildOpenApiDocument } from '../../src/adapters/http/openapi-document.ts';
 import { backends } from '../support/databases.ts';
-import { type TestService, useTestService } from '../support/service.ts';
+import { type ApiClient, type TestService, useTestService } from '../support/service.ts';
 
 type Json = Record<string, unknown>;
 
@@ -36,9 +36,25 @@ describe('the OpenAPI document', () => {
       }
     }
     // A new create route fails here until a test below shows it sets the header.
-    assert.deepEqual(created.sort(), ['post /v1/orders', 'post /v1/products']);
+    assert.deepEqual(created.sort(), [
+      'post /v1/orders',
+      'post /v1/orders/{id}/payments',
+      'post /v1/payments/{id}/refunds',
+      'post /v1/products',
+    ]);
   });
 });
+
+/** A pending_payment order of one new product (399 EUR × 2). */
+async function placeOrder(api: ApiClient) {
+  const product = await api.POST('/v1/products', {
+    body: { sku: `sku-${randomUUID()}`, name: 'Tea', unit_amount: 399, currency: 'EUR', stock: 5 },
+  });
+  assert.ok(product.data, JSON.stringify(product.error));
+  const order = await api.POST('/v1/orders', { body: { lines: [{ product_id: product.data.id, quantity: 2 }] } });
+  assert.ok(order.data, JSON.stringify(order.error));
+  return order.data;
+}
 
 for (const backend of backends()) {
   describe(`Location on 201 on ${backend.name}`, () => {
@@ -67,6 +83,39 @@ for (const backend of backends()) {
       assert.ok(created.data);
       const location = created.response.headers.get('location');
       assert.equal(location, `/v1/orders/${created.data.id}`);
+      assert.deepEqual(await follow(service(), location, token), created.data);
+    });
+
+    it('POST /v1/orders/{id}/payments answers Location: /v1/payments/<id>, which reads back the same payment', async () => {
+      const { api, token } = await service().newTenant();
+      const order = await placeOrder(api);
+      const created = await api.POST('/v1/orders/{id}/payments', {
+        params: { path: { id: order.id }, header: { 'Idempotency-Key': `pay-${randomUUID()}` } },
+        body: { payment_method: 'pm_card_visa' },
+      });
+      assert.equal(created.response.status, 201, JSON.stringify(created.error));
+      assert.ok(created.data);
+      const location = created.response.headers.get('location');
+      assert.equal(location, `/v1/payments/${created.data.id}`);
+      assert.deepEqual(await follow(service(), location, token), created.data);
+    });
+
+    it('POST /v1/payments/{id}/refunds answers Location: /v1/refunds/<id>, which reads back the same refund', async () => {
+      const { api, token } = await service().newTenant();
+      const order = await placeOrder(api);
+      const payment = await api.POST('/v1/orders/{id}/payments', {
+        params: { path: { id: order.id }, header: { 'Idempotency-Key': `pay-${randomUUID()}` } },
+        body: { payment_method: 'pm_card_visa' },
+      });
+      assert.ok(payment.data, JSON.stringify(payment.error));
+      const created = await api.POST('/v1/payments/{id}/refunds', {
+        params: { path: { id: payment.data.id }, header: { 'Idempotency-Key': `refund-${randomUUID()}` } },
+        body: { amount: 100 },
+      });
+      assert.equal(created.response.status, 201, JSON.stringify(created.error));
+      assert.ok(created.data);
+      const location = created.response.headers.get('location');
+      assert.equal(location, `/v1/refunds/${created.data.id}`);
       assert.deepEqual(await follow(service(), location, token), created.data);
     });
 

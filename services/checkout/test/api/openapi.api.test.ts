@@ -19,6 +19,12 @@ const operations: Readonly<Record<string, string>> = {
   listOrders: 'get /v1/orders',
   getOrder: 'get /v1/orders/{id}',
   cancelOrder: 'post /v1/orders/{id}/cancel',
+  createPayment: 'post /v1/orders/{id}/payments',
+  getPayment: 'get /v1/payments/{id}',
+  listPayments: 'get /v1/payments',
+  createRefund: 'post /v1/payments/{id}/refunds',
+  listPaymentRefunds: 'get /v1/payments/{id}/refunds',
+  getRefund: 'get /v1/refunds/{id}',
 };
 const methods = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace']);
 
@@ -53,7 +59,7 @@ for (const backend of backends()) {
       return document;
     }
 
-    it('GET /openapi.json is OpenAPI 3.1 with the nine operations, each with its problem responses', async () => {
+    it('GET /openapi.json is OpenAPI 3.1 with the fifteen operations, each with its problem responses', async () => {
       const document = await servedDocument();
       assert.match(String(document.openapi), /^3\.1\.\d+$/);
       const byId = Object.fromEntries(
@@ -97,8 +103,13 @@ for (const backend of backends()) {
         '/v1/orders',
         '/v1/orders/{id}',
         '/v1/orders/{id}/cancel',
+        '/v1/orders/{id}/payments',
+        '/v1/payments',
+        '/v1/payments/{id}',
+        '/v1/payments/{id}/refunds',
         '/v1/products',
         '/v1/products/{id}',
+        '/v1/refunds/{id}',
       ]);
       assert.deepEqual(served, await buildOpenApiDocument());
     });

@@ -46,6 +46,18 @@ const operations = {
     ['GET', '/v1/orders/{id}', 'Retrieve an order'],
     ['POST', '/v1/orders/{id}/cancel', 'Cancel an unpaid order and release its stock'],
   ],
+  payments: [
+    ['POST', '/v1/orders/{id}/payments', 'Pay an order: authorize and capture its total through the payment provider'],
+    ['GET', '/v1/payments/{id}', 'Retrieve a payment'],
+    ['GET', '/v1/payments', 'List payments, newest first, optionally of one order'],
+    [
+      'POST',
+      '/v1/payments/{id}/refunds',
+      'Refund a payment, in full (default) or in part; the sum never exceeds the capture',
+    ],
+    ['GET', '/v1/payments/{id}/refunds', "A payment's refunds, newest first"],
+    ['GET', '/v1/refunds/{id}', 'Retrieve a refund'],
+  ],
 } as const;
 
 describe('API reference in a real browser', { skip }, () => {
@@ -60,7 +72,7 @@ describe('API reference in a real browser', { skip }, () => {
     if (process.env.KEELSON_TEST_KEEP_SCREENSHOTS !== '1') shots.remove();
   });
 
-  it('renders every products and orders operation at /docs', { timeout: 60_000 }, async () => {
+  it('renders every products, orders and payments operation at /docs', { timeout: 60_000 }, async () => {
     if (configured === undefined && required) {
       assert.fail(
         'KEELSON_TEST_REQUIRE_SERVICES=1 needs KEELSON_TEST_CHROMIUM, a Chromium executable (/usr/bin/chromium)',

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { after, before } from 'node:test';
 import { loadConfig } from '@keelson/kit/config';
 import { createMigrator } from '@keelson/kit/db';
+import { type PspSim, startPspSim } from '@keelson/psp-sim';
 import createClient, { type Client } from 'openapi-fetch';
 import pino from 'pino';
 import { migrationsDir } from '../../src/adapters/postgres/migrations-dir.ts';
@@ -27,6 +28,8 @@ export interface TestService {
   readonly apiUrl: string;
   readonly adminUrl: string;
   readonly database: TestDatabase;
+  /** The service's KEELSON_DATA_DIR, a temporary directory removed by `stop()`. */
+  readonly dataDir: string;
   /** A client with no credentials (or the given raw Authorization header). */
   client(authorization?: string): ApiClient;
   /** A fresh tenant with a key of the given scopes (default read+write), via the admin API. */
@@ -45,20 +48,29 @@ export async function startTestService(
   const database = await backend.create();
   const adminToken = randomBytes(24).toString('hex');
   const dataDir = mkdtempSync(join(tmpdir(), 'keelson-test-'));
-  const config = loadConfig(configSpec, {
-    env: {
-      KEELSON_HTTP_PORT: '0',
-      KEELSON_ADMIN_PORT: '0',
-      KEELSON_DATA_DIR: dataDir,
-      KEELSON_ADMIN_TOKEN: adminToken,
-      KEELSON_LOG_LEVEL: 'silent',
-      ...env,
-    },
-  });
-  const service = await build(config, {
-    database: { db: database.db, migrator: createMigrator(database.db, migrationsDir), description: backend.name },
-    logger: pino({ level: 'silent' }),
-    role: 'all',
+  const removeDataDir = () => rmSync(dataDir, { recursive: true, force: true });
+  const opened = async () => {
+    const config = loadConfig(configSpec, {
+      env: {
+        KEELSON_HTTP_PORT: '0',
+        KEELSON_ADMIN_PORT: '0',
+        KEELSON_DATA_DIR: dataDir,
+        KEELSON_ADMIN_TOKEN: adminToken,
+        KEELSON_LOG_LEVEL: 'silent',
+        ...env,
+      },
+    });
+    return build(config, {
+      database: { db: database.db, migrator: createMigrator(database.db, migrationsDir), description: backend.name },
+      logger: pino({ level: 'silent' }),
+      role: 'all',
+    });
+  };
+  const service = await opened().catch(async (error: unknown) => {
+    // build() closed what it had opened; the database and the directory are still ours to drop.
+    await database.dispose();
+    removeDataDir();
+    throw error;
   });
   const { servers } = service;
   const apiAddress = servers.apiAddress ?? assert.fail('the all role serves the API');
@@ -86,10 +98,15 @@ export async function startTestService(
     apiUrl: apiAddress,
     adminUrl: servers.adminAddress,
     database,
+    dataDir,
     async stop() {
-      await service.close('test finished');
-      await database.dispose();
-      rmSync(dataDir, { recursive: true, force: true });
+      try {
+        // Closes the in-process simulator too, when there is one (its journal is under dataDir).
+        await service.close('test finished');
+      } finally {
+        await database.dispose();
+        removeDataDir();
+      }
     },
     client,
     admin,
@@ -113,4 +130,36 @@ export function useTestService(backend: Backend, env: Record<string, string> = {
   });
   after(() => service?.stop());
   return () => service ?? assert.fail(`the service on ${backend.name} did not start`);
+}
+
+export interface TestServiceWithPsp extends TestService {
+  /**
+   * The payment-provider simulator this suite owns (memory ledger), passed to the service as
+   * KEELSON_PSP_URL: tests set faults, read the ledger and count calls on `psp.url`/sim/….
+   */
+  readonly psp: PspSim;
+}
+
+/**
+ * `useTestService` with a psp-sim the suite starts first and closes last, so a test can set
+ * faults on the provider and read its ledger. `env` may not set KEELSON_PSP_URL.
+ */
+export function useTestServiceWithPsp(backend: Backend, env: Record<string, string> = {}): () => TestServiceWithPsp {
+  let psp: PspSim | undefined;
+  let service: (TestService & { stop(): Promise<void> }) | undefined;
+  before(async () => {
+    psp = await startPspSim();
+    service = await startTestService(backend, { ...env, KEELSON_PSP_URL: psp.url });
+  });
+  after(async () => {
+    try {
+      await service?.stop();
+    } finally {
+      await psp?.close();
+    }
+  });
+  return () => {
+    if (service === undefined || psp === undefined) assert.fail(`the service on ${backend.name} did not start`);
+    return { ...service, psp };
+  };
 }
