@@ -1,6 +1,7 @@
 // POST /v1/orders/{id}/payments and the payment reads, through real HTTP, over PGlite and real
 // PostgreSQL, with a psp-sim the suite owns as the provider: every claim about money is
-// checked on both sides, in our rows and in the simulator's ledger.
+// checked on both sides, in our rows and in the simulator's ledger. Over 300 lines on purpose:
+// one service and one simulator per backend serve every case (refunds and faults have their own files).
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
