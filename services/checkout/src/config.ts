@@ -132,6 +132,12 @@ export const configSpec = {
     default: 64,
     doc: 'Concurrent provider calls (and as many queued); beyond, 503 at once',
   }),
+  reconcileIntervalMs: configField({
+    env: 'KEELSON_RECONCILE_INTERVAL_MS',
+    schema: z.coerce.number().int().min(0),
+    default: 60_000,
+    doc: 'How often the API process settles payments and refunds left pending; 0 = never (run payments reconcile)',
+  }),
 } as const;
 
 export type Config = ConfigOf<typeof configSpec>;

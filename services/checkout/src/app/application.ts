@@ -13,9 +13,11 @@ import { getPayment, getRefund, listPayments, listRefunds } from './payments/get
 import { payOrder } from './payments/pay-order.ts';
 import { reconcilePayments } from './payments/reconcile.ts';
 import { refundPayment } from './payments/refund-payment.ts';
+import { verifyLedger } from './payments/verify-ledger.ts';
 import type {
   AccessRepository,
   Clock,
+  LedgerReader,
   OrderRepository,
   PaymentProvider,
   PaymentRepository,
@@ -31,6 +33,7 @@ export interface ApplicationDeps {
   readonly orders: OrderRepository;
   readonly access: AccessRepository;
   readonly payments: PaymentRepository;
+  readonly ledger: LedgerReader;
   readonly provider: PaymentProvider;
   readonly clock: Clock;
   readonly newId: IdGenerator;
@@ -58,6 +61,7 @@ export function buildApplication(deps: ApplicationDeps) {
       listPayments: listPayments(deps),
       getRefund: getRefund(deps),
       listRefunds: listRefunds(deps),
+      verifyLedger: verifyLedger(deps),
     },
     access: {
       authenticate: authenticate(deps),

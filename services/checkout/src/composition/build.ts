@@ -9,9 +9,10 @@ import type { LogDestinationStats } from '@keelson/kit/logging';
 import { createMetrics, registerLogCounters, registerPolicyMetrics, registerPoolGauges } from '@keelson/kit/metrics';
 import type { Logger } from 'pino';
 import type { Role } from '../adapters/cli/cli-commands.ts';
-import { registerAdminApi } from '../adapters/http/admin.http.ts';
+import { type PaymentUpkeepDefaults, registerAdminApi } from '../adapters/http/admin.http.ts';
 import { registerApi } from '../adapters/http/api.ts';
 import { createAccessPgRepository } from '../adapters/postgres/access.pg-repository.ts';
+import { createLedgerPgReader } from '../adapters/postgres/ledger.pg-reader.ts';
 import { createOrderPgRepository } from '../adapters/postgres/order.pg-repository.ts';
 import { createPaymentPgRepository } from '../adapters/postgres/payment.pg-repository.ts';
 import { createProductPgRepository } from '../adapters/postgres/product.pg-repository.ts';
@@ -33,6 +34,29 @@ export interface BuildOptions {
   readonly role?: Role;
   /** The log destination's losses, exposed as a metric when servers start. */
   readonly logStats?: () => LogDestinationStats;
+}
+
+/**
+ * When payments left pending are settled: `reconcile` is what `payments reconcile` defaults to
+ * and the periodic run uses; `ledger verify` reports what is pending past `overdueAfterMs`.
+ */
+export interface PaymentUpkeep extends PaymentUpkeepDefaults {
+  /** The periodic run's period; 0 = none. */
+  readonly intervalMs: number;
+}
+
+// A pending payment younger than the longest request (plus this) may still be in its request's
+// hands; reconciling it then is safe (the provider call is keyed) but wasted.
+const inFlightMarginMs = 2_000;
+
+export function paymentUpkeepOf(config: Config): PaymentUpkeep {
+  const minAgeMs = config.maxRequestTimeoutMs + inFlightMarginMs;
+  return {
+    reconcile: { minAgeMs, limit: 100 },
+    intervalMs: config.reconcileIntervalMs,
+    // Overdue once a periodic run has had its chance at it; with none, as soon as one could.
+    overdueAfterMs: minAgeMs + config.reconcileIntervalMs + inFlightMarginMs,
+  };
 }
 
 export interface Servers {
@@ -89,6 +113,7 @@ export async function build(config: Config, options: BuildOptions): Promise<Serv
       orders: createOrderPgRepository(db, newId),
       access,
       payments: createPaymentPgRepository(db, newId),
+      ledger: createLedgerPgReader(db),
       provider,
       clock: { now: () => new Date() },
       newId,
@@ -160,11 +185,13 @@ async function startServers(config: Config, parts: ServerParts): Promise<Servers
     maxTimeoutMs: config.maxRequestTimeoutMs,
   };
 
+  const upkeep = paymentUpkeepOf(config);
   const admin = createAdminServer({ logger, metrics, health, http: timeouts });
   await registerAdminApi(admin, {
     app,
     migrator: parts.migrator,
     adminToken: adminTokenFor(config.dataDir, config.adminToken),
+    upkeep,
   });
   const api = parts.role === 'worker' ? undefined : createHttpServer({ ...timeouts, logger, metrics });
   if (api !== undefined) {
@@ -178,6 +205,11 @@ async function startServers(config: Config, parts: ServerParts): Promise<Servers
       logger.warn({ err: error }, 'idempotency key purge failed; it will run again'),
     );
     closers.push({ name: 'idempotency-purge', close: stopPurge });
+    // After the provider and the database on the list, so it stops before either closes.
+    if (upkeep.intervalMs > 0) {
+      const stopReconcile = startReconcileTimer(app, upkeep, config.maxRequestTimeoutMs, logger);
+      closers.push({ name: 'payment-reconcile', close: stopReconcile });
+    }
   }
   const shutdown = createShutdown({
     logger,
@@ -206,4 +238,50 @@ async function startServers(config: Config, parts: ServerParts): Promise<Servers
   // Only once every port is ours: a demo key minted by a start that then failed would never be shown.
   const demo = embedded && api !== undefined ? await parts.seed() : undefined;
   return { apiAddress, adminAddress, demo, shutdown };
+}
+
+/**
+ * Settles payments and refunds left pending (the process died, an answer was lost) every
+ * `intervalMs`, one run at a time (the next is scheduled when one ends), unref'd so it never
+ * keeps the process alive. The returned stop cancels the next run and aborts the current one.
+ */
+function startReconcileTimer(
+  app: Application,
+  upkeep: PaymentUpkeep,
+  timeoutMs: number,
+  logger: Logger,
+): () => Promise<void> {
+  const stopping = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | undefined;
+  let runs = 0;
+  const schedule = (): void => {
+    timer = setTimeout(tick, upkeep.intervalMs);
+    timer.unref();
+  };
+  const tick = (): void => {
+    runs += 1;
+    const ctx = createContext({ requestId: `reconcile_${runs}`, timeoutMs, logger, signal: stopping.signal });
+    running = app.commands
+      .reconcilePayments(ctx, upkeep.reconcile)
+      .then(
+        (report) => {
+          if (report.payments.pending + report.refunds.pending === 0) return;
+          const unresolved = report.payments.failed + report.refunds.failed;
+          if (unresolved > 0) logger.warn({ reconcile: report }, 'reconcile: some pending items are still unresolved');
+          else logger.info({ reconcile: report }, 'reconcile: settled pending payments and refunds');
+        },
+        (error: unknown) => logger.warn({ err: error }, 'reconcile failed; it will run again'),
+      )
+      .finally(() => {
+        running = undefined;
+        if (!stopping.signal.aborted) schedule();
+      });
+  };
+  schedule();
+  return async () => {
+    stopping.abort();
+    clearTimeout(timer);
+    await running;
+  };
 }

@@ -6,13 +6,15 @@ import type { AdminOperations, CliCommands, ListOptions, MigrationOutcome } from
 import {
   keyListToWire,
   keyToWire,
+  ledgerReportToWire,
+  reconcileReportToWire,
   revokedKeyToWire,
   tenantListToWire,
   tenantToWire,
 } from '../adapters/http/admin.wire.ts';
 import { pageLimits } from '../app/page-limit.ts';
 import { type Config, configConflicts, configSpec } from '../config.ts';
-import { build } from './build.ts';
+import { build, paymentUpkeepOf } from './build.ts';
 import { adminTokenFor, findRunningServer } from './data-dir.ts';
 import { serve } from './serve.ts';
 
@@ -32,10 +34,28 @@ function pageOf(options: ListOptions) {
   };
 }
 
+/**
+ * Without KEELSON_PSP_URL the provider is a simulator inside the process that holds its ledger.
+ * On an embedded data directory no server holds, that is this process; on PostgreSQL a server
+ * may be running its own on the same ledger, and a second one would charge behind its back.
+ */
+function providerProblem(config: Config): string | undefined {
+  if (config.databaseUrl === undefined || config.pspUrl !== undefined) return undefined;
+  return (
+    'on PostgreSQL without KEELSON_PSP_URL the payment provider is the simulator inside the server; ' +
+    'set KEELSON_PSP_URL, or use the server’s admin API (POST /admin/payments/reconcile, GET /admin/ledger/verify)'
+  );
+}
+
 /** The data itself, through the composition root (PostgreSQL, or a data directory no server holds). */
 async function local(config: Config, applyMigrations: boolean): Promise<AdminOperations> {
   const service = await build(config, { logger: silent, migrate: applyMigrations });
   const { app } = service;
+  const upkeep = paymentUpkeepOf(config);
+  const withProvider = <T>(work: () => Promise<T>): Promise<T> => {
+    const problem = providerProblem(config);
+    return problem === undefined ? work() : Promise.reject(new Error(problem));
+  };
   return {
     via: service.database,
     createTenant: async (name) => tenantToWire(await app.access.createTenant(operationContext(), { name })),
@@ -57,6 +77,18 @@ async function local(config: Config, applyMigrations: boolean): Promise<AdminOpe
       keyToWire(await app.access.createApiKey(operationContext(), { tenantId, scopes })),
     revokeKey: async (id) => revokedKeyToWire(await app.access.revokeApiKey(operationContext(), { keyId: id })),
     migrationStatus: () => service.migrator.status(),
+    reconcilePayments: (options) =>
+      withProvider(async () =>
+        reconcileReportToWire(
+          await app.commands.reconcilePayments(operationContext(), { ...upkeep.reconcile, ...options }),
+        ),
+      ),
+    verifyLedger: () =>
+      withProvider(async () =>
+        ledgerReportToWire(
+          await app.queries.verifyLedger(operationContext(), { pendingOlderThanMs: upkeep.overdueAfterMs }),
+        ),
+      ),
     close: () => service.close('cli done'),
   };
 }

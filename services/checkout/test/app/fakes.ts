@@ -4,6 +4,7 @@ import pino from 'pino';
 import { type Application, buildApplication } from '../../src/app/application.ts';
 import type {
   AccessRepository,
+  LedgerReader,
   OrderRepository,
   Page,
   PageRequest,
@@ -265,6 +266,7 @@ export function createTestApplication(): TestApplication {
     orders: fakeOrderRepository(store),
     access: fakeAccessRepository(store),
     payments: unwired<PaymentRepository>('payments'),
+    ledger: unwired<LedgerReader>('ledger'),
     provider: unwired<PaymentProvider>('provider'),
     // A fresh Date per call, so no caller can mutate the clock through a shared instance.
     clock: { now: () => new Date(fixedNow) },

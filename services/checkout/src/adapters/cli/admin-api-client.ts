@@ -1,4 +1,5 @@
 import type { MigrationStatus } from '@keelson/kit/db';
+import type { LedgerReportWire, ReconcileReportWire } from '../http/admin.wire.ts';
 import type { AdminOperations, ListOptions } from './cli-commands.ts';
 
 /** The admin API's list query: snake_case names, unset options left out. */
@@ -19,18 +20,25 @@ export class AdminApiError extends Error {
   }
 }
 
+/** How long a call may take: the server's default deadline, or a longer one it is asked for. */
+const defaultWaitMs = 10_000;
+// Reconcile and verify call the provider once per item: they ask for this much (the server caps
+// it at its KEELSON_MAX_REQUEST_TIMEOUT_MS) and wait a little longer for the answer.
+const upkeepDeadlineMs = 30_000;
+
 /** The admin API of a running server: how the CLI reaches an embedded database that server holds. */
 export function adminApiClient(adminUrl: string, token: string): AdminOperations {
   // The caller names the shape the route answers; the admin API's wire mappers produce it.
-  async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  async function call<T>(method: string, path: string, body?: unknown, deadlineMs?: number): Promise<T> {
     const response = await fetch(`${adminUrl}/admin${path}`, {
       method,
       headers: {
         authorization: `Bearer ${token}`,
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(deadlineMs === undefined ? {} : { 'x-request-deadline': new Date(Date.now() + deadlineMs).toISOString() }),
       },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      signal: AbortSignal.timeout(10_000),
+      signal: AbortSignal.timeout(deadlineMs === undefined ? defaultWaitMs : deadlineMs + 5_000),
     });
     const json: unknown = await response.json();
     if (!response.ok) {
@@ -48,6 +56,14 @@ export function adminApiClient(adminUrl: string, token: string): AdminOperations
     listKeys: (options) => call('GET', `/keys${listQuery(options, { tenant_id: options.tenantId })}`),
     revokeKey: (id) => call('POST', `/keys/${encodeURIComponent(id)}/revoke`),
     migrationStatus: () => call<MigrationStatus>('GET', '/migrations'),
+    reconcilePayments: (options) =>
+      call<ReconcileReportWire>(
+        'POST',
+        '/payments/reconcile',
+        { min_age_ms: options.minAgeMs, limit: options.limit },
+        upkeepDeadlineMs,
+      ),
+    verifyLedger: () => call<LedgerReportWire>('GET', '/ledger/verify', undefined, upkeepDeadlineMs),
     close: async () => {},
   };
 }

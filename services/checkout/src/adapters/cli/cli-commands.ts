@@ -3,6 +3,8 @@ import type { Scope } from '../../domain/access.ts';
 import type {
   ApiKeyListWire,
   CreatedApiKeyWire,
+  LedgerReportWire,
+  ReconcileReportWire,
   RevokedApiKeyWire,
   TenantListWire,
   TenantWire,
@@ -21,7 +23,16 @@ export interface ListOptions {
 export const roles = ['api', 'worker', 'all'] as const;
 export type Role = (typeof roles)[number];
 
-/** Tenants and keys, wherever the data lives: the running server's admin API, or the data itself. */
+/** `payments reconcile` options; unset ones take the service's defaults (from its config). */
+export interface ReconcileOptions {
+  readonly minAgeMs?: number;
+  readonly limit?: number;
+}
+
+/**
+ * Tenants, keys and the payment upkeep, wherever the data lives: the running server's admin
+ * API, or the data itself (with the provider the configuration names).
+ */
 export interface AdminOperations {
   /** How the CLI reached the data, for the user. */
   readonly via: string;
@@ -31,6 +42,8 @@ export interface AdminOperations {
   listKeys(options: ListOptions & { readonly tenantId?: string }): Promise<ApiKeyListWire>;
   revokeKey(id: string): Promise<RevokedApiKeyWire>;
   migrationStatus(): Promise<MigrationStatus>;
+  reconcilePayments(options: ReconcileOptions): Promise<ReconcileReportWire>;
+  verifyLedger(): Promise<LedgerReportWire>;
   close(): Promise<void>;
 }
 

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { defaultScopes, isScope, type Scope, scopes } from '../../domain/access.ts';
-import { type ListOptions, type Role, roles } from './cli-commands.ts';
+import { type ListOptions, type ReconcileOptions, type Role, roles } from './cli-commands.ts';
 
 export const usage = `Usage: keelson <command> [--json]
 
@@ -14,6 +14,11 @@ export const usage = `Usage: keelson <command> [--json]
   keys list [--tenant ID] [--limit N] [--starting-after ID]
                                           list API keys (never their secrets), newest first
   keys revoke ID                          revoke an API key
+  payments reconcile [--min-age-ms N] [--limit N]
+                                          settle payments and refunds left pending, oldest first
+                                          (default: pending past the longest request deadline)
+  ledger verify                           check that the ledger balances and agrees with the payment
+                                          provider; exits 1 when anything disagrees
   config print                            print the effective configuration, secrets redacted
   help                                    print this text
 
@@ -31,6 +36,8 @@ export type Command =
   | { readonly name: 'keys create'; readonly tenantId: string; readonly scopes: readonly Scope[] }
   | { readonly name: 'keys list'; readonly page: ListOptions; readonly tenantId: string | undefined }
   | { readonly name: 'keys revoke'; readonly keyId: string }
+  | { readonly name: 'payments reconcile'; readonly options: ReconcileOptions }
+  | { readonly name: 'ledger verify' }
   | { readonly name: 'config print' };
 
 function required(value: string | undefined, what: string): string {
@@ -55,6 +62,22 @@ function parsePage(values: { limit?: string | undefined; 'starting-after'?: stri
     ...(limit === undefined ? {} : { limit }),
     ...(values['starting-after'] === undefined ? {} : { startingAfter: values['starting-after'] }),
   };
+}
+
+/** A whole number in [min, max], or undefined when the option is absent. */
+function wholeNumber(value: string | undefined, option: string, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isInteger(n) || n < min || n > max) {
+    throw new UsageError(`${option} must be a whole number from ${min} to ${max}`);
+  }
+  return n;
+}
+
+function parseReconcile(values: { 'min-age-ms'?: string | undefined; limit?: string | undefined }): ReconcileOptions {
+  const minAgeMs = wholeNumber(values['min-age-ms'], '--min-age-ms', 0, Number.MAX_SAFE_INTEGER);
+  const limit = wholeNumber(values.limit, '--limit', 1, 1_000);
+  return { ...(minAgeMs === undefined ? {} : { minAgeMs }), ...(limit === undefined ? {} : { limit }) };
 }
 
 function parseRole(value: string): Role {
@@ -94,6 +117,10 @@ export function parseCommandLine(argv: readonly string[]): Command {
       return { name: 'keys create', tenantId: required(values.tenant, '--tenant'), scopes: parseScopes(values.scopes) };
     case 'keys revoke':
       return { name: 'keys revoke', keyId: required(arg, 'key id') };
+    case 'payments reconcile':
+      return { name: 'payments reconcile', options: parseReconcile(values) };
+    case 'ledger verify':
+      return { name: 'ledger verify' };
     case 'config print':
       return { name: 'config print' };
     default:
@@ -112,6 +139,7 @@ function parse(argv: readonly string[]) {
       scopes: { type: 'string' },
       limit: { type: 'string' },
       'starting-after': { type: 'string' },
+      'min-age-ms': { type: 'string' },
       role: { type: 'string', default: 'all' },
       help: { type: 'boolean', short: 'h', default: false },
       yes: { type: 'boolean', default: false },

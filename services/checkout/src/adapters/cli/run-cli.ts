@@ -1,6 +1,7 @@
 import { inspect } from 'node:util';
 import { ConfigError } from '@keelson/kit/config';
 import { isAppError } from '@keelson/kit/errors';
+import type { LedgerReportWire, ReconcileReportWire } from '../http/admin.wire.ts';
 import { AdminApiError } from './admin-api-client.ts';
 import type { AdminOperations, CliCommands } from './cli-commands.ts';
 import { type Command, parseCommandLine, UsageError, usage } from './command-line.ts';
@@ -15,7 +16,7 @@ async function withAdmin(
   const ops = await commands.admin({ applyMigrations });
   try {
     const printed = await work(ops);
-    return { json: printed.json, text: `${printed.text}\n(via ${ops.via})` };
+    return { ...printed, text: `${printed.text}\n(via ${ops.via})` };
   } finally {
     await ops.close();
   }
@@ -37,6 +38,28 @@ function table(header: readonly string[], rows: readonly (readonly string[])[], 
 /** Unset settings print as unset: `String(undefined)` would read like a value. */
 function configLine(name: string, value: unknown): string {
   return `${name}=${value === undefined ? '(unset)' : String(value)}`;
+}
+
+/** A ledger that disagrees is printed like any report, and exits 1 (not the error format). */
+function ledgerPrinted(report: LedgerReportWire): Printed {
+  const currencies = report.currencies.map(
+    (c) => `${c.currency}: debits ${c.debits}, credits ${c.credits}${c.balanced ? '' : ' — UNBALANCED'}`,
+  );
+  const summary = report.ok
+    ? `Ledger agrees: ${report.checked_payments} payments checked against the provider, nothing disagrees.`
+    : `Ledger disagrees: ${report.discrepancies.length} discrepancies over ${report.checked_payments} payments checked.`;
+  const rows = report.discrepancies.map((d) => [
+    d.kind,
+    d.payment_id ?? '-',
+    d.currency,
+    d.ours?.toString() ?? '-',
+    d.theirs?.toString() ?? '-',
+    d.detail,
+  ]);
+  const findings = report.ok
+    ? []
+    : ['', table(['KIND', 'PAYMENT', 'CURRENCY', 'OURS', 'THEIRS', 'DETAIL'], rows, false)];
+  return { json: report, text: [summary, ...currencies, ...findings].join('\n'), exitCode: report.ok ? 0 : 1 };
 }
 
 async function execute(command: Command, commands: CliCommands, json: boolean): Promise<Printed> {
@@ -106,6 +129,15 @@ async function execute(command: Command, commands: CliCommands, json: boolean): 
         const key = await ops.revokeKey(command.keyId);
         return { json: key, text: `Revoked API key ${key.id} at ${key.revoked_at}` };
       });
+    case 'payments reconcile':
+      return withAdmin(commands, true, async (ops) => {
+        const report = await ops.reconcilePayments(command.options);
+        const line = (what: string, r: ReconcileReportWire['payments']) =>
+          `${what}: ${r.pending} pending, ${r.settled} settled, ${r.failed} still unresolved`;
+        return { json: report, text: [line('Payments', report.payments), line('Refunds', report.refunds)].join('\n') };
+      });
+    case 'ledger verify':
+      return withAdmin(commands, true, async (ops) => ledgerPrinted(await ops.verifyLedger()));
     case 'config print': {
       const printed = commands.printableConfig();
       return {
@@ -125,8 +157,9 @@ export async function runCli(argv: readonly string[], commands: CliCommands): Pr
   const json = argv.includes('--json');
   try {
     const command = parseCommandLine(argv);
-    print(await execute(command, commands, json), json);
-    return 0;
+    const printed = await execute(command, commands, json);
+    print(printed, json);
+    return printed.exitCode ?? 0;
   } catch (error) {
     return reportFailure(error, json);
   }

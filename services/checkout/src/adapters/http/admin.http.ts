@@ -6,7 +6,15 @@ import { type FastifyPluginAsyncZod, serializerCompiler, validatorCompiler } fro
 import { z } from 'zod';
 import type { Application } from '../../app/application.ts';
 import { defaultScopes, scopes, tenantNameText } from '../../domain/access.ts';
-import { keyListToWire, keyToWire, revokedKeyToWire, tenantListToWire, tenantToWire } from './admin.wire.ts';
+import {
+  keyListToWire,
+  keyToWire,
+  ledgerReportToWire,
+  reconcileReportToWire,
+  revokedKeyToWire,
+  tenantListToWire,
+  tenantToWire,
+} from './admin.wire.ts';
 import { bearerToken } from './authenticate.hook.ts';
 import { objectId, pageQuery, text } from './schemas.ts';
 import { pageRequest } from './wire.ts';
@@ -22,7 +30,21 @@ const scopeList = z
   .min(1)
   .default([...defaultScopes]);
 
-function adminRoutes(app: Application, migrator: Migrator): FastifyPluginAsyncZod {
+/** The composition's defaults for the payment upkeep routes (from config). */
+export interface PaymentUpkeepDefaults {
+  readonly reconcile: { readonly minAgeMs: number; readonly limit: number };
+  readonly overdueAfterMs: number;
+}
+
+const reconcileBody = z
+  .strictObject({
+    min_age_ms: z.number().int().min(0).optional(),
+    limit: z.number().int().min(1).max(1_000).optional(),
+  })
+  // No body at all reads as null: every option then takes its default.
+  .nullish();
+
+function adminRoutes(app: Application, migrator: Migrator, upkeep: PaymentUpkeepDefaults): FastifyPluginAsyncZod {
   return async (admin) => {
     admin.post(
       '/tenants',
@@ -61,13 +83,24 @@ function adminRoutes(app: Application, migrator: Migrator): FastifyPluginAsyncZo
       revokedKeyToWire(await app.access.revokeApiKey(request.ctx, { keyId: request.params.id })),
     );
     admin.get('/migrations', async () => migrator.status());
+    admin.post('/payments/reconcile', { schema: { body: reconcileBody } }, async (request) => {
+      const report = await app.commands.reconcilePayments(request.ctx, {
+        minAgeMs: request.body?.min_age_ms ?? upkeep.reconcile.minAgeMs,
+        limit: request.body?.limit ?? upkeep.reconcile.limit,
+      });
+      return reconcileReportToWire(report);
+    });
+    // 200 either way: a ledger that disagrees is the report's finding, not a failed request.
+    admin.get('/ledger/verify', async (request) =>
+      ledgerReportToWire(await app.queries.verifyLedger(request.ctx, { pendingOlderThanMs: upkeep.overdueAfterMs })),
+    );
   };
 }
 
 /** The admin API (`/admin/*` on the admin port), guarded by the admin bearer token. */
 export async function registerAdminApi(
   fastify: FastifyInstance,
-  deps: { app: Application; migrator: Migrator; adminToken: string },
+  deps: { app: Application; migrator: Migrator; adminToken: string; upkeep: PaymentUpkeepDefaults },
 ): Promise<void> {
   await fastify.register(
     async (admin) => {
@@ -78,7 +111,7 @@ export async function registerAdminApi(
           throw new AppError('unauthenticated', 'invalid_api_key', 'The admin API needs the admin token.');
         }
       });
-      await admin.register(adminRoutes(deps.app, deps.migrator));
+      await admin.register(adminRoutes(deps.app, deps.migrator, deps.upkeep));
     },
     { prefix: '/admin' },
   );

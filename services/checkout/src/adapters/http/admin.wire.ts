@@ -1,10 +1,12 @@
 import type { CreatedKey } from '../../app/access/create-api-key.ts';
 import type { RevokedKey } from '../../app/access/revoke-api-key.ts';
+import type { ReconcileReport } from '../../app/payments/reconcile.ts';
+import type { LedgerDiscrepancyKind, LedgerReport } from '../../app/payments/verify-ledger.ts';
 import type { Page } from '../../app/ports.ts';
 import type { ApiKeySummary, Scope, Tenant } from '../../domain/access.ts';
 import { listToWire } from './wire.ts';
 
-// One JSON shape for tenants and keys, shared by the admin API and the CLI's --json output.
+// One JSON shape for tenants, keys and the payment upkeep reports, shared by the admin API and the CLI's --json output.
 // The types are the contract the CLI reads the admin API with; the mappers are held to them.
 
 export interface TenantWire {
@@ -81,4 +83,65 @@ export function tenantListToWire(page: Page<Tenant>): TenantListWire {
 
 export function keyListToWire(page: Page<ApiKeySummary>): ApiKeyListWire {
   return listToWire(page, keySummaryToWire);
+}
+
+/** `payments reconcile`: the pending items found, and how many a provider answer settled. */
+export interface ReconcileReportWire {
+  readonly object: 'reconcile_report';
+  readonly payments: { readonly pending: number; readonly settled: number; readonly failed: number };
+  readonly refunds: { readonly pending: number; readonly settled: number; readonly failed: number };
+}
+
+/** One disagreement; what `ours` and `theirs` hold per kind is documented on LedgerDiscrepancyKind. */
+export interface LedgerDiscrepancyWire {
+  readonly kind: LedgerDiscrepancyKind;
+  readonly payment_id: string | null;
+  readonly tenant_id: string | null;
+  readonly provider_payment_id: string | null;
+  readonly currency: string;
+  readonly ours: number | null;
+  readonly theirs: number | null;
+  readonly detail: string;
+}
+
+/** `ledger verify`: `ok` false when anything disagrees (the CLI then exits 1). */
+export interface LedgerReportWire {
+  readonly object: 'ledger_report';
+  readonly ok: boolean;
+  readonly currencies: readonly {
+    readonly currency: string;
+    readonly debits: number;
+    readonly credits: number;
+    readonly balanced: boolean;
+  }[];
+  readonly checked_payments: number;
+  readonly discrepancies: readonly LedgerDiscrepancyWire[];
+}
+
+export function reconcileReportToWire(r: ReconcileReport): ReconcileReportWire {
+  return { object: 'reconcile_report', payments: { ...r.payments }, refunds: { ...r.refunds } };
+}
+
+export function ledgerReportToWire(r: LedgerReport): LedgerReportWire {
+  return {
+    object: 'ledger_report',
+    ok: r.ok,
+    currencies: r.currencies.map((c) => ({
+      currency: c.currency,
+      debits: c.debits,
+      credits: c.credits,
+      balanced: c.balanced,
+    })),
+    checked_payments: r.checkedPayments,
+    discrepancies: r.discrepancies.map((d) => ({
+      kind: d.kind,
+      payment_id: d.paymentId,
+      tenant_id: d.tenantId,
+      provider_payment_id: d.providerPaymentId,
+      currency: d.currency,
+      ours: d.ours,
+      theirs: d.theirs,
+      detail: d.detail,
+    })),
+  };
 }
