@@ -189,10 +189,8 @@ describe(`keelson serve shuts down gracefully on SIGTERM (${where})`, () => {
     );
     const closed = lines.filter((l) => l.msg === 'shutdown: closed').map((l) => l.closer);
     // Reverse start-up order; the embedded server's record in its data directory goes first.
-    const expected =
-      backend === undefined
-        ? ['embedded-state', 'admin', 'idempotency-purge', 'database']
-        : ['admin', 'idempotency-purge', 'database'];
+    const inReverse = ['admin', 'payment-reconcile', 'idempotency-purge', 'psp-sim', 'database'];
+    const expected = backend === undefined ? ['embedded-state', ...inReverse] : inReverse;
     assert.deepEqual(closed, expected, 'closers in reverse start-up order');
     const complete = indexOf(lines, (l) => l.msg === 'shutdown: complete', 'completing the shutdown');
     assert.ok(complete > started && complete === lines.length - 1, 'shutdown: complete is the last line');
