@@ -1,18 +1,8 @@
 import { ConfigError, loadConfig, redactedConfig } from '@keelson/kit/config';
-import { createContext } from '@keelson/kit/context';
 import pino from 'pino';
 import { adminApiClient } from '../adapters/cli/admin-api-client.ts';
-import type { AdminOperations, CliCommands, ListOptions, MigrationOutcome } from '../adapters/cli/cli-commands.ts';
-import {
-  keyListToWire,
-  keyToWire,
-  ledgerReportToWire,
-  reconcileReportToWire,
-  revokedKeyToWire,
-  tenantListToWire,
-  tenantToWire,
-} from '../adapters/http/admin.wire.ts';
-import { pageLimits } from '../app/page-limit.ts';
+import type { AdminOperations, CliCommands, MigrationOutcome } from '../adapters/cli/cli-commands.ts';
+import { localAdminOperations } from '../adapters/cli/local-admin.ts';
 import { type Config, configConflicts, configSpec } from '../config.ts';
 import { build, paymentUpkeepOf } from './build.ts';
 import { adminTokenFor, findRunningServer } from './data-dir.ts';
@@ -20,19 +10,6 @@ import { serve } from './serve.ts';
 
 /** The CLI runs silently: its output is its result, not log lines. */
 const silent = pino({ level: 'silent' });
-
-/** A context for one CLI operation: the same deadline discipline as a request. */
-function operationContext() {
-  return createContext({ requestId: `cli_${process.pid}`, timeoutMs: 30_000, logger: silent });
-}
-
-/** The page the use cases expect: the public lists' default size when none is asked for. */
-function pageOf(options: ListOptions) {
-  return {
-    limit: options.limit ?? pageLimits.default,
-    ...(options.startingAfter === undefined ? {} : { startingAfter: options.startingAfter }),
-  };
-}
 
 /**
  * Without KEELSON_PSP_URL the provider is a simulator inside the process that holds its ledger.
@@ -50,47 +27,14 @@ function providerProblem(config: Config): string | undefined {
 /** The data itself, through the composition root (PostgreSQL, or a data directory no server holds). */
 async function local(config: Config, applyMigrations: boolean): Promise<AdminOperations> {
   const service = await build(config, { logger: silent, migrate: applyMigrations });
-  const { app } = service;
-  const upkeep = paymentUpkeepOf(config);
-  const withProvider = <T>(work: () => Promise<T>): Promise<T> => {
-    const problem = providerProblem(config);
-    return problem === undefined ? work() : Promise.reject(new Error(problem));
-  };
-  return {
+  return localAdminOperations({
+    app: service.app,
+    migrator: service.migrator,
     via: service.database,
-    createTenant: async (name) => tenantToWire(await app.access.createTenant(operationContext(), { name })),
-    listTenants: async (options) =>
-      tenantListToWire(
-        await app.access.listTenants(operationContext(), {
-          ...pageOf(options),
-          ...(options.name === undefined ? {} : { name: options.name }),
-        }),
-      ),
-    listKeys: async (options) =>
-      keyListToWire(
-        await app.access.listApiKeys(operationContext(), {
-          ...pageOf(options),
-          ...(options.tenantId === undefined ? {} : { tenantId: options.tenantId }),
-        }),
-      ),
-    createKey: async (tenantId, scopes) =>
-      keyToWire(await app.access.createApiKey(operationContext(), { tenantId, scopes })),
-    revokeKey: async (id) => revokedKeyToWire(await app.access.revokeApiKey(operationContext(), { keyId: id })),
-    migrationStatus: () => service.migrator.status(),
-    reconcilePayments: (options) =>
-      withProvider(async () =>
-        reconcileReportToWire(
-          await app.commands.reconcilePayments(operationContext(), { ...upkeep.reconcile, ...options }),
-        ),
-      ),
-    verifyLedger: () =>
-      withProvider(async () =>
-        ledgerReportToWire(
-          await app.queries.verifyLedger(operationContext(), { pendingOlderThanMs: upkeep.overdueAfterMs }),
-        ),
-      ),
+    upkeep: paymentUpkeepOf(config),
+    providerProblem: providerProblem(config),
     close: () => service.close('cli done'),
-  };
+  });
 }
 
 /**
