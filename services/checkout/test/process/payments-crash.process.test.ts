@@ -20,6 +20,7 @@ import {
   provisionTenant,
   readOurSide,
   readStoppedPglite,
+  reconcileAndVerify,
   seededRandom,
   startOwnedSim,
 } from '../support/payment-chaos.ts';
@@ -29,7 +30,9 @@ import { type ServiceProcess, serviceEnv, startServiceProcess, tempDir } from '.
 // kill -9s the service at seeded moments and restarts it on the same database and ports. The
 // clients retry dropped connections, 409 and 5xx with the same keys across restarts. The
 // provider (psp-sim in this process, journal in a directory of its own) keeps every charge
-// through the kills: 0 double charges, nothing left pending, the books agree.
+// through the kills: 0 double charges, nothing left pending, the books agree; and, before the
+// last service stops, `keelson payments reconcile` finds nothing pending and `keelson ledger
+// verify` agrees with the provider over every paid order.
 
 const seed = chaosSeed(9_062_026);
 /** A short deadline keeps the idempotency lease a killed request leaves (deadline + 5 s) short. */
@@ -195,20 +198,20 @@ async function crashScenario(
   assert.deepEqual(keysNamingTwoPayments(results), [], `every answer for one key names one payment (seed ${seed})`);
 
   const ledger = await sim.ledger();
-  let ours: OurSide;
-  if (database !== undefined) {
-    ours = await readOurSide(database.db);
-    assert.deepEqual(await service.stop(20_000), { code: 0, signal: null }, service.describe());
-  } else {
-    assert.deepEqual(await service.stop(20_000), { code: 0, signal: null }, service.describe());
-    ours = await readStoppedPglite(dir.path);
-  }
+  // PostgreSQL is read while the service runs; PGlite admits one process, so only once it stopped.
+  const oursLive: OurSide | undefined = database === undefined ? undefined : await readOurSide(database.db);
+  const cli = await reconcileAndVerify(env);
+  assert.deepEqual(await service.stop(20_000), { code: 0, signal: null }, service.describe());
+  const ours = oursLive ?? (await readStoppedPglite(dir.path));
   const books = compareWithProvider(ledger, ours, orderIds);
   assert.deepEqual(books.problems, [], `0 double charges, nothing pending, the books agree (seed ${seed})`);
   assert.equal(books.chargedOnce, paymentCount, 'every order charged exactly once');
+  const paidOrders = orderIds.filter((id) => ours.orderStatus.get(id) === 'paid').length;
+  assert.equal(cli.checkedPayments, paidOrders, 'ledger verify checked one payment per paid order');
   console.log(
     `[crash ${backendName}] provider ledger: ${ledger.payment_intents.length} PaymentIntents for ${paymentCount} orders, ` +
-      `${books.chargedOnce} charged exactly once, ${ours.payments.filter((p) => p.status === 'pending').length} pending`,
+      `${books.chargedOnce} charged exactly once, ${ours.payments.filter((p) => p.status === 'pending').length} pending; ` +
+      `CLI: reconcile found 0 pending, ledger verify ok over ${cli.checkedPayments} payments (${cli.elapsedMs} ms)`,
   );
 }
 

@@ -21,6 +21,7 @@ import {
   provisionTenant,
   readOurSide,
   readStoppedPglite,
+  reconcileAndVerify,
   seededRandom,
   startOwnedSim,
 } from '../support/payment-chaos.ts';
@@ -29,7 +30,9 @@ import { serviceEnv, startServiceProcess, tempDir } from '../support/service-pro
 // Issue 7 §6, race: 50 orders, each paid by 4 concurrent sends of one Idempotency-Key, while the
 // provider (psp-sim, owned by this process) resets, loses answers, fails with 500 and lags. The
 // clients retry 409, 5xx and dropped connections with the same key; then the faults stop and
-// every client finishes. Exactly one charge per order, every answer for a key names one payment.
+// every client finishes. Exactly one charge per order, every answer for a key names one payment;
+// then, with the service still up, `keelson payments reconcile` finds nothing pending and
+// `keelson ledger verify` agrees with the provider over every paid order.
 
 const seed = chaosSeed(7_062_026);
 const orderCount = 50;
@@ -136,14 +139,11 @@ async function raceScenario(t: TestContext, backendName: 'postgres' | 'pglite'):
   assert.deepEqual(keysNamingTwoPayments(results), [], `every answer for one key names one payment (seed ${seed})`);
 
   const ledger = await sim.ledger();
-  let ours: OurSide;
-  if (database !== undefined) {
-    ours = await readOurSide(database.db);
-    await stopCleanly(service);
-  } else {
-    await stopCleanly(service);
-    ours = await readStoppedPglite(dir.path);
-  }
+  // PostgreSQL is read while the service runs; PGlite admits one process, so only once it stopped.
+  const oursLive: OurSide | undefined = database === undefined ? undefined : await readOurSide(database.db);
+  const cli = await reconcileAndVerify(env);
+  await stopCleanly(service);
+  const ours = oursLive ?? (await readStoppedPglite(dir.path));
   const books = compareWithProvider(ledger, ours, orderIds);
   assert.deepEqual(books.problems, [], `the provider's ledger and our payments agree (seed ${seed})`);
   assert.equal(books.chargedOnce, orderCount, 'exactly one succeeded PaymentIntent per order');
@@ -159,9 +159,12 @@ async function raceScenario(t: TestContext, backendName: 'postgres' | 'pglite'):
     ours.payments.map((p) => p.id).sort(),
     'the clients were answered with exactly our payments',
   );
+  const paidOrders = orderIds.filter((id) => ours.orderStatus.get(id) === 'paid').length;
+  assert.equal(cli.checkedPayments, paidOrders, 'ledger verify checked one payment per paid order');
   console.log(
     `[race ${backendName}] provider ledger: ${ledger.payment_intents.length} PaymentIntents, ` +
-      `${books.chargedOnce} orders charged exactly once, 0 pending payments`,
+      `${books.chargedOnce} orders charged exactly once, 0 pending payments; ` +
+      `CLI: reconcile found 0 pending, ledger verify ok over ${cli.checkedPayments} payments (${cli.elapsedMs} ms)`,
   );
 }
 

@@ -1,7 +1,8 @@
 // What the payment chaos tests (payments-race, payments-crash) share besides the paying client
 // (paying-client.ts): seeds, ordered cleanup, a simulator the test process owns, a tenant and
-// orders made through the CLI and the API, and the exactly-once check of the provider's ledger
-// against our payments table.
+// orders made through the CLI and the API, the exactly-once check of the provider's ledger
+// against our payments table, and the operator's own check of the books (`payments reconcile`,
+// `ledger verify`) through the CLI.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
@@ -117,6 +118,51 @@ async function postJson(url: string, token: string, body: unknown): Promise<{ id
   const text = await response.text();
   assert.equal(response.status, 201, `POST ${url}: ${text}`);
   return JSON.parse(text) as { id: string }; // 201 answers are resources, each with an id
+}
+
+export interface CliBooks {
+  /** What `ledger verify` held against its row and the provider: one per succeeded payment. */
+  readonly checkedPayments: number;
+  /** The two commands, end to end (each a fresh CLI process). */
+  readonly elapsedMs: number;
+}
+
+/** Bounded well inside a scenario's 60 s, so a hang fails with the CLI's output. */
+const cliTimeoutMs = 20_000;
+
+/**
+ * `keelson payments reconcile --min-age-ms 0` then `keelson ledger verify`, as an operator runs
+ * them while the service still runs (spawned asynchronously: STACK.md pitfall 15). Embedded, the
+ * CLI goes through the server's admin API; on PostgreSQL it opens the database itself and asks
+ * the provider at KEELSON_PSP_URL (the test's simulator: `env` must carry it, or the CLI refuses).
+ * Reconcile must find nothing pending (so settle and fail nothing); verify must exit 0 with
+ * `ok: true` and no discrepancies. Returns how many payments verify checked.
+ */
+export async function reconcileAndVerify(env: Record<string, string>): Promise<CliBooks> {
+  assert.ok(env.KEELSON_PSP_URL, 'the CLI needs the service’s provider (KEELSON_PSP_URL)');
+  const began = Date.now();
+  const reconcile = await runCli(['payments', 'reconcile', '--min-age-ms', '0', '--json'], env, {
+    timeoutMs: cliTimeoutMs,
+  });
+  assert.equal(
+    reconcile.code,
+    0,
+    `payments reconcile: exit ${reconcile.code}\n${reconcile.stdout}\n${reconcile.stderr}`,
+  );
+  const none = { pending: 0, settled: 0, failed: 0 };
+  assert.deepEqual(
+    singleJsonObject(reconcile),
+    { object: 'reconcile_report', payments: none, refunds: none },
+    'payments reconcile finds nothing left pending and nothing it cannot resolve',
+  );
+  const verify = await runCli(['ledger', 'verify', '--json'], env, { timeoutMs: cliTimeoutMs });
+  assert.equal(verify.code, 0, `ledger verify: exit ${verify.code}\n${verify.stdout}\n${verify.stderr}`);
+  const report = singleJsonObject(verify);
+  assert.equal(report.object, 'ledger_report', verify.stdout);
+  assert.deepEqual(report.discrepancies, [], 'ledger verify: nothing disagrees');
+  assert.equal(report.ok, true, verify.stdout);
+  assert.equal(typeof report.checked_payments, 'number', verify.stdout);
+  return { checkedPayments: Number(report.checked_payments), elapsedMs: Date.now() - began };
 }
 
 /** `count` pending_payment orders of one product (20.00 EUR each), created through the API. */
