@@ -183,9 +183,6 @@ export interface LedgerReader {
   totalsByPayment(ctx: RequestContext, page: LedgerTotalsPage): Promise<Page<PaymentLedgerTotals>>;
 }
 
-// composition/ still imports Scope from here; it moves to domain/access.ts with the
-// composition rework, and then this re-export goes.
-export type { Scope } from '../domain/access.ts';
 
 /** Admin lists span every tenant; a cursor must name an item of the same (filtered) list. */
 export interface TenantListFilter extends PageRequest {
