@@ -11,6 +11,8 @@ export interface BenchArgs {
   readonly pool: number;
   /** Products the orders rotate over; 1 = every order locks the same row (the default). */
   readonly products: number;
+  /** Orders pre-created per round for the payment scenario (each is paid once); 0 = automatic. */
+  readonly paymentOrders: number;
   readonly logLevel: string;
   readonly databaseUrl: string;
   readonly serverCore: number;
@@ -27,6 +29,8 @@ export const usage = `Usage: npm run bench -- [options]
   --rounds N         repeat all scenarios N times, interleaved; report medians (default 1)
   --pool N           service pool max = raw SQL loop concurrency (default 10)
   --products N       products the orders rotate over (default 1: one hot row, see README)
+  --payment-orders N orders pre-created per round for the payment scenario, each paid once
+                     (default 0: automatic, 600 per warm-up + measured second)
   --log-level L      KEELSON_LOG_LEVEL of the service (default info: access log on)
   --database-url U   server to create the throwaway database on
                      (default $KEELSON_BENCH_DATABASE_URL or postgres://postgres@127.0.0.1:5432/postgres)
@@ -53,6 +57,7 @@ export function parseBenchArgs(argv: readonly string[], env: NodeJS.ProcessEnv):
       rounds: { type: 'string', default: '1' },
       pool: { type: 'string', default: '10' },
       products: { type: 'string', default: '1' },
+      'payment-orders': { type: 'string', default: '0' },
       'log-level': { type: 'string', default: 'info' },
       'database-url': { type: 'string' },
       'server-core': { type: 'string', default: '0' },
@@ -73,6 +78,7 @@ export function parseBenchArgs(argv: readonly string[], env: NodeJS.ProcessEnv):
     rounds: positiveInt(values.rounds, '--rounds', 1),
     pool: positiveInt(values.pool, '--pool', 1),
     products: positiveInt(values.products, '--products', 1),
+    paymentOrders: positiveInt(values['payment-orders'], '--payment-orders', 0),
     logLevel: values['log-level'],
     databaseUrl:
       values['database-url'] ?? env.KEELSON_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',

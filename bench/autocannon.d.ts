@@ -13,6 +13,20 @@ declare module 'autocannon' {
     readonly p99: number;
   }
 
+  /** One entry of `requests`; `setupRequest` rebuilds it before every send. */
+  export interface RequestSpec {
+    readonly method?: string;
+    readonly path?: string;
+    readonly headers?: Record<string, string>;
+    readonly body?: string | Buffer;
+    readonly setupRequest?: (request: {
+      readonly method: string;
+      readonly path: string;
+      readonly headers: Record<string, string>;
+      readonly body: string | Buffer;
+    }) => RequestSpec;
+  }
+
   interface Options {
     readonly url: string;
     readonly connections?: number;
@@ -22,7 +36,7 @@ declare module 'autocannon' {
     readonly headers?: Record<string, string>;
     readonly body?: string;
     /** Sequence each connection cycles through; fields override the defaults above. */
-    readonly requests?: readonly { readonly method?: string; readonly path?: string; readonly body?: string }[];
+    readonly requests?: readonly RequestSpec[];
   }
 
   interface Result {

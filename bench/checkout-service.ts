@@ -62,7 +62,13 @@ export interface RunningService {
 /** Starts `serve` pinned to `core`, its JSON log lines going to a file, and waits for /readyz. */
 export async function startService(
   env: ServiceEnv,
-  options: { readonly core: number | undefined; readonly poolMax: number; readonly logLevel: string },
+  options: {
+    readonly core: number | undefined;
+    readonly poolMax: number;
+    readonly logLevel: string;
+    /** Extra environment, e.g. KEELSON_PSP_URL of the simulator the bench started. */
+    readonly env?: NodeJS.ProcessEnv;
+  },
 ): Promise<RunningService> {
   const [httpPort, adminPort] = [await freePort(), await freePort()];
   const logFile = join(env.dataDir, 'service.log');
@@ -79,6 +85,7 @@ export async function startService(
       KEELSON_ADMIN_PORT: String(adminPort),
       KEELSON_LOG_LEVEL: options.logLevel,
       KEELSON_DATABASE_POOL_MAX: String(options.poolMax),
+      ...options.env,
     },
     output: fd,
   });

@@ -39,13 +39,13 @@ export interface OrderLineInput {
   readonly quantity: number;
 }
 
-/** Places one order in its own transaction on a pooled connection; throws on any failure. */
+/** Places one order in its own transaction on a pooled connection; returns its id, throws on any failure. */
 export async function placeOrderRaw(
   pool: pg.Pool,
   newId: IdGenerator,
   tenantId: string,
   requested: readonly OrderLineInput[],
-): Promise<void> {
+): Promise<string> {
   const client = await pool.connect();
   let broken = false;
   try {
@@ -118,6 +118,7 @@ export async function placeOrderRaw(
       JSON.stringify(state),
     ]);
     await client.query('COMMIT');
+    return orderId;
   } catch (error) {
     configured.delete(client);
     await client.query('ROLLBACK').catch(() => {

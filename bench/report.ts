@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MachineInfo } from './machine.ts';
 import { hasFailures, type Measurement } from './measurement.ts';
-import { ratioPerRound } from './rounds.ts';
+import { type RatioMetric, ratioPerRound } from './rounds.ts';
 
 /** Renders one run (table, ratios, context) for the terminal, Markdown and JSON. */
 
@@ -13,9 +13,24 @@ export interface Ratio {
   /** Median over rounds of the per-round ratio. */
   readonly value: number;
   readonly perRound: readonly number[];
-  /** Target for later work: reported, never enforced. */
-  readonly target: number;
-  readonly meetsTarget: boolean;
+  /** Rates (shown as %) or a latency percentile (shown as ×). */
+  readonly metric: RatioMetric;
+  /** Target for later work: reported, never enforced; undefined = none set yet. */
+  readonly target: number | undefined;
+  readonly meetsTarget: boolean | undefined;
+}
+
+/** bench/resilience-overhead.ts --json: per-call cost of the resilience policy vs a bare call. */
+export interface ResilienceOverhead {
+  readonly calls: number;
+  readonly rounds: number;
+  readonly concurrency: number;
+  readonly rows: readonly {
+    readonly mode: string;
+    readonly scenario: string;
+    readonly usPerCall: number;
+    readonly overheadUs: number;
+  }[];
 }
 
 export interface Report {
@@ -30,6 +45,8 @@ export interface Report {
   /** Every round's raw measurements, in the order they ran. */
   readonly rounds: readonly (readonly Measurement[])[];
   readonly ratios: readonly Ratio[];
+  /** Resilience policy overhead in µs per call (measured once per run, servers idle). */
+  readonly resilience?: ResilienceOverhead;
   /** Scenarios with non-2xx responses, errors or timeouts: their numbers are not clean. */
   readonly failures: readonly string[];
 }
@@ -39,10 +56,12 @@ export function ratio(
   rounds: readonly (readonly Measurement[])[],
   numerator: string,
   denominator: string,
-  target: number,
+  target: number | undefined,
+  metric: RatioMetric = 'rate',
 ): Ratio {
-  const { value, perRound } = ratioPerRound(rounds, numerator, denominator);
-  return { name, numerator, denominator, value, perRound, target, meetsTarget: value >= target };
+  const { value, perRound } = ratioPerRound(rounds, numerator, denominator, metric);
+  const meetsTarget = target === undefined ? undefined : value >= target;
+  return { name, numerator, denominator, value, perRound, metric, target, meetsTarget };
 }
 
 export function failuresOf(results: readonly Measurement[]): string[] {
@@ -73,9 +92,26 @@ function rows(results: readonly Measurement[]): string[][] {
   ]);
 }
 
+const times = (n: number) => (Number.isFinite(n) ? `${n.toFixed(2)}×` : 'n/a');
+
 function ratioLine(r: Ratio): string {
-  const rounds = r.perRound.length > 1 ? `  [rounds: ${r.perRound.map(pct).join(', ')}]` : '';
-  return `${r.name}: ${pct(r.value)}   (target ≥ ${pct(r.target)}: ${r.meetsTarget ? 'met' : 'NOT met'})${rounds}`;
+  const show = r.metric === 'rate' ? pct : times;
+  const rounds = r.perRound.length > 1 ? `  [rounds: ${r.perRound.map(show).join(', ')}]` : '';
+  const target =
+    r.target === undefined ? 'no target yet' : `target ≥ ${show(r.target)}: ${r.meetsTarget ? 'met' : 'NOT met'}`;
+  return `${r.name}: ${show(r.value)}   (${target})${rounds}`;
+}
+
+function resilienceLines(report: Report): string[] {
+  const r = report.resilience;
+  if (r === undefined) return [];
+  return [
+    `Resilience policy overhead per call (bench/resilience-overhead.ts, ${r.calls} calls × ${r.rounds} rounds, medians; concurrent = ${r.concurrency} in flight):`,
+    ...r.rows.map(
+      (row) =>
+        `${row.mode.padEnd(10)} ${row.scenario.padEnd(15)} ${row.usPerCall.toFixed(3).padStart(8)} µs/call   overhead ${row.overheadUs.toFixed(3).padStart(7)} µs`,
+    ),
+  ];
 }
 
 /** A warning when other work on the host competed with the run (1-minute load above the core count). */
@@ -98,6 +134,8 @@ export function renderText(report: Report): string {
   if (report.rounds.length > 1) out.unshift(`Median of ${report.rounds.length} interleaved rounds:`);
   out.push('Ratios (same run; targets are for later work, not enforced):');
   for (const r of report.ratios) out.push(`  ${ratioLine(r)}`);
+  const resilience = resilienceLines(report);
+  if (resilience.length > 0) out.push('', ...resilience.map((l, i) => (i === 0 ? l : `  ${l}`)));
   const busy = busyHostWarning(report);
   if (busy !== undefined) out.push('', `⚠ ${busy}`);
   if (report.failures.length > 0) {
@@ -118,6 +156,23 @@ function markdownTable(results: readonly Measurement[]): string[] {
 function perRoundTables(report: Report): string[] {
   if (report.rounds.length <= 1) return [];
   return report.rounds.flatMap((round, i) => [`### Round ${i + 1}`, '', ...markdownTable(round), '']);
+}
+
+function resilienceMarkdown(report: Report): string[] {
+  const r = report.resilience;
+  if (r === undefined) return [];
+  return [
+    '## Resilience policy overhead',
+    '',
+    `\`bench/resilience-overhead.ts --json\`: ${r.calls} calls × ${r.rounds} rounds, medians; concurrent = ${r.concurrency} calls in flight.`,
+    '',
+    '| mode | scenario | µs/call | overhead µs |',
+    '| --- | --- | ---: | ---: |',
+    ...r.rows.map(
+      (row) => `| ${row.mode} | ${row.scenario} | ${row.usPerCall.toFixed(3)} | ${row.overheadUs.toFixed(3)} |`,
+    ),
+    '',
+  ];
 }
 
 export function renderMarkdown(report: Report): string {
@@ -167,6 +222,7 @@ export function renderMarkdown(report: Report): string {
     ...(busyHostWarning(report) === undefined ? [] : [`> ⚠ ${busyHostWarning(report)}`, '']),
     ...report.ratios.map((r) => `- ${ratioLine(r)}`),
     '',
+    ...resilienceMarkdown(report),
     '## Errors',
     '',
     ...failures,

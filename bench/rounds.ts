@@ -37,15 +37,19 @@ export function condense(rounds: readonly (readonly Measurement[])[]): Measureme
   });
 }
 
-/** numerator/denominator rate within each round (neighbours in time), then their median. */
+/** What a ratio compares: throughput (default) or a latency percentile. */
+export type RatioMetric = 'rate' | 'p50Ms' | 'p99Ms';
+
+/** numerator/denominator `metric` within each round (neighbours in time), then their median. */
 export function ratioPerRound(
   rounds: readonly (readonly Measurement[])[],
   numerator: string,
   denominator: string,
+  metric: RatioMetric = 'rate',
 ): { readonly value: number; readonly perRound: number[] } {
   const perRound = rounds.map((round) => {
-    const top = round.find((m) => m.scenario === numerator)?.rate ?? Number.NaN;
-    const bottom = round.find((m) => m.scenario === denominator)?.rate ?? Number.NaN;
+    const top = round.find((m) => m.scenario === numerator)?.[metric] ?? Number.NaN;
+    const bottom = round.find((m) => m.scenario === denominator)?.[metric] ?? Number.NaN;
     return bottom > 0 ? top / bottom : Number.NaN;
   });
   return { value: median(perRound), perRound };

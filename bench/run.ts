@@ -1,11 +1,15 @@
 // `npm run bench`: one run measures the service against its two baselines on this machine.
 //   1. bare Fastify GET /            (ceiling)   vs  GET /v1/products/{id} through the full chain
 //   2. raw pg order transaction loop (ceiling)   vs  POST /v1/orders through the full chain
+//   3. psp-sim POST /v1/payment_intents, direct  vs  POST /v1/orders/{id}/payments through the service
+//   4. plain authenticated GET (scenario 1)      vs  a payment replayed with one Idempotency-Key (p50/p99)
+//   5. resilience policy overhead per call (bench/resilience-overhead.ts --json, µs)
 // Servers under test are pinned to --server-core, load generators to --load-core; with
 // --rounds N the four scenarios repeat N times, interleaved, and medians are reported.
 // Every child process, temp file and the throwaway database are removed on exit, error or signal.
 // See bench/README.md.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,8 +23,9 @@ import { describeMachine } from './machine.ts';
 import type { Measurement } from './measurement.ts';
 import { runPinnedForJson, spawnPinned, tasksetAvailable } from './pinned-process.ts';
 import type { RawLoopSpec } from './raw-order-loop.ts';
-import { failuresOf, type Report, ratio, renderText, writeReport } from './report.ts';
+import { failuresOf, type Report, type ResilienceOverhead, ratio, renderText, writeReport } from './report.ts';
 import { condense } from './rounds.ts';
+import { seedOrders } from './seed-orders.ts';
 import { waitUntilReady } from './wait-ready.ts';
 
 const benchDir = fileURLToPath(new URL('.', import.meta.url));
@@ -31,10 +36,17 @@ const scenario = {
   get: 'service GET /v1/products/{id}',
   post: 'service POST /v1/orders',
   raw: 'raw pg order transaction',
+  replay: 'service POST /v1/orders/{id}/payments replayed',
+  pay: 'service POST /v1/orders/{id}/payments',
+  psp: 'psp-sim POST /v1/payment_intents direct',
 } as const;
 
 const targets = { get: 0.6, post: 0.5 };
 const hugeStock = 1_000_000_000;
+/** The secret key the service and the direct baseline present to the simulator (any sk_test_… works). */
+const pspApiKey = 'sk_test_bench';
+/** Orders pre-created per second of warm-up + measurement when --payment-orders is 0 (automatic). */
+const paymentOrdersPerSecond = 600;
 
 function log(message: string): void {
   process.stderr.write(`bench: ${message}\n`);
@@ -47,6 +59,26 @@ function asMeasurement(value: unknown, name: string): Measurement {
   }
   // Checked for the discriminating fields above; written by load-autocannon.ts / raw-order-loop.ts.
   return value as Measurement;
+}
+
+function asResilience(value: unknown): ResilienceOverhead {
+  if (typeof value !== 'object' || value === null || !('rows' in value) || !Array.isArray(value.rows)) {
+    throw new Error(`resilience-overhead.ts printed an unexpected result: ${JSON.stringify(value)}`);
+  }
+  // Checked for the rows above; written by bench/resilience-overhead.ts --json.
+  return value as ResilienceOverhead;
+}
+
+/** One payment with `key`, outside any measurement; the replay scenario then repeats it. */
+async function payOnce(baseUrl: string, path: string, headers: Record<string, string>, body: string): Promise<void> {
+  const response = await fetch(`${baseUrl}${path}`, {
+    method: 'POST',
+    headers,
+    body,
+    signal: AbortSignal.timeout(10_000),
+  });
+  const text = await response.text();
+  if (response.status !== 201) throw new Error(`POST ${path} answered ${response.status}: ${text}`);
 }
 
 function timeoutFor(args: BenchArgs): number {
@@ -91,10 +123,33 @@ async function main(args: BenchArgs): Promise<number> {
   });
   await waitUntilReady([`http://127.0.0.1:${barePort}/`], bare, 30_000);
 
+  // The payment provider: psp-sim, no faults (0 ms latency), its durable ledger in the temp dir,
+  // on the server core too: the service and the simulator share it in the payment scenario.
+  const pspPort = await freePort();
+  const pspDataDir = join(dataDir, 'psp-sim');
+  mkdirSync(pspDataDir);
+  const psp = spawnPinned({
+    name: 'psp-sim',
+    core: serverCore,
+    args: [join(benchDir, 'psp-sim-server.ts'), String(pspPort), pspDataDir],
+    cwd: repoRoot,
+    output: 'ignore',
+  });
+  const pspUrl = `http://127.0.0.1:${pspPort}`;
+  await waitUntilReady([`${pspUrl}/sim/faults`], psp, 30_000);
+  const noFaults = await fetch(`${pspUrl}/sim/faults`, { method: 'DELETE', signal: AbortSignal.timeout(5_000) });
+  await noFaults.arrayBuffer();
+  if (!noFaults.ok) throw new Error(`DELETE /sim/faults answered ${noFaults.status}`);
+
   // The service, provisioned through its own CLI and API.
   const env = { repoRoot, databaseUrl: db.url, dataDir };
   const { tenantId, token } = await provisionAccess(env);
-  const service = await startService(env, { core: serverCore, poolMax: args.pool, logLevel: args.logLevel });
+  const service = await startService(env, {
+    core: serverCore,
+    poolMax: args.pool,
+    logLevel: args.logLevel,
+    env: { KEELSON_PSP_URL: pspUrl, KEELSON_PSP_API_KEY: pspApiKey },
+  });
   log(`service ready at ${service.baseUrl} (log: ${service.logFile})`);
   const productIds: string[] = [];
   for (let i = 0; i < args.products; i++) productIds.push(await createProduct(service.baseUrl, token, hugeStock, i));
@@ -110,6 +165,41 @@ async function main(args: BenchArgs): Promise<number> {
     durationS: args.durationS,
     warmupS: args.warmupS,
   };
+
+  // Payments: every order is paid once, so each round gets its own pre-created orders (setup, not
+  // measured), plus one order whose payment the replay scenario repeats with one key.
+  const ordersPerRound =
+    args.paymentOrders > 0 ? args.paymentOrders : paymentOrdersPerSecond * (args.warmupS + args.durationS);
+  log(`pre-creating ${args.rounds} × ${ordersPerRound} + 1 orders for the payment scenarios (raw SQL)`);
+  const seeded = await seedOrders({
+    databaseUrl: db.url,
+    tenantId,
+    productIds,
+    count: args.rounds * ordersPerRound + 1,
+    concurrency: args.pool,
+    pathsFile: join(dataDir, 'all-payment-paths.txt'),
+  });
+  const [replayOrderId = ''] = seeded.splice(0, 1);
+  const pathsFiles = Array.from({ length: args.rounds }, (_, i) => {
+    const file = join(dataDir, `payment-paths-${i + 1}.txt`);
+    const ids = seeded.slice(i * ordersPerRound, (i + 1) * ordersPerRound);
+    writeFileSync(file, ids.map((id) => `/v1/orders/${id}/payments\n`).join(''));
+    return file;
+  });
+  const payBody = JSON.stringify({ payment_method: 'pm_card_visa' });
+  const payHeaders = { ...auth, 'content-type': 'application/json' };
+  const replayHeaders = { ...payHeaders, 'idempotency-key': `bench-replay-${randomUUID()}` };
+  const replayPath = `/v1/orders/${replayOrderId}/payments`;
+  await payOnce(service.baseUrl, replayPath, replayHeaders, payBody);
+  // What the service sends the provider for such a payment (psp.http-client.ts charge()).
+  const pspBody = new URLSearchParams({
+    amount: '1000',
+    currency: 'usd',
+    payment_method: 'pm_card_visa',
+    'payment_method_types[]': 'card',
+    confirm: 'true',
+    'metadata[keelson_payment_id]': 'pay_bench',
+  }).toString();
 
   // Each pair runs back to back, so both sides of a ratio share (nearly) the same window.
   const rounds: Measurement[][] = [];
@@ -153,12 +243,59 @@ async function main(args: BenchArgs): Promise<number> {
       timeoutMs: timeoutFor(args),
     });
     results.push(asMeasurement(raw, scenario.raw));
+    results.push(
+      await loadHttp(args, loadCore, {
+        scenario: scenario.replay,
+        url: `${service.baseUrl}${replayPath}`,
+        method: 'POST',
+        headers: replayHeaders,
+        bodies: [payBody],
+        ...http,
+      }),
+    );
+    results.push(
+      await loadHttp(args, loadCore, {
+        scenario: scenario.pay,
+        url: `${service.baseUrl}/v1/orders/-/payments`,
+        method: 'POST',
+        headers: payHeaders,
+        bodies: [payBody],
+        pathsFile: pathsFiles[round - 1] ?? '',
+        freshIdempotencyKey: true,
+        ...http,
+      }),
+    );
+    results.push(
+      await loadHttp(args, loadCore, {
+        scenario: scenario.psp,
+        url: `${pspUrl}/v1/payment_intents`,
+        method: 'POST',
+        headers: { authorization: `Bearer ${pspApiKey}`, 'content-type': 'application/x-www-form-urlencoded' },
+        bodies: [pspBody],
+        freshIdempotencyKey: true,
+        ...http,
+      }),
+    );
     if (!service.child.isRunning()) throw new Error(`the service died during the run:\n${tail(service.logFile)}`);
     if (!bare.isRunning()) throw new Error('the bare Fastify server died during the run');
+    if (!psp.isRunning()) throw new Error('psp-sim died during the run');
     rounds.push(results);
   }
   await service.child.stop(15_000);
+  await psp.stop();
   await bare.stop();
+
+  // Per-call CPU cost of the resilience policy, in its own process on the (now idle) server core.
+  log('measuring resilience policy overhead (bench/resilience-overhead.ts --json)');
+  const resilience = asResilience(
+    await runPinnedForJson({
+      name: 'resilience overhead',
+      core: serverCore,
+      args: [join(benchDir, 'resilience-overhead.ts'), '--json'],
+      cwd: repoRoot,
+      timeoutMs: 180_000,
+    }),
+  );
 
   const results = condense(rounds);
   const report: Report = {
@@ -183,6 +320,13 @@ async function main(args: BenchArgs): Promise<number> {
         : 'NONE (taskset unavailable)',
       'load generator':
         'autocannon 9 (programmatic, child process); latency percentiles over exact per-response times of 2xx',
+      'payment provider':
+        'psp-sim (startPspSim from @keelson/psp-sim) in its own process on the server core, no faults (0 ms latency), durable journal in the temp dir; the service reaches it through KEELSON_PSP_URL',
+      'payment scenario': `pm_card_visa, a fresh Idempotency-Key per request, each of ${ordersPerRound} pre-created orders (per round) paid once`,
+      'direct provider scenario':
+        'POST /v1/payment_intents form-encoded (the parameters the service sends), Bearer sk_test_bench, a fresh Idempotency-Key per request',
+      'replay scenario':
+        'one Idempotency-Key, same body, after one successful payment: every response is the stored 201',
       'product stock': hugeStock,
       'order shape':
         args.products === 1
@@ -194,7 +338,12 @@ async function main(args: BenchArgs): Promise<number> {
     ratios: [
       ratio('GET full chain / bare Fastify', rounds, scenario.get, scenario.bare, targets.get),
       ratio('POST orders / raw SQL', rounds, scenario.post, scenario.raw, targets.post),
+      ratio('POST payments via service / psp-sim direct', rounds, scenario.pay, scenario.psp, undefined),
+      ratio('payment replay p50 / GET p50', rounds, scenario.replay, scenario.get, undefined, 'p50Ms'),
+      ratio('payment replay p99 / GET p99', rounds, scenario.replay, scenario.get, undefined, 'p99Ms'),
+      ratio('payment replay rps / GET rps', rounds, scenario.replay, scenario.get, undefined),
     ],
+    resilience,
     failures: failuresOf(results),
   };
   process.stdout.write(`\n${renderText(report)}`);
