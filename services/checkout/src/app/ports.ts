@@ -183,7 +183,6 @@ export interface LedgerReader {
   totalsByPayment(ctx: RequestContext, page: LedgerTotalsPage): Promise<Page<PaymentLedgerTotals>>;
 }
 
-
 /** Admin lists span every tenant; a cursor must name an item of the same (filtered) list. */
 export interface TenantListFilter extends PageRequest {
   /** Only tenants with exactly this stored name. Names are labels, not keys: several may share one. */
