@@ -2,14 +2,14 @@ import { createContext } from '@keelson/kit/context';
 import type { Database, Migrator } from '@keelson/kit/db';
 import { createHealthChecks, registerHealthRoutes } from '@keelson/kit/health';
 import { createHttpServer } from '@keelson/kit/http';
-import { createIdempotency, createPgIdempotencyStore, type IdempotencyStore } from '@keelson/kit/idempotency';
+import { createIdempotency, createPgIdempotencyStore } from '@keelson/kit/idempotency';
 import { createIdGenerator } from '@keelson/kit/ids';
 import { type Closer, closeInReverse, createAdminServer, createShutdown, type Shutdown } from '@keelson/kit/lifecycle';
 import type { LogDestinationStats } from '@keelson/kit/logging';
 import { createMetrics, registerLogCounters, registerPolicyMetrics, registerPoolGauges } from '@keelson/kit/metrics';
 import type { Logger } from 'pino';
 import type { Role } from '../adapters/cli/cli-commands.ts';
-import { type PaymentUpkeepDefaults, registerAdminApi } from '../adapters/http/admin.http.ts';
+import { registerAdminApi } from '../adapters/http/admin.http.ts';
 import { registerApi } from '../adapters/http/api.ts';
 import { createAccessPgRepository } from '../adapters/postgres/access.pg-repository.ts';
 import { createLedgerPgReader } from '../adapters/postgres/ledger.pg-reader.ts';
@@ -21,6 +21,7 @@ import type { Config } from '../config.ts';
 import { serviceVersion } from '../version.ts';
 import { adminTokenFor, recordRunningServer } from './data-dir.ts';
 import { explainUnavailable, type OpenedDatabase, openDatabase } from './open-database.ts';
+import { paymentUpkeepOf, startReconcileTimer } from './payment-upkeep.ts';
 import { lazyProvider, openProvider } from './provider.ts';
 import { type DemoCredentials, seedDemoTenant } from './seed-demo.ts';
 
@@ -34,29 +35,6 @@ export interface BuildOptions {
   readonly role?: Role;
   /** The log destination's losses, exposed as a metric when servers start. */
   readonly logStats?: () => LogDestinationStats;
-}
-
-/**
- * When payments left pending are settled: `reconcile` is what `payments reconcile` defaults to
- * and the periodic run uses; `ledger verify` reports what is pending past `overdueAfterMs`.
- */
-export interface PaymentUpkeep extends PaymentUpkeepDefaults {
-  /** The periodic run's period; 0 = none. */
-  readonly intervalMs: number;
-}
-
-// A pending payment younger than the longest request (plus this) may still be in its request's
-// hands; reconciling it then is safe (the provider call is keyed) but wasted.
-const inFlightMarginMs = 2_000;
-
-export function paymentUpkeepOf(config: Config): PaymentUpkeep {
-  const minAgeMs = config.maxRequestTimeoutMs + inFlightMarginMs;
-  return {
-    reconcile: { minAgeMs, limit: 100 },
-    intervalMs: config.reconcileIntervalMs,
-    // Overdue once a periodic run has had its chance at it; with none, as soon as one could.
-    overdueAfterMs: minAgeMs + config.reconcileIntervalMs + inFlightMarginMs,
-  };
 }
 
 export interface Servers {
@@ -93,6 +71,9 @@ export async function build(config: Config, options: BuildOptions): Promise<Serv
 export async function build(config: Config, options: BuildOptions): Promise<Service> {
   const { logger } = options;
   const closers: Closer[] = [];
+  const closeOpened = async (): Promise<void> => {
+    await closeInReverse(closers, { logger, timeoutMs: 5_000 });
+  };
   try {
     const opened = options.database ?? (await openDatabase(config, logger));
     if (options.database === undefined) closers.push({ name: 'database', close: () => opened.db.close() });
@@ -126,7 +107,6 @@ export async function build(config: Config, options: BuildOptions): Promise<Serv
         : await startServers(config, {
             ...opened,
             app,
-            idempotencyStore: createPgIdempotencyStore(db),
             provider,
             role: options.role,
             logger,
@@ -134,9 +114,6 @@ export async function build(config: Config, options: BuildOptions): Promise<Serv
             seed,
             options,
           });
-    const closeOpened = async (): Promise<void> => {
-      await closeInReverse(closers, { logger, timeoutMs: 5_000 });
-    };
     return {
       app,
       db,
@@ -146,7 +123,7 @@ export async function build(config: Config, options: BuildOptions): Promise<Serv
       close: servers === undefined ? closeOpened : async (reason) => void (await servers.shutdown.shutdown(reason)),
     };
   } catch (error) {
-    await closeInReverse(closers, { logger, timeoutMs: 5_000 });
+    await closeOpened();
     throw error;
   }
 }
@@ -160,7 +137,6 @@ interface ServerParts {
   /** The build's list: what starts here is appended, in start order. */
   readonly closers: Closer[];
   readonly seed: () => Promise<DemoCredentials | undefined>;
-  readonly idempotencyStore: IdempotencyStore;
   readonly provider: ReturnType<typeof lazyProvider>;
   readonly options: BuildOptions;
 }
@@ -195,13 +171,12 @@ async function startServers(config: Config, parts: ServerParts): Promise<Servers
   });
   const api = parts.role === 'worker' ? undefined : createHttpServer({ ...timeouts, logger, metrics });
   if (api !== undefined) {
-    await registerApi(api, app, { version: serviceVersion, idempotencyStore: parts.idempotencyStore });
+    const idempotencyStore = createPgIdempotencyStore(db);
+    await registerApi(api, app, { version: serviceVersion, idempotencyStore });
     // Health on the API port too, for load balancers that can only probe the serving port.
     registerHealthRoutes(api, health);
-  }
-  if (api !== undefined) {
     // Keys are kept 24 h; expired ones go every ten minutes (the job scheduler will own this).
-    const stopPurge = createIdempotency({ store: parts.idempotencyStore }).startPurgeTimer(600_000, (error) =>
+    const stopPurge = createIdempotency({ store: idempotencyStore }).startPurgeTimer(600_000, (error) =>
       logger.warn({ err: error }, 'idempotency key purge failed; it will run again'),
     );
     closers.push({ name: 'idempotency-purge', close: stopPurge });
@@ -238,50 +213,4 @@ async function startServers(config: Config, parts: ServerParts): Promise<Servers
   // Only once every port is ours: a demo key minted by a start that then failed would never be shown.
   const demo = embedded && api !== undefined ? await parts.seed() : undefined;
   return { apiAddress, adminAddress, demo, shutdown };
-}
-
-/**
- * Settles payments and refunds left pending (the process died, an answer was lost) every
- * `intervalMs`, one run at a time (the next is scheduled when one ends), unref'd so it never
- * keeps the process alive. The returned stop cancels the next run and aborts the current one.
- */
-function startReconcileTimer(
-  app: Application,
-  upkeep: PaymentUpkeep,
-  timeoutMs: number,
-  logger: Logger,
-): () => Promise<void> {
-  const stopping = new AbortController();
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | undefined;
-  let runs = 0;
-  const schedule = (): void => {
-    timer = setTimeout(tick, upkeep.intervalMs);
-    timer.unref();
-  };
-  const tick = (): void => {
-    runs += 1;
-    const ctx = createContext({ requestId: `reconcile_${runs}`, timeoutMs, logger, signal: stopping.signal });
-    running = app.commands
-      .reconcilePayments(ctx, upkeep.reconcile)
-      .then(
-        (report) => {
-          if (report.payments.pending + report.refunds.pending === 0) return;
-          const unresolved = report.payments.failed + report.refunds.failed;
-          if (unresolved > 0) logger.warn({ reconcile: report }, 'reconcile: some pending items are still unresolved');
-          else logger.info({ reconcile: report }, 'reconcile: settled pending payments and refunds');
-        },
-        (error: unknown) => logger.warn({ err: error }, 'reconcile failed; it will run again'),
-      )
-      .finally(() => {
-        running = undefined;
-        if (!stopping.signal.aborted) schedule();
-      });
-  };
-  schedule();
-  return async () => {
-    stopping.abort();
-    clearTimeout(timer);
-    await running;
-  };
 }

@@ -4,8 +4,9 @@ import { adminApiClient } from '../adapters/cli/admin-api-client.ts';
 import type { AdminOperations, CliCommands, MigrationOutcome } from '../adapters/cli/cli-commands.ts';
 import { localAdminOperations } from '../adapters/cli/local-admin.ts';
 import { type Config, configConflicts, configSpec } from '../config.ts';
-import { build, paymentUpkeepOf } from './build.ts';
+import { build } from './build.ts';
 import { adminTokenFor, findRunningServer } from './data-dir.ts';
+import { paymentUpkeepOf } from './payment-upkeep.ts';
 import { serve } from './serve.ts';
 
 /** The CLI runs silently: its output is its result, not log lines. */
