@@ -70,3 +70,18 @@ test('two metrics objects are independent registries', async () => {
   assert.match(await a.registry.metrics(), /route="\/a"/);
   assert.doesNotMatch(await b.registry.metrics(), /route="\/a"/);
 });
+
+test('only counters end in _total, as promtool check metrics requires', async () => {
+  const metrics = createMetrics({ prefix: 'checkout_' });
+  const text = await metrics.registry.metrics();
+  const types = [...text.matchAll(/^# TYPE (\S+) (\S+)$/gm)].map(([, name, type]) => ({ name, type }));
+  assert.ok(types.length > 10, 'the default metrics are there');
+  assert.ok(
+    types.some((t) => t.name === 'checkout_nodejs_active_handles'),
+    'the per-type gauge stays',
+  );
+  assert.deepEqual(
+    types.filter((t) => t.name?.endsWith('_total') && t.type !== 'counter'),
+    [],
+  );
+});

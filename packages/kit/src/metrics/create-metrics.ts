@@ -36,6 +36,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   const prefix = options.prefix ?? '';
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix });
+  dropMisnamedGauges(registry, prefix);
   const httpRequestDuration = new Histogram<HttpLabel>({
     name: `${prefix}http_request_duration_seconds`,
     help: 'HTTP request duration from routing to the last byte, by route pattern and status.',
@@ -49,4 +50,20 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     registers: [registry],
   });
   return { registry, prefix, httpRequestDuration, httpRequestsInFlight };
+}
+
+/**
+ * prom-client's defaults include these gauges. Only counters may end in `_total`
+ * (`promtool check metrics` rejects the rest), and each is the sum of a per-type gauge kept
+ * beside it (`nodejs_active_handles{type}`), so nothing is lost: `sum()` that one instead.
+ * A test fails if a prom-client upgrade brings another such name.
+ */
+const misnamedDefaultGauges = [
+  'nodejs_active_handles_total',
+  'nodejs_active_requests_total',
+  'nodejs_active_resources_total',
+];
+
+function dropMisnamedGauges(registry: Registry, prefix: string): void {
+  for (const name of misnamedDefaultGauges) registry.removeSingleMetric(`${prefix}${name}`);
 }
