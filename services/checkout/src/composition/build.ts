@@ -7,6 +7,7 @@ import { createIdGenerator } from '@keelson/kit/ids';
 import { type Closer, closeInReverse, createAdminServer, createShutdown, type Shutdown } from '@keelson/kit/lifecycle';
 import type { LogDestinationStats } from '@keelson/kit/logging';
 import { createMetrics, registerLogCounters, registerPolicyMetrics, registerPoolGauges } from '@keelson/kit/metrics';
+import { createProfiler } from '@keelson/kit/profiling';
 import type { Logger } from 'pino';
 import type { Role } from '../adapters/cli/cli-commands.ts';
 import { registerAdminApi } from '../adapters/http/admin.http.ts';
@@ -162,12 +163,15 @@ async function startServers(config: Config, parts: ServerParts): Promise<Servers
   };
 
   const upkeep = paymentUpkeepOf(config);
+  const profiler = createProfiler();
+  closers.push({ name: 'profiler', close: async () => profiler.stop() });
   const admin = createAdminServer({ logger, metrics, health, http: timeouts });
   await registerAdminApi(admin, {
     app,
     migrator: parts.migrator,
     adminToken: adminTokenFor(config.dataDir, config.adminToken),
     upkeep,
+    profiler,
   });
   const api = parts.role === 'worker' ? undefined : createHttpServer({ ...timeouts, logger, metrics });
   if (api !== undefined) {

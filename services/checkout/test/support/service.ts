@@ -30,6 +30,8 @@ export interface TestService {
   readonly database: TestDatabase;
   /** The service's KEELSON_DATA_DIR, a temporary directory removed by `stop()`. */
   readonly dataDir: string;
+  /** The admin port's bearer token (the admin API and /debug/pprof). */
+  readonly adminToken: string;
   /** A client with no credentials (or the given raw Authorization header). */
   client(authorization?: string): ApiClient;
   /** A fresh tenant with a key of the given scopes (default read+write), via the admin API. */
@@ -99,6 +101,7 @@ export async function startTestService(
     adminUrl: servers.adminAddress,
     database,
     dataDir,
+    adminToken,
     async stop() {
       try {
         // Closes the in-process simulator too, when there is one (its journal is under dataDir).

@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { Migrator } from '@keelson/kit/db';
 import { AppError } from '@keelson/kit/errors';
+import { type Profiler, registerPprofRoutes } from '@keelson/kit/profiling';
 import type { FastifyInstance } from 'fastify';
 import { type FastifyPluginAsyncZod, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -100,19 +101,31 @@ function adminRoutes(app: Application, migrator: Migrator, upkeep: PaymentUpkeep
 /** The admin API (`/admin/*` on the admin port), guarded by the admin bearer token. */
 export async function registerAdminApi(
   fastify: FastifyInstance,
-  deps: { app: Application; migrator: Migrator; adminToken: string; upkeep: PaymentUpkeepDefaults },
+  deps: {
+    app: Application;
+    migrator: Migrator;
+    adminToken: string;
+    upkeep: PaymentUpkeepDefaults;
+    profiler: Profiler;
+  },
 ): Promise<void> {
+  const guard = async (request: { readonly headers: { readonly authorization?: string | undefined } }) => {
+    if (!tokenMatches(request.headers.authorization, deps.adminToken)) {
+      throw new AppError('unauthenticated', 'invalid_api_key', 'The admin API needs the admin token.');
+    }
+  };
   await fastify.register(
     async (admin) => {
       admin.setValidatorCompiler(validatorCompiler);
       admin.setSerializerCompiler(serializerCompiler);
-      admin.addHook('onRequest', async (request) => {
-        if (!tokenMatches(request.headers.authorization, deps.adminToken)) {
-          throw new AppError('unauthenticated', 'invalid_api_key', 'The admin API needs the admin token.');
-        }
-      });
+      admin.addHook('onRequest', guard);
       await admin.register(adminRoutes(deps.app, deps.migrator, deps.upkeep));
     },
     { prefix: '/admin' },
   );
+  // Go's paths (/debug/pprof/*), behind the same token: a profile shows code and data shapes.
+  await fastify.register(async (debug) => {
+    debug.addHook('onRequest', guard);
+    registerPprofRoutes(debug, deps.profiler);
+  });
 }

@@ -1,0 +1,2 @@
+export * from './pprof.fastify.ts';
+export * from './profiler.ts';
