@@ -21,6 +21,7 @@ import { type Application, buildApplication } from '../app/application.ts';
 import type { Config } from '../config.ts';
 import { serviceVersion } from '../version.ts';
 import { adminTokenFor, recordRunningServer } from './data-dir.ts';
+import { httpDurationBuckets } from './http-buckets.ts';
 import { explainUnavailable, type OpenedDatabase, openDatabase } from './open-database.ts';
 import { paymentUpkeepOf, startReconcileTimer } from './payment-upkeep.ts';
 import { lazyProvider, openProvider } from './provider.ts';
@@ -148,7 +149,7 @@ async function startServers(config: Config, parts: ServerParts): Promise<Servers
   // The data directory's server record and demo tenant belong to an embedded database build opened,
   // not to one a test passed in.
   const embedded = config.databaseUrl === undefined && parts.options.database === undefined;
-  const metrics = createMetrics();
+  const metrics = createMetrics({ durationBuckets: httpDurationBuckets });
   registerPoolGauges(metrics, 'database', () => db.stats());
   if (parts.options.logStats !== undefined) registerLogCounters(metrics, parts.options.logStats);
   const psp = await parts.provider.opened();
