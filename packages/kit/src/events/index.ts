@@ -1,1 +1,2 @@
 export * from './event-bus.ts';
+export { createJetStreamBus, type JetStreamBusOptions } from './jetstream.bus.ts';
