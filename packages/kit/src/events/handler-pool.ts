@@ -24,11 +24,17 @@ export interface HandlerPool {
   run(message: EventMessage, attempt: number, settlement: Settlement): void;
   /** Waits for in-flight handlers up to `drainMs`, then aborts their signals and releases their messages. */
   drain(drainMs: number): Promise<void>;
+  /**
+   * Aborts every in-flight handler at once and stops counting it (its connection is gone, so its
+   * message comes back from the broker anyway): the capacity is free for the new connection.
+   */
+  abandonAll(): void;
 }
 
 interface Running {
   readonly done: Promise<void>;
-  abandon(): void;
+  /** Aborts the handler's signal and stops counting it; `release` hands its message back. */
+  abandon(release: boolean): void;
 }
 
 export function createHandlerPool(
@@ -95,11 +101,12 @@ export function createHandlerPool(
             running.delete(entry);
             wake();
           }),
-        abandon() {
+        abandon(release) {
           if (handlerDone) return; // already settling: let it finish
           abandoned = true;
-          controller.abort(new Error('the subscription stopped past its drain budget'));
-          settlement.release().catch(onSettleError);
+          running.delete(entry);
+          controller.abort(new Error('the subscription stopped, or lost its connection, while this handler ran'));
+          if (release) settlement.release().catch(onSettleError);
         },
       };
       running.add(entry);
@@ -111,7 +118,11 @@ export function createHandlerPool(
       });
       await Promise.race([Promise.all([...running].map((entry) => entry.done)), budget]);
       clearTimeout(timer);
-      for (const entry of running) entry.abandon();
+      for (const entry of [...running]) entry.abandon(true);
+      wake();
+    },
+    abandonAll() {
+      for (const entry of [...running]) entry.abandon(false);
       wake();
     },
   };
