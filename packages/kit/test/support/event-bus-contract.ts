@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
-import type { EventBus, EventMessage, Subscription } from '../../src/events/index.ts';
-import { eventually, recorder, testEvent, uniqueNamespace } from './event-bus-recorder.ts';
-import { startTcpProxy } from './tcp-proxy.ts';
+import type { EventBus, EventMessage } from '../../src/events/index.ts';
+import { networkFaultCases } from './event-bus-contract-faults.ts';
+import { eventually, recorder, scenarioRunner, testEvent } from './event-bus-recorder.ts';
 
 /**
  * What one transport is, for the contract suite every `EventBus` passes. Capabilities differ only
@@ -30,34 +30,7 @@ const timeout = 90_000;
 
 /** Registers the contract suite for `target` (node:test `describe`). */
 export function eventBusContract(target: EventBusContractTarget): void {
-  /** Runs `work` on a fresh namespace, then stops, closes and deletes whatever it opened. */
-  async function scenario(work: (env: Env) => Promise<void>): Promise<void> {
-    const ns = uniqueNamespace();
-    const buses: EventBus[] = [];
-    const subscriptions: Subscription[] = [];
-    const cleanups: (() => Promise<void>)[] = [];
-    const env: Env = {
-      async open(url) {
-        const bus = await target.open(ns, url);
-        buses.push(bus);
-        return bus;
-      },
-      async subscribe(bus, options, handler) {
-        const subscription = await bus.subscribe(options, handler);
-        subscriptions.push(subscription);
-        return subscription;
-      },
-      defer: (cleanup) => void cleanups.push(cleanup),
-    };
-    try {
-      await work(env);
-    } finally {
-      await Promise.allSettled(subscriptions.map((subscription) => subscription.stop(0)));
-      await Promise.allSettled(buses.map((bus) => bus.close()));
-      await Promise.allSettled(cleanups.map((cleanup) => cleanup()));
-      await target.destroy(ns);
-    }
-  }
+  const scenario = scenarioRunner(target);
 
   const publish = (bus: EventBus, messages: readonly EventMessage[]) =>
     bus.publish(messages, AbortSignal.timeout(15_000));
@@ -278,55 +251,6 @@ export function eventBusContract(target: EventBusContractTarget): void {
         await eventually(() => seen.of(message.id).length === 2, 'the released message, delivered again');
       }));
 
-    const proxySkip = target.brokerUrl === undefined ? 'no broker connection to cut' : false;
-    it(
-      'a cut broker connection rejects publish within its signal; once back, nothing is lost',
-      { skip: proxySkip },
-      () =>
-        scenario(async ({ open, subscribe, defer }) => {
-          const upstream = new URL(target.brokerUrl ?? '');
-          const proxy = await startTcpProxy({ host: upstream.hostname, port: Number(upstream.port) });
-          defer(() => proxy.close());
-          const bus = await open(proxy.proxied(target.brokerUrl ?? ''));
-          const seen = recorder('cut');
-          await subscribe(bus, seen.options(), seen.handler);
-          const before = testEvent();
-          await publish(bus, [before]);
-          await eventually(() => seen.ids().has(before.id), 'the message before the cut');
-
-          await proxy.down();
-          const during = testEvent();
-          const started = Date.now();
-          await assert.rejects(bus.publish([during], AbortSignal.timeout(1_500)));
-          assert.ok(Date.now() - started < 3_000, `publish took ${Date.now() - started} ms with a 1.5 s signal`);
-
-          await proxy.up();
-          // The outbox's way: publish again until acknowledged (the broker is reconnecting).
-          const after = testEvent();
-          const retried = { done: false };
-          const giveUpAt = Date.now() + 60_000;
-          while (!retried.done) {
-            try {
-              await bus.publish([during, after], AbortSignal.timeout(2_000));
-              retried.done = true;
-            } catch (error) {
-              if (Date.now() > giveUpAt) throw error;
-              await delay(200);
-            }
-          }
-          await eventually(
-            () => seen.ids().has(during.id) && seen.ids().has(after.id),
-            'the messages after the cut',
-            60_000,
-          );
-        }),
-    );
+    networkFaultCases(target, scenario);
   });
-}
-
-interface Env {
-  /** A bus on this test's namespace; `url` to go through a proxy. */
-  open(url?: string): Promise<EventBus>;
-  subscribe(bus: EventBus, ...args: Parameters<EventBus['subscribe']>): Promise<Subscription>;
-  defer(cleanup: () => Promise<void>): void;
 }

@@ -1,6 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
-import type { Delivery, EventHandler, EventMessage, SubscribeOptions } from '../../src/events/index.ts';
+import type {
+  Delivery,
+  EventBus,
+  EventHandler,
+  EventMessage,
+  SubscribeOptions,
+  Subscription,
+} from '../../src/events/index.ts';
 
 /** A fresh namespace for one test: stream, subject prefix, exchange and queue names derive from it. */
 export function uniqueNamespace(): string {
@@ -79,4 +86,45 @@ export async function eventually(condition: () => boolean, what: string, timeout
     if (Date.now() > giveUpAt) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await delay(10);
   }
+}
+
+/** Runs `work` on a fresh namespace, then stops, closes and deletes whatever it opened. */
+export function scenarioRunner(target: {
+  open(ns: string, url?: string): Promise<EventBus>;
+  destroy(ns: string): Promise<void>;
+}) {
+  return async function scenario(work: (env: Env) => Promise<void>): Promise<void> {
+    const ns = uniqueNamespace();
+    const buses: EventBus[] = [];
+    const subscriptions: Subscription[] = [];
+    const cleanups: (() => Promise<void>)[] = [];
+    const env: Env = {
+      async open(url) {
+        const bus = await target.open(ns, url);
+        buses.push(bus);
+        return bus;
+      },
+      async subscribe(bus, options, handler) {
+        const subscription = await bus.subscribe(options, handler);
+        subscriptions.push(subscription);
+        return subscription;
+      },
+      defer: (cleanup) => void cleanups.push(cleanup),
+    };
+    try {
+      await work(env);
+    } finally {
+      await Promise.allSettled(subscriptions.map((subscription) => subscription.stop(0)));
+      await Promise.allSettled(buses.map((bus) => bus.close()));
+      await Promise.allSettled(cleanups.map((cleanup) => cleanup()));
+      await target.destroy(ns);
+    }
+  };
+}
+
+export interface Env {
+  /** A bus on this test's namespace; `url` to go through a proxy. */
+  open(url?: string): Promise<EventBus>;
+  subscribe(bus: EventBus, ...args: Parameters<EventBus['subscribe']>): Promise<Subscription>;
+  defer(cleanup: () => Promise<void>): void;
 }
