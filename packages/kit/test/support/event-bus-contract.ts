@@ -1,0 +1,256 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { setTimeout as delay } from 'node:timers/promises';
+import type { EventBus, EventMessage } from '../../src/events/index.ts';
+import { networkFaultCases } from './event-bus-contract-faults.ts';
+import { eventually, recorder, scenarioRunner, testEvent } from './event-bus-recorder.ts';
+
+/**
+ * What one transport is, for the contract suite every `EventBus` passes. Capabilities differ only
+ * where the guarantees truly do; everything else is asserted the same way for every transport.
+ */
+export interface EventBusContractTarget {
+  readonly transport: string;
+  /** `false`, or why the suite cannot run here (its server URL is unset). */
+  readonly skip: string | false;
+  /** A message id published twice within the window is delivered once (JetStream); otherwise at least once. */
+  readonly publishDeduplication: boolean;
+  /** The broker's address, for the connection-cut case; `undefined` for a bus without a broker. */
+  readonly brokerUrl: string | undefined;
+  /**
+   * A bus on namespace `ns` (its own stream / exchange / queues, named from `ns`), connected to `url`
+   * (default: the broker's). Buses opened on one namespace share it, as a restarted process would.
+   */
+  open(ns: string, url?: string): Promise<EventBus>;
+  /** Deletes everything namespace `ns` created on the broker. */
+  destroy(ns: string): Promise<void>;
+}
+
+const timeout = 90_000;
+
+/** Registers the contract suite for `target` (node:test `describe`). */
+export function eventBusContract(target: EventBusContractTarget): void {
+  const scenario = scenarioRunner(target);
+
+  const publish = (bus: EventBus, messages: readonly EventMessage[]) =>
+    bus.publish(messages, AbortSignal.timeout(15_000));
+
+  describe(`EventBus contract: ${target.transport}`, { skip: target.skip, timeout }, () => {
+    it('publish resolves once acknowledged; the consumer gets the message and its headers', () =>
+      scenario(async ({ open, subscribe }) => {
+        const bus = await open();
+        const seen = recorder('headers');
+        await subscribe(bus, seen.options(), seen.handler);
+        const headers = {
+          traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+          'x-request-id': 'req_1',
+        };
+        const sent = testEvent({ headers, data: { amount: 1250, nested: { ok: true } } });
+        await publish(bus, [sent]);
+        await eventually(() => seen.deliveries.length === 1, 'the delivery');
+        const [first] = seen.deliveries;
+        assert.deepEqual(first?.delivery.message, sent);
+        assert.equal(first?.delivery.attempt, 1);
+      }));
+
+    it(
+      target.publishDeduplication
+        ? 'an id published twice within the window is delivered once'
+        : 'an id published twice is delivered at least once (no publish de-duplication: the inbox removes duplicates)',
+      () =>
+        scenario(async ({ open, subscribe }) => {
+          const bus = await open();
+          const seen = recorder('dedup');
+          await subscribe(bus, seen.options({ concurrency: 1 }), seen.handler);
+          const twice = testEvent();
+          await publish(bus, [twice]);
+          await publish(bus, [twice]);
+          const marker = testEvent();
+          await publish(bus, [marker]);
+          await eventually(() => seen.of(marker.id).length === 1, 'the marker published after the duplicate');
+          const copies = seen.of(twice.id).length;
+          if (target.publishDeduplication) assert.equal(copies, 1);
+          else assert.ok(copies === 1 || copies === 2, `delivered ${copies} times`);
+        }),
+    );
+
+    it('keeps per-aggregate order for one consumer with concurrency 1', () =>
+      scenario(async ({ open, subscribe }) => {
+        const bus = await open();
+        const seen = recorder('order');
+        await subscribe(bus, seen.options({ concurrency: 1 }), seen.handler);
+        const messages: EventMessage[] = [];
+        for (let version = 1; version <= 20; version += 1) {
+          for (const aggregateId of ['ord_a', 'ord_b', 'ord_c']) {
+            messages.push(testEvent({ aggregateId, aggregateVersion: version }));
+          }
+        }
+        await publish(bus, messages.slice(0, 30));
+        await publish(bus, messages.slice(30));
+        await eventually(() => seen.deliveries.length === messages.length, 'every message');
+        for (const aggregateId of ['ord_a', 'ord_b', 'ord_c']) {
+          const versions = seen.deliveries
+            .map(({ delivery }) => delivery.message)
+            .filter((message) => message.aggregateId === aggregateId)
+            .map((message) => message.aggregateVersion);
+          assert.deepEqual(
+            versions,
+            Array.from({ length: 20 }, (_, index) => index + 1),
+            aggregateId,
+          );
+        }
+      }));
+
+    it('never runs more handlers at once than its concurrency', () =>
+      scenario(async ({ open, subscribe }) => {
+        const bus = await open();
+        let inFlight = 0;
+        let highest = 0;
+        const seen = recorder('bounded', async () => {
+          inFlight += 1;
+          highest = Math.max(highest, inFlight);
+          await delay(20); // work that takes time, so deliveries overlap
+          inFlight -= 1;
+        });
+        await subscribe(bus, seen.options({ concurrency: 3 }), seen.handler);
+        await publish(
+          bus,
+          Array.from({ length: 40 }, () => testEvent()),
+        );
+        await eventually(() => seen.ids().size === 40, 'every message');
+        assert.equal(highest, 3, 'the bound is reached and never exceeded');
+      }));
+
+    it('a handler that throws gets the message again, attempt + 1, after the backoff', () =>
+      scenario(async ({ open, subscribe }) => {
+        const bus = await open();
+        const backoffs: number[] = [];
+        const seen = recorder('retry', async ({ attempt }) => {
+          if (attempt < 3) throw new Error(`fail attempt ${attempt}`);
+        });
+        const options = seen.options({
+          backoffMs: (attempt) => {
+            backoffs.push(attempt);
+            return 300;
+          },
+        });
+        await subscribe(bus, options, seen.handler);
+        const message = testEvent();
+        await publish(bus, [message]);
+        await eventually(() => seen.of(message.id).length === 3, 'three deliveries');
+        await delay(300); // a fourth delivery would come after another backoff: give it the chance
+        const deliveries = seen.of(message.id);
+        assert.deepEqual(
+          deliveries.map(({ delivery }) => delivery.attempt),
+          [1, 2, 3],
+        );
+        assert.deepEqual(backoffs, [1, 2]);
+        for (let index = 1; index < deliveries.length; index += 1) {
+          const gap = (deliveries[index]?.at ?? 0) - (deliveries[index - 1]?.at ?? 0);
+          assert.ok(gap >= 250, `redelivered after ${gap} ms, before the 300 ms backoff`);
+        }
+        assert.equal(seen.deadLetters.length, 0);
+      }));
+
+    it('a poison message is dead-lettered once after maxDeliveries while healthy ones keep flowing', () =>
+      scenario(async ({ open, subscribe }) => {
+        const bus = await open();
+        const poison = testEvent({ type: 'order.poison' });
+        const seen = recorder('poison', async ({ message }) => {
+          if (message.id === poison.id) throw new Error('poison');
+        });
+        await subscribe(bus, seen.options({ maxDeliveries: 3, concurrency: 2 }), seen.handler);
+        const before = Array.from({ length: 10 }, () => testEvent());
+        await publish(bus, [poison, ...before]);
+        await eventually(() => seen.deadLetters.length === 1, 'the dead letter');
+        const after = Array.from({ length: 10 }, () => testEvent());
+        await publish(bus, after);
+        await eventually(
+          () => [...before, ...after].every(({ id }) => seen.of(id).length >= 1),
+          'every healthy message',
+        );
+        await delay(300); // more than the 50 ms backoff: a redelivered poison message would show
+        assert.equal(seen.deadLetters.length, 1);
+        assert.equal(seen.deadLetters[0]?.delivery.message.id, poison.id);
+        assert.equal(seen.deadLetters[0]?.delivery.attempt, 3);
+        const reason = seen.deadLetters[0]?.error;
+        assert.ok(reason instanceof Error && reason.message === 'poison', 'the handler’s own error');
+        assert.deepEqual(
+          seen.of(poison.id).map(({ delivery }) => delivery.attempt),
+          [1, 2, 3],
+        );
+      }));
+
+    it('a durable consumer stopped and subscribed again (from a new bus) gets what was published meanwhile', () =>
+      scenario(async ({ open, subscribe }) => {
+        const first = await open();
+        const seen = recorder('durable');
+        const subscription = await subscribe(first, seen.options(), seen.handler);
+        const early = testEvent();
+        await publish(first, [early]);
+        await eventually(() => seen.ids().has(early.id), 'the first message');
+        await subscription.stop(5_000);
+        const meanwhile = Array.from({ length: 5 }, () => testEvent());
+        await publish(first, meanwhile);
+        await first.close();
+        const second = await open();
+        await subscribe(second, seen.options(), seen.handler);
+        await eventually(() => meanwhile.every(({ id }) => seen.ids().has(id)), 'what was published while stopped');
+        assert.equal(seen.of(early.id).length, 1, 'the acknowledged message is not delivered again');
+      }));
+
+    it('stop(drainMs) lets in-flight handlers finish and fetches nothing new', () =>
+      scenario(async ({ open, subscribe }) => {
+        const bus = await open();
+        let release = (): void => {};
+        const gate = new Promise<void>((resolve) => {
+          release = resolve;
+        });
+        const finished: string[] = [];
+        const seen = recorder('drain', async ({ message, signal }) => {
+          await gate;
+          assert.equal(signal.aborted, false);
+          finished.push(message.id);
+        });
+        const subscription = await subscribe(bus, seen.options({ concurrency: 2 }), seen.handler);
+        const messages = Array.from({ length: 6 }, () => testEvent());
+        await publish(bus, messages);
+        await eventually(() => seen.deliveries.length === 2, 'two handlers in flight');
+        const stopped = subscription.stop(10_000);
+        await delay(50); // stop is underway: a fetch it failed to stop would deliver now
+        release();
+        await stopped;
+        assert.equal(finished.length, 2, 'both in-flight handlers finished');
+        assert.equal(seen.deliveries.length, 2, 'nothing fetched after stop');
+        const next = recorder('drain');
+        await subscribe(bus, next.options(), next.handler);
+        const rest = messages.filter(({ id }) => !finished.includes(id));
+        await eventually(() => rest.every(({ id }) => next.ids().has(id)), 'the other four, after a new subscribe');
+        assert.ok(
+          finished.every((id) => !next.ids().has(id)),
+          'what finished was acknowledged',
+        );
+      }));
+
+    it('stop(drainMs) aborts a handler still running after drainMs; its message is delivered again', () =>
+      scenario(async ({ open, subscribe }) => {
+        const bus = await open();
+        const aborted: unknown[] = [];
+        const seen = recorder('abort', async ({ signal, attempt }) => {
+          if (attempt > 1) return;
+          await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+          aborted.push(signal.reason);
+        });
+        const subscription = await subscribe(bus, seen.options(), seen.handler);
+        const message = testEvent();
+        await publish(bus, [message]);
+        await eventually(() => seen.deliveries.length === 1, 'the handler in flight');
+        await subscription.stop(200);
+        assert.equal(aborted.length, 1, 'its signal aborted once the budget was spent');
+        await subscribe(bus, seen.options(), seen.handler);
+        await eventually(() => seen.of(message.id).length === 2, 'the released message, delivered again');
+      }));
+
+    networkFaultCases(target, scenario);
+  });
+}
