@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import pino from 'pino';
 import type { Database } from '../src/db/index.ts';
-import { createInProcessBus, type Delivery, type EventBus } from '../src/events/index.ts';
+import { createInProcessBus, type Delivery } from '../src/events/index.ts';
 import { consumerSubscribeOptions, recordInInbox } from '../src/inbox/index.ts';
 import { createOutboxRelay } from '../src/outbox/index.ts';
 import { eventually, insertEvents, outboxSetupSql, unpublishedCount } from './support/outbox-fixtures.ts';
