@@ -5,6 +5,7 @@ import { createTenant } from './access/create-tenant.ts';
 import { listApiKeys } from './access/list-api-keys.ts';
 import { listTenants } from './access/list-tenants.ts';
 import { revokeApiKey } from './access/revoke-api-key.ts';
+import { republishEvents } from './events/republish-events.ts';
 import { cancelOrder } from './orders/cancel-order.ts';
 import { fulfillOrder } from './orders/fulfill-order.ts';
 import { getOrder } from './orders/get-order.ts';
@@ -20,6 +21,7 @@ import type {
   Clock,
   LedgerReader,
   OrderRepository,
+  OutboxAdmin,
   PaymentProvider,
   PaymentRepository,
   ProductRepository,
@@ -38,6 +40,7 @@ export interface ApplicationDeps {
   readonly ledger: LedgerReader;
   readonly provider: PaymentProvider;
   readonly shipping: Shipping;
+  readonly outbox: OutboxAdmin;
   readonly clock: Clock;
   readonly newId: IdGenerator;
   readonly orderTtlMs: number;
@@ -54,6 +57,7 @@ export function buildApplication(deps: ApplicationDeps) {
       payOrder: payOrder(deps),
       refundPayment: refundPayment(deps),
       reconcilePayments: reconcilePayments(deps),
+      republishEvents: republishEvents(deps),
     },
     /** What event consumers apply (adapters/events subscribes them). */
     consumers: {

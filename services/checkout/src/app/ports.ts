@@ -92,6 +92,12 @@ export interface Shipping {
   ship(ctx: RequestContext, orderId: string): Promise<void>;
 }
 
+/** Operator actions on the outbox. */
+export interface OutboxAdmin {
+  /** Marks the published events with ids in [fromId, toId] unpublished; returns how many. */
+  republish(ctx: RequestContext, fromId: string, toId: string): Promise<number>;
+}
+
 /** Which consumer applies which event: recorded in the transaction of the effect. */
 export interface EventReceipt {
   readonly consumer: string;

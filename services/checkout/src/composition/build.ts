@@ -15,6 +15,7 @@ import { registerApi } from '../adapters/http/api.ts';
 import { createAccessPgRepository } from '../adapters/postgres/access.pg-repository.ts';
 import { createLedgerPgReader } from '../adapters/postgres/ledger.pg-reader.ts';
 import { createOrderPgRepository } from '../adapters/postgres/order.pg-repository.ts';
+import { createOutboxAdmin } from '../adapters/postgres/outbox-admin.ts';
 import { createPaymentPgRepository } from '../adapters/postgres/payment.pg-repository.ts';
 import { createProductPgRepository } from '../adapters/postgres/product.pg-repository.ts';
 import { type Application, buildApplication } from '../app/application.ts';
@@ -99,6 +100,7 @@ export async function build(config: Config, options: BuildOptions): Promise<Serv
       ledger: createLedgerPgReader(db),
       provider,
       shipping: createSimulatedShipping(config.fulfillmentDelayMs),
+      outbox: createOutboxAdmin(db),
       clock: { now: () => new Date() },
       newId,
       orderTtlMs: config.orderTtlSeconds * 1_000,

@@ -6,6 +6,7 @@ import type {
   AccessRepository,
   LedgerReader,
   OrderRepository,
+  OutboxAdmin,
   Page,
   PageRequest,
   PaymentProvider,
@@ -285,6 +286,7 @@ export function createTestApplication(): TestApplication {
     payments: unwired<PaymentRepository>('payments'),
     ledger: unwired<LedgerReader>('ledger'),
     provider: unwired<PaymentProvider>('provider'),
+    outbox: unwired<OutboxAdmin>('outbox'),
     shipping: {
       ship: async (_ctx, orderId) => void store.calls.push({ port: 'shipping', method: 'ship', args: [orderId] }),
     },
