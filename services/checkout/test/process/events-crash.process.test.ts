@@ -6,10 +6,11 @@ import createClient, { type Client } from 'openapi-fetch';
 import type { paths } from '../generated/checkout-api.ts';
 import { type ServiceProcess, serviceEnv, startServiceProcess, tempDir } from '../support/service-process.ts';
 
-// Embedded crash durability of the event flow: `keelson serve` (role all, in-process bus) is
-// kill -9'd twice right after payments committed, while their order.paid events are still being
-// consumed (the simulated shipping step takes 300 ms), and restarted on the same data directory.
-// Every order.paid must end up consumed exactly once: one inbox row, one order.fulfilled.
+// Embedded durability of the event flow: `keelson serve` (role all, in-process bus) is stopped
+// three times right after payments committed, while their order.paid events are still being
+// consumed (the simulated shipping step takes 300 ms): kill -9, then SIGTERM (a graceful stop with
+// messages in flight), then kill -9, each time restarted on the same data directory. Every
+// order.paid must end up consumed exactly once: one inbox row, one order.fulfilled.
 
 const demoBanner = /Demo tenant (ten_\S+) was created with this API key[\s\S]*?\n\s+(key_[0-9A-Z]+\.[\w-]+)\n/;
 const ordersPerRound = 8;
@@ -45,7 +46,9 @@ describe('embedded event flow survives kill -9', () => {
     dir.remove();
   });
 
-  it('every committed order.paid is consumed exactly once across two crashes', { timeout: 240_000 }, async () => {
+  it('every committed order.paid is consumed exactly once across two crashes and a graceful stop', {
+    timeout: 300_000,
+  }, async () => {
     const start = async () => {
       const settings = await serviceEnv({ dataDir: dir.path });
       const service = await startServiceProcess(
@@ -72,23 +75,32 @@ describe('embedded event flow survives kill -9', () => {
     await first.kill(); // the shipping of the last payments is still sleeping: mid-flow
     const second = await start();
     orders.push(...(await payRound(client(second), productId, 2)));
-    await second.kill();
+    // A graceful stop mid-flow: the relay finishes (or gives back) its batch, consumers drain.
+    assert.deepEqual(await second.stop(20_000), { code: 0, signal: null }, second.describe());
+    const closed = second
+      .logLines()
+      .filter((l) => l.msg === 'shutdown: closed')
+      .map((l) => l.closer);
+    assert.ok(closed.includes('event-flow'), `the event flow closed cleanly: ${closed.join(', ')}`);
     const third = await start();
-    const api = client(third);
+    orders.push(...(await payRound(client(third), productId, 3)));
+    await third.kill();
+    const fourth = await start();
+    const api = client(fourth);
     const until = Date.now() + 60_000;
     for (;;) {
       const statuses = await Promise.all(
         orders.map(async (id) => (await api.GET('/v1/orders/{id}', { params: { path: { id } } })).data?.status),
       );
       if (statuses.every((s) => s === 'fulfilled')) break;
-      if (Date.now() > until) assert.fail(`not all fulfilled: ${statuses.join(', ')}\n${third.describe()}`);
+      if (Date.now() > until) assert.fail(`not all fulfilled: ${statuses.join(', ')}\n${fourth.describe()}`);
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
     // Let the relay mark the last order.fulfilled rows published (no consumer takes them).
     await new Promise((resolve) => setTimeout(resolve, 1_000));
-    assert.deepEqual(await third.stop(), { code: 0, signal: null }, third.describe());
+    assert.deepEqual(await fourth.stop(), { code: 0, signal: null }, fourth.describe());
     // What each restart found claimed by the killed process: proof the kills landed mid-flow.
-    const leftClaimed = [second, third].map((s) =>
+    const leftClaimed = [second, fourth].map((s) =>
       Number(s.logLines().find((l) => l.msg === 'outbox relay: ended leases a previous run left')?.released ?? 0),
     );
     console.log(`[events crash] rows claimed by the killed process, found at each restart: ${leftClaimed.join(', ')}`);
