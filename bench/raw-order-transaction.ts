@@ -116,6 +116,7 @@ export async function placeOrderRaw(
       state.version,
       state.updatedAt,
       JSON.stringify(state),
+      JSON.stringify({ 'x-request-id': orderId }),
     ]);
     await client.query('COMMIT');
     return orderId;

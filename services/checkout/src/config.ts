@@ -138,6 +138,63 @@ export const configSpec = {
     default: 60_000,
     doc: 'How often the API process settles payments and refunds left pending; 0 = never (run payments reconcile)',
   }),
+  // Events (issue 8): the bus, the outbox relay and the consumers of the worker role.
+  natsUrl: configField({
+    env: 'KEELSON_NATS_URL',
+    schema: z.string().regex(/^nats:\/\//, 'must be a nats:// URL'),
+    optional: true,
+    secret: true,
+    doc: 'NATS JetStream server for events; unset (and no AMQP URL) = the in-process bus',
+  }),
+  amqpUrl: configField({
+    env: 'KEELSON_AMQP_URL',
+    schema: z.string().regex(/^amqps?:\/\//, 'must be an amqp:// or amqps:// URL'),
+    optional: true,
+    secret: true,
+    doc: 'RabbitMQ server for events; unset (and no NATS URL) = the in-process bus',
+  }),
+  eventPrefix: configField({
+    env: 'KEELSON_EVENT_PREFIX',
+    schema: z.string().regex(/^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$/, 'must be dot-separated lower-case words'),
+    default: 'checkout',
+    doc: 'Subjects and routing keys are <prefix>.<type>; names the JetStream stream and the RabbitMQ exchange',
+  }),
+  outboxBatchSize: configField({
+    env: 'KEELSON_OUTBOX_BATCH_SIZE',
+    schema: z.coerce.number().int().min(1).max(1_000),
+    default: 100,
+    doc: 'Outbox rows a relay claims and publishes at once',
+  }),
+  outboxPollIntervalMs: configField({
+    env: 'KEELSON_OUTBOX_POLL_INTERVAL_MS',
+    schema: ms,
+    default: 1_000,
+    doc: 'How often the relay looks for rows when no NOTIFY woke it',
+  }),
+  outboxLeaseMs: configField({
+    env: 'KEELSON_OUTBOX_LEASE_MS',
+    schema: z.coerce.number().int().min(2_000),
+    default: 30_000,
+    doc: "How long a relay's claim holds its rows; keep the broker's de-duplication window longer",
+  }),
+  consumerConcurrency: configField({
+    env: 'KEELSON_CONSUMER_CONCURRENCY',
+    schema: z.coerce.number().int().min(1).max(256),
+    default: 8,
+    doc: 'Messages each consumer handles at once (a fetch never asks for more)',
+  }),
+  consumerMaxDeliveries: configField({
+    env: 'KEELSON_CONSUMER_MAX_DELIVERIES',
+    schema: z.coerce.number().int().min(1).max(100),
+    default: 5,
+    doc: 'Deliveries of a message before it goes to the dead letters',
+  }),
+  fulfillmentDelayMs: configField({
+    env: 'KEELSON_FULFILLMENT_DELAY_MS',
+    schema: z.coerce.number().int().min(0).max(60_000),
+    default: 200,
+    doc: 'How long the simulated shipping step takes before a paid order is fulfilled',
+  }),
 } as const;
 
 export type Config = ConfigOf<typeof configSpec>;
@@ -157,6 +214,9 @@ export function configConflicts(config: Config): string[] {
   }
   if (config.httpPort !== 0 && config.httpPort === config.adminPort) {
     problems.push(`KEELSON_ADMIN_PORT: ${config.adminPort} is also KEELSON_HTTP_PORT; the two servers need two ports`);
+  }
+  if (config.natsUrl !== undefined && config.amqpUrl !== undefined) {
+    problems.push('KEELSON_AMQP_URL: set together with KEELSON_NATS_URL; events go to one broker, choose one');
   }
   return problems;
 }

@@ -14,6 +14,8 @@ export interface RequestContext {
   readonly logger: Logger;
   /** Set once the caller is authenticated; tenant-scoped use cases require it. */
   readonly tenantId?: string;
+  /** The caller's W3C `traceparent`, when it sent a valid one: events written for it carry it on. */
+  readonly traceparent?: string;
 }
 
 export interface CreateContextInput {
@@ -23,6 +25,8 @@ export interface CreateContextInput {
   /** Caller-side cancellation (e.g. the client disconnected). */
   readonly signal?: AbortSignal;
   readonly now?: number;
+  /** A W3C `traceparent` to carry (checked by the caller, e.g. {@link parseTraceparent}). */
+  readonly traceparent?: string;
 }
 
 /**
@@ -41,7 +45,25 @@ export function createContext(input: CreateContextInput): RequestContext {
   const timeoutMs = Math.max(0, input.timeoutMs);
   const timeout = AbortSignal.timeout(Math.max(1, timeoutMs));
   const signal = input.signal ? AbortSignal.any([timeout, input.signal]) : timeout;
-  return { requestId: input.requestId, deadline: now + timeoutMs, signal, logger: input.logger };
+  const ctx = { requestId: input.requestId, deadline: now + timeoutMs, signal, logger: input.logger };
+  return input.traceparent === undefined ? ctx : { ...ctx, traceparent: input.traceparent };
+}
+
+const traceparentPattern = /^00-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}$/;
+
+/**
+ * A W3C trace-context `traceparent` (version 00) as sent, or undefined when absent or malformed
+ * (the spec says to ignore an invalid one, never to fail the request).
+ *
+ * @example
+ * ```ts
+ * import { parseTraceparent } from '@keelson/kit/context';
+ * parseTraceparent('00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01'); // the same string
+ * parseTraceparent('garbage'); // undefined
+ * ```
+ */
+export function parseTraceparent(value: string | undefined): string | undefined {
+  return value !== undefined && traceparentPattern.test(value) ? value : undefined;
 }
 
 export function withTenant(ctx: RequestContext, tenantId: string): RequestContext {

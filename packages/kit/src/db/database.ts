@@ -45,6 +45,13 @@ export interface Database {
    * no deadline is applied, and statements run in autocommit mode.
    */
   session<T>(work: (session: Session) => Promise<T>): Promise<T>;
+  /**
+   * Calls `onNotify` for every `NOTIFY` on `channel` (PostgreSQL delivers it when the notifying
+   * transaction commits). On PostgreSQL this holds one dedicated connection outside the pool;
+   * when it drops, `onLost` is told once and the caller listens again. Resolves once listening,
+   * with the function that stops.
+   */
+  listen(channel: string, onNotify: () => void, onLost: (error: Error) => void): Promise<() => Promise<void>>;
   /** Cheap liveness probe used by `/readyz`; rejects after `timeoutMs`. */
   ping(timeoutMs: number): Promise<void>;
   stats(): PoolStats;

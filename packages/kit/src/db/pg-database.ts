@@ -209,6 +209,37 @@ export function createPgDatabase(options: PgDatabaseOptions): Database {
         client.release(failure);
       }
     },
+    async listen(channel, onNotify, onLost) {
+      const client = new pg.Client({
+        connectionString: options.url,
+        application_name: `${options.applicationName ?? 'keelson'}-listen`,
+        connectionTimeoutMillis: options.connectTimeoutMs ?? 2_000,
+      });
+      let stopped = false;
+      let told = false;
+      const lost = (error: Error): void => {
+        if (stopped || told) return;
+        told = true;
+        onLost(error);
+      };
+      client.on('error', lost);
+      client.on('end', () => lost(new Error('the LISTEN connection closed')));
+      client.on('notification', (message) => {
+        if (message.channel === channel) onNotify();
+      });
+      try {
+        await client.connect();
+        await client.query(`LISTEN ${client.escapeIdentifier(channel)}`);
+      } catch (error) {
+        stopped = true;
+        await client.end().catch(() => {});
+        throw translateDatabaseError(error, false);
+      }
+      return async () => {
+        stopped = true;
+        await client.end().catch(() => {});
+      };
+    },
     async ping(timeoutMs) {
       await withClient({ deadline: Date.now() + timeoutMs }, (client) => client.query('SELECT 1'));
     },

@@ -100,6 +100,12 @@ export async function createPgliteDatabase(options: PgliteDatabaseOptions): Prom
           },
         }),
       ),
+    // One session: a NOTIFY of this process's own commits is delivered to its own listeners,
+    // which is all there is in embedded mode. The session never drops, so `onLost` is unused.
+    async listen(channel, onNotify) {
+      const unlisten = await queue.run(() => pglite.listen(channel, () => onNotify()));
+      return () => queue.run(() => unlisten());
+    },
     async ping(timeoutMs) {
       await transaction({ deadline: Date.now() + timeoutMs }, (tx) => tx.query('SELECT 1'));
     },

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import { createContext, type RequestContext } from '../context/index.ts';
+import { createContext, parseTraceparent, type RequestContext } from '../context/index.ts';
 import { type DeadlinePolicy, decideTimeout, requestDeadlineHeader } from './deadline.ts';
 import { requestIdHeader } from './request-id.ts';
 
@@ -47,7 +47,15 @@ export function attachContext(request: FastifyRequest, reply: FastifyReply, time
   const logger = request.log as Logger;
   const exchange = new AbortController();
   reply.raw.once('close', () => exchange.abort());
-  request.ctx = createContext({ requestId: request.id, timeoutMs, logger, signal: exchange.signal, now });
+  const traceparent = parseTraceparent(singleHeader(request.headers.traceparent));
+  request.ctx = createContext({
+    requestId: request.id,
+    timeoutMs,
+    logger,
+    signal: exchange.signal,
+    now,
+    ...(traceparent === undefined ? {} : { traceparent }),
+  });
 }
 
 /** Node joins repeated custom headers with ", ", which then fails validation as it should. */

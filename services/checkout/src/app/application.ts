@@ -5,7 +5,9 @@ import { createTenant } from './access/create-tenant.ts';
 import { listApiKeys } from './access/list-api-keys.ts';
 import { listTenants } from './access/list-tenants.ts';
 import { revokeApiKey } from './access/revoke-api-key.ts';
+import { republishEvents } from './events/republish-events.ts';
 import { cancelOrder } from './orders/cancel-order.ts';
+import { fulfillOrder } from './orders/fulfill-order.ts';
 import { getOrder } from './orders/get-order.ts';
 import { listOrders } from './orders/list-orders.ts';
 import { placeOrder } from './orders/place-order.ts';
@@ -19,9 +21,11 @@ import type {
   Clock,
   LedgerReader,
   OrderRepository,
+  OutboxAdmin,
   PaymentProvider,
   PaymentRepository,
   ProductRepository,
+  Shipping,
 } from './ports.ts';
 import { createProduct } from './products/create-product.ts';
 import { getProduct } from './products/get-product.ts';
@@ -35,6 +39,8 @@ export interface ApplicationDeps {
   readonly payments: PaymentRepository;
   readonly ledger: LedgerReader;
   readonly provider: PaymentProvider;
+  readonly shipping: Shipping;
+  readonly outbox: OutboxAdmin;
   readonly clock: Clock;
   readonly newId: IdGenerator;
   readonly orderTtlMs: number;
@@ -51,6 +57,11 @@ export function buildApplication(deps: ApplicationDeps) {
       payOrder: payOrder(deps),
       refundPayment: refundPayment(deps),
       reconcilePayments: reconcilePayments(deps),
+      republishEvents: republishEvents(deps),
+    },
+    /** What event consumers apply (adapters/events subscribes them). */
+    consumers: {
+      fulfillOrder: fulfillOrder(deps),
     },
     queries: {
       getProduct: getProduct(deps),

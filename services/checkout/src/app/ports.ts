@@ -70,7 +70,42 @@ export interface OrderRepository {
     id: string,
     transition: (order: Order) => Transition,
   ): Promise<OrderState>;
+  /**
+   * An event consumer's `update`: in one transaction, records `receipt` (the inbox) and, unless
+   * it was recorded before, locks the order and runs `transition`, which may decline (undefined).
+   */
+  updateOnce(
+    ctx: RequestContext,
+    tenantId: string,
+    id: string,
+    receipt: EventReceipt,
+    transition: (order: Order) => Transition | undefined,
+  ): Promise<ConsumedOutcome>;
 }
+
+/**
+ * Sends an order's goods (simulated in this service). Called before the order is marked
+ * fulfilled, outside its transaction, so a redelivery may call it again for the same order:
+ * a real implementation keys its request by the order id.
+ */
+export interface Shipping {
+  ship(ctx: RequestContext, orderId: string): Promise<void>;
+}
+
+/** Operator actions on the outbox. */
+export interface OutboxAdmin {
+  /** Marks the published events with ids in [fromId, toId] unpublished; returns how many. */
+  republish(ctx: RequestContext, fromId: string, toId: string): Promise<number>;
+}
+
+/** Which consumer applies which event: recorded in the transaction of the effect. */
+export interface EventReceipt {
+  readonly consumer: string;
+  readonly eventId: string;
+}
+
+/** What a consumer's transaction did: changed something, found nothing to change, or had seen the event. */
+export type ConsumedOutcome = 'applied' | 'unchanged' | 'duplicate';
 
 export interface PaymentListFilter extends PageRequest {
   /** Only this order's payments (an unknown order gives an empty page). */

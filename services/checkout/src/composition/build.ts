@@ -3,24 +3,27 @@ import type { Database, Migrator } from '@keelson/kit/db';
 import { createHealthChecks, registerHealthRoutes } from '@keelson/kit/health';
 import { createHttpServer } from '@keelson/kit/http';
 import { createIdempotency, createPgIdempotencyStore } from '@keelson/kit/idempotency';
-import { createIdGenerator } from '@keelson/kit/ids';
+import { createIdGenerator, type IdGenerator } from '@keelson/kit/ids';
 import { type Closer, closeInReverse, createAdminServer, createShutdown, type Shutdown } from '@keelson/kit/lifecycle';
 import type { LogDestinationStats } from '@keelson/kit/logging';
 import { createMetrics, registerLogCounters, registerPolicyMetrics, registerPoolGauges } from '@keelson/kit/metrics';
 import { createProfiler } from '@keelson/kit/profiling';
 import type { Logger } from 'pino';
 import type { Role } from '../adapters/cli/cli-commands.ts';
+import { createSimulatedShipping } from '../adapters/events/simulated-shipping.ts';
 import { registerAdminApi } from '../adapters/http/admin.http.ts';
 import { registerApi } from '../adapters/http/api.ts';
 import { createAccessPgRepository } from '../adapters/postgres/access.pg-repository.ts';
 import { createLedgerPgReader } from '../adapters/postgres/ledger.pg-reader.ts';
 import { createOrderPgRepository } from '../adapters/postgres/order.pg-repository.ts';
+import { createOutboxAdmin } from '../adapters/postgres/outbox-admin.ts';
 import { createPaymentPgRepository } from '../adapters/postgres/payment.pg-repository.ts';
 import { createProductPgRepository } from '../adapters/postgres/product.pg-repository.ts';
 import { type Application, buildApplication } from '../app/application.ts';
 import type { Config } from '../config.ts';
 import { serviceVersion } from '../version.ts';
 import { adminTokenFor, recordRunningServer } from './data-dir.ts';
+import { startEventFlow } from './events.ts';
 import { httpDurationBuckets } from './http-buckets.ts';
 import { explainUnavailable, type OpenedDatabase, openDatabase } from './open-database.ts';
 import { paymentUpkeepOf, startReconcileTimer } from './payment-upkeep.ts';
@@ -98,6 +101,8 @@ export async function build(config: Config, options: BuildOptions): Promise<Serv
       payments: createPaymentPgRepository(db, newId),
       ledger: createLedgerPgReader(db),
       provider,
+      shipping: createSimulatedShipping(config.fulfillmentDelayMs),
+      outbox: createOutboxAdmin(db),
       clock: { now: () => new Date() },
       newId,
       orderTtlMs: config.orderTtlSeconds * 1_000,
@@ -109,6 +114,7 @@ export async function build(config: Config, options: BuildOptions): Promise<Serv
         : await startServers(config, {
             ...opened,
             app,
+            newId,
             provider,
             role: options.role,
             logger,
@@ -134,6 +140,7 @@ interface ServerParts {
   readonly db: Database;
   readonly migrator: Migrator;
   readonly app: Application;
+  readonly newId: IdGenerator;
   readonly role: Role;
   readonly logger: Logger;
   /** The build's list: what starts here is appended, in start order. */
@@ -163,6 +170,17 @@ async function startServers(config: Config, parts: ServerParts): Promise<Servers
     maxTimeoutMs: config.maxRequestTimeoutMs,
   };
 
+  // Before the API on the closers' list, so it stops after the API has drained and before the database.
+  await startEventFlow(config, {
+    db,
+    app,
+    logger,
+    metrics,
+    newId: parts.newId,
+    role: parts.role,
+    exclusive: embedded,
+    closers,
+  });
   const upkeep = paymentUpkeepOf(config);
   const profiler = createProfiler();
   closers.push({ name: 'profiler', close: async () => profiler.stop() });
@@ -213,8 +231,6 @@ async function startServers(config: Config, parts: ServerParts): Promise<Servers
     const clearRecord = recordRunningServer(config.dataDir, { pid: process.pid, adminUrl: adminAddress });
     closers.push({ name: 'embedded-state', close: async () => clearRecord() });
   }
-  if (parts.role === 'worker')
-    logger.info('worker role: no background workers are defined yet; serving the admin port');
   // Only once every port is ours: a demo key minted by a start that then failed would never be shown.
   const demo = embedded && api !== undefined ? await parts.seed() : undefined;
   return { apiAddress, adminAddress, demo, shutdown };

@@ -20,6 +20,7 @@ export const checkoutErrorCodes = [
   'order_not_payable',
   'order_already_paid',
   'order_not_refundable',
+  'order_not_fulfillable',
   'payment_in_progress',
   'payment_not_refundable',
   'refund_exceeds_payment',

@@ -15,7 +15,9 @@ const allowed: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
   pending_payment: ['paid', 'cancelled', 'expired'],
   paid: ['fulfilled', 'refunded', 'partially_refunded'],
   partially_refunded: ['partially_refunded', 'refunded'],
-  fulfilled: [],
+  // Money can go back after the goods went out (a return): fulfilment runs moments after payment
+  // (ADR 0009), so a terminal `fulfilled` would end every refund.
+  fulfilled: ['refunded', 'partially_refunded'],
   cancelled: [],
   expired: [],
   refunded: [],

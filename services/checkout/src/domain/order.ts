@@ -40,7 +40,13 @@ export interface StockMovement {
 }
 
 export type OrderEvent = DomainEvent<
-  'order.created' | 'order.cancelled' | 'order.expired' | 'order.paid' | 'order.partially_refunded' | 'order.refunded',
+  | 'order.created'
+  | 'order.cancelled'
+  | 'order.expired'
+  | 'order.paid'
+  | 'order.fulfilled'
+  | 'order.partially_refunded'
+  | 'order.refunded',
   OrderState
 >;
 
@@ -94,7 +100,7 @@ interface Refusal {
 
 const refundRefusal: Refusal = {
   code: 'order_not_refundable',
-  why: 'only paid or partially_refunded orders can be refunded',
+  why: 'only paid, fulfilled or partially_refunded orders can be refunded',
 };
 
 /** The order aggregate: owns its lines, totals and lifecycle. */
@@ -171,6 +177,14 @@ export class Order {
       ? { code: 'order_already_paid', why: 'it was paid already' }
       : { code: 'order_not_payable', why: 'only pending_payment orders can be paid' };
     return this.#moveTo('paid', 'order.paid', now, refusal);
+  }
+
+  /** Marks a paid order's goods as sent (the fulfillment consumer, after `order.paid`). */
+  fulfill(now: Date): Transition {
+    return this.#moveTo('fulfilled', 'order.fulfilled', now, {
+      code: 'order_not_fulfillable',
+      why: 'only paid orders can be fulfilled',
+    });
   }
 
   /** Records money given back: all of what was captured (`fully`) or part of it so far. */

@@ -6,6 +6,7 @@ import type {
   AccessRepository,
   LedgerReader,
   OrderRepository,
+  OutboxAdmin,
   Page,
   PageRequest,
   PaymentProvider,
@@ -27,7 +28,7 @@ import { unwired } from '../support/unwired.ts';
  * request context, so a test can assert what a port was (or was never) shown.
  */
 export interface Call {
-  readonly port: 'products' | 'orders' | 'access';
+  readonly port: 'products' | 'orders' | 'access' | 'shipping';
   readonly method: string;
   readonly args: readonly unknown[];
 }
@@ -42,6 +43,8 @@ export interface FakeStore {
   readonly keys: Map<string, ApiKey>;
   /** What the outbox would hold, in write order. */
   readonly events: DomainEvent[];
+  /** `consumer\0event id`, as the inbox table. */
+  readonly inbox: Set<string>;
 }
 
 function ownedBy<T extends { readonly tenantId: string }>(
@@ -90,6 +93,7 @@ export function createFakeStore(): FakeStore {
     tenants: new Map(),
     keys: new Map(),
     events: [],
+    inbox: new Set(),
   };
 }
 
@@ -181,6 +185,20 @@ export function fakeOrderRepository(store: FakeStore): OrderRepository {
       store.events.push(event);
       return order.state;
     },
+    async updateOnce(_ctx, tenantId, id, receipt, transition) {
+      record('updateOnce', tenantId, id, receipt);
+      const key = `${receipt.consumer}\u0000${receipt.eventId}`;
+      if (store.inbox.has(key)) return 'duplicate';
+      const current = ownedBy(store.orders, tenantId, id);
+      if (!current) fail('not_found', 'order_not_found', `No such order: ${id}.`);
+      store.inbox.add(key);
+      const change = transition(Order.fromRow(current));
+      if (change === undefined) return 'unchanged';
+      moveStock(store, tenantId, change.release, 1, change.order.state.updatedAt);
+      store.orders.set(id, change.order.state);
+      store.events.push(change.event);
+      return 'applied';
+    },
   };
 }
 
@@ -268,6 +286,10 @@ export function createTestApplication(): TestApplication {
     payments: unwired<PaymentRepository>('payments'),
     ledger: unwired<LedgerReader>('ledger'),
     provider: unwired<PaymentProvider>('provider'),
+    outbox: unwired<OutboxAdmin>('outbox'),
+    shipping: {
+      ship: async (_ctx, orderId) => void store.calls.push({ port: 'shipping', method: 'ship', args: [orderId] }),
+    },
     // A fresh Date per call, so no caller can mutate the clock through a shared instance.
     clock: { now: () => new Date(fixedNow) },
     newId: createIdGenerator(),

@@ -285,7 +285,8 @@ describe('Order payment and refund transitions', () => {
   type Intent =
     | { readonly kind: 'cancel' }
     | { readonly kind: 'pay' }
-    | { readonly kind: 'refund'; readonly fully: boolean };
+    | { readonly kind: 'refund'; readonly fully: boolean }
+    | { readonly kind: 'fulfill' };
   const paidOnce: readonly OrderStatus[] = ['paid', 'fulfilled', 'partially_refunded', 'refunded'];
   function expected(status: OrderStatus, intent: Intent): { to: OrderStatus; release: boolean } | { refused: string } {
     switch (intent.kind) {
@@ -295,14 +296,17 @@ describe('Order payment and refund transitions', () => {
         if (status === 'pending_payment') return { to: 'paid', release: false };
         return { refused: paidOnce.includes(status) ? 'order_already_paid' : 'order_not_payable' };
       case 'refund':
-        return status === 'paid' || status === 'partially_refunded'
+        return status === 'paid' || status === 'partially_refunded' || status === 'fulfilled'
           ? { to: intent.fully ? 'refunded' : 'partially_refunded', release: false }
           : { refused: 'order_not_refundable' };
+      case 'fulfill':
+        return status === 'paid' ? { to: 'fulfilled', release: false } : { refused: 'order_not_fulfillable' };
     }
   }
   const intent: fc.Arbitrary<Intent> = fc.oneof(
     fc.constant({ kind: 'cancel' } as const),
     fc.constant({ kind: 'pay' } as const),
+    fc.constant({ kind: 'fulfill' } as const),
     fc.boolean().map((fully) => ({ kind: 'refund', fully }) as const),
   );
 
@@ -318,7 +322,9 @@ describe('Order payment and refund transitions', () => {
               ? order.cancel(later)
               : next.kind === 'pay'
                 ? order.pay(later)
-                : order.refund(next.fully, later);
+                : next.kind === 'fulfill'
+                  ? order.fulfill(later)
+                  : order.refund(next.fully, later);
           if ('refused' in want) {
             assert.throws(run, { name: 'AppError', kind: 'conflict', code: want.refused });
             assert.equal(order.state, before);

@@ -17,6 +17,7 @@ import {
   createOrders,
   errorLines,
   type OurSide,
+  paidOrFulfilled,
   provisionTenant,
   readOurSide,
   readStoppedPglite,
@@ -206,7 +207,7 @@ async function crashScenario(
   const books = compareWithProvider(ledger, ours, orderIds);
   assert.deepEqual(books.problems, [], `0 double charges, nothing pending, the books agree (seed ${seed})`);
   assert.equal(books.chargedOnce, paymentCount, 'every order charged exactly once');
-  const paidOrders = orderIds.filter((id) => ours.orderStatus.get(id) === 'paid').length;
+  const paidOrders = orderIds.filter((id) => paidOrFulfilled(ours.orderStatus.get(id))).length;
   assert.equal(cli.checkedPayments, paidOrders, 'ledger verify checked one payment per paid order');
   console.log(
     `[crash ${backendName}] provider ledger: ${ledger.payment_intents.length} PaymentIntents for ${paymentCount} orders, ` +

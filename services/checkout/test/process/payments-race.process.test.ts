@@ -18,6 +18,7 @@ import {
   createOrders,
   errorLines,
   type OurSide,
+  paidOrFulfilled,
   provisionTenant,
   readOurSide,
   readStoppedPglite,
@@ -148,7 +149,7 @@ async function raceScenario(t: TestContext, backendName: 'postgres' | 'pglite'):
   assert.deepEqual(books.problems, [], `the provider's ledger and our payments agree (seed ${seed})`);
   assert.equal(books.chargedOnce, orderCount, 'exactly one succeeded PaymentIntent per order');
   assert.deepEqual(
-    orderIds.filter((id) => ours.orderStatus.get(id) !== 'paid'),
+    orderIds.filter((id) => !paidOrFulfilled(ours.orderStatus.get(id))),
     [],
     'every order is paid',
   );
@@ -159,7 +160,7 @@ async function raceScenario(t: TestContext, backendName: 'postgres' | 'pglite'):
     ours.payments.map((p) => p.id).sort(),
     'the clients were answered with exactly our payments',
   );
-  const paidOrders = orderIds.filter((id) => ours.orderStatus.get(id) === 'paid').length;
+  const paidOrders = orderIds.filter((id) => paidOrFulfilled(ours.orderStatus.get(id))).length;
   assert.equal(cli.checkedPayments, paidOrders, 'ledger verify checked one payment per paid order');
   console.log(
     `[race ${backendName}] provider ledger: ${ledger.payment_intents.length} PaymentIntents, ` +

@@ -7,7 +7,7 @@ import { createAccessPgRepository } from '../../src/adapters/postgres/access.pg-
 import { createOrderPgRepository } from '../../src/adapters/postgres/order.pg-repository.ts';
 import { createProductPgRepository } from '../../src/adapters/postgres/product.pg-repository.ts';
 import { buildApplication } from '../../src/app/application.ts';
-import type { LedgerReader, PaymentProvider, PaymentRepository } from '../../src/app/ports.ts';
+import type { LedgerReader, OutboxAdmin, PaymentProvider, PaymentRepository, Shipping } from '../../src/app/ports.ts';
 import { backends } from '../support/databases.ts';
 import { unwired } from '../support/unwired.ts';
 
@@ -23,6 +23,8 @@ for (const backend of backends()) {
         payments: unwired<PaymentRepository>('payments'),
         ledger: unwired<LedgerReader>('ledger'),
         provider: unwired<PaymentProvider>('provider'),
+        shipping: unwired<Shipping>('shipping'),
+        outbox: unwired<OutboxAdmin>('outbox'),
         clock: { now: () => new Date() },
         newId,
         orderTtlMs: 60_000,

@@ -146,6 +146,7 @@ export function countingDatabase(db: Database): CountingDatabase {
         }
       },
       session: (work) => db.session(work),
+      listen: (channel, onNotify, onLost) => db.listen(channel, onNotify, onLost),
       ping: (timeoutMs) => db.ping(timeoutMs),
       stats: () => db.stats(),
       close: () => db.close(),

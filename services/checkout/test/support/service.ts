@@ -9,6 +9,7 @@ import { createMigrator } from '@keelson/kit/db';
 import { type PspSim, startPspSim } from '@keelson/psp-sim';
 import createClient, { type Client } from 'openapi-fetch';
 import pino from 'pino';
+import type { Role } from '../../src/adapters/cli/cli-commands.ts';
 import { migrationsDir } from '../../src/adapters/postgres/migrations-dir.ts';
 import { build } from '../../src/composition/build.ts';
 import { configSpec } from '../../src/config.ts';
@@ -40,12 +41,17 @@ export interface TestService {
 }
 
 /**
- * The whole service in-process on ephemeral ports, over the backend's database: requests go
+ * The whole service in-process on ephemeral ports. Role `api` unless asked: the API tests see
+ * orders exactly as the API left them, with no worker (fulfillment) moving them on; the event
+ * tests ask for `all`.
+ *
+ * Over the backend's database: requests go
  * through real HTTP, the full chassis and the real repositories. Stopped after the test file.
  */
 export async function startTestService(
   backend: Backend,
   env: Record<string, string> = {},
+  role: Role = 'api',
 ): Promise<TestService & { stop(): Promise<void> }> {
   const database = await backend.create();
   const adminToken = randomBytes(24).toString('hex');
@@ -65,7 +71,7 @@ export async function startTestService(
     return build(config, {
       database: { db: database.db, migrator: createMigrator(database.db, migrationsDir), description: backend.name },
       logger: pino({ level: 'silent' }),
-      role: 'all',
+      role,
     });
   };
   const service = await opened().catch(async (error: unknown) => {
@@ -75,7 +81,7 @@ export async function startTestService(
     throw error;
   });
   const { servers } = service;
-  const apiAddress = servers.apiAddress ?? assert.fail('the all role serves the API');
+  const apiAddress = servers.apiAddress ?? assert.fail('the test service serves the API (role api or all)');
 
   const client = (authorization?: string) =>
     createClient<paths>({
@@ -126,10 +132,14 @@ export async function startTestService(
  * Call in a `describe` body: starts one service for the suite in `before`, stops it (and drops
  * its database) in the suite's `after`. Returns an accessor for the tests.
  */
-export function useTestService(backend: Backend, env: Record<string, string> = {}): () => TestService {
+export function useTestService(
+  backend: Backend,
+  env: Record<string, string> = {},
+  role: Role = 'api',
+): () => TestService {
   let service: (TestService & { stop(): Promise<void> }) | undefined;
   before(async () => {
-    service = await startTestService(backend, env);
+    service = await startTestService(backend, env, role);
   });
   after(() => service?.stop());
   return () => service ?? assert.fail(`the service on ${backend.name} did not start`);

@@ -1,5 +1,5 @@
 import type { MigrationStatus } from '@keelson/kit/db';
-import type { LedgerReportWire, ReconcileReportWire } from '../http/admin.wire.ts';
+import type { LedgerReportWire, OutboxRepublishWire, ReconcileReportWire } from '../http/admin.wire.ts';
 import type { AdminOperations, ListOptions } from './cli-commands.ts';
 
 /** The admin API's list query: snake_case names, unset options left out. */
@@ -64,6 +64,7 @@ export function adminApiClient(adminUrl: string, token: string): AdminOperations
         upkeepDeadlineMs,
       ),
     verifyLedger: () => call<LedgerReportWire>('GET', '/ledger/verify', undefined, upkeepDeadlineMs),
+    republishOutbox: (from, to) => call<OutboxRepublishWire>('POST', '/outbox/republish', { from, to }),
     close: async () => {},
   };
 }

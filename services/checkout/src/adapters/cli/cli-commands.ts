@@ -4,6 +4,7 @@ import type {
   ApiKeyListWire,
   CreatedApiKeyWire,
   LedgerReportWire,
+  OutboxRepublishWire,
   ReconcileReportWire,
   RevokedApiKeyWire,
   TenantListWire,
@@ -44,6 +45,7 @@ export interface AdminOperations {
   migrationStatus(): Promise<MigrationStatus>;
   reconcilePayments(options: ReconcileOptions): Promise<ReconcileReportWire>;
   verifyLedger(): Promise<LedgerReportWire>;
+  republishOutbox(fromId: string, toId: string): Promise<OutboxRepublishWire>;
   close(): Promise<void>;
 }
 

@@ -19,6 +19,8 @@ export const usage = `Usage: keelson <command> [--json]
                                           (default: pending past the longest request deadline)
   ledger verify                           check that the ledger balances and agrees with the payment
                                           provider; exits 1 when anything disagrees
+  outbox republish --from ID --to ID      send the events with ids in [ID, ID] again (published ones
+                                          become unpublished; consumers' inboxes absorb duplicates)
   config print                            print the effective configuration, secrets redacted
   help                                    print this text
 
@@ -38,6 +40,7 @@ export type Command =
   | { readonly name: 'keys revoke'; readonly keyId: string }
   | { readonly name: 'payments reconcile'; readonly options: ReconcileOptions }
   | { readonly name: 'ledger verify' }
+  | { readonly name: 'outbox republish'; readonly fromId: string; readonly toId: string }
   | { readonly name: 'config print' };
 
 function required(value: string | undefined, what: string): string {
@@ -121,6 +124,8 @@ export function parseCommandLine(argv: readonly string[]): Command {
       return { name: 'payments reconcile', options: parseReconcile(values) };
     case 'ledger verify':
       return { name: 'ledger verify' };
+    case 'outbox republish':
+      return { name: 'outbox republish', fromId: required(values.from, '--from'), toId: required(values.to, '--to') };
     case 'config print':
       return { name: 'config print' };
     default:
@@ -140,6 +145,8 @@ function parse(argv: readonly string[]) {
       limit: { type: 'string' },
       'starting-after': { type: 'string' },
       'min-age-ms': { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
       role: { type: 'string', default: 'all' },
       help: { type: 'boolean', short: 'h', default: false },
       yes: { type: 'boolean', default: false },

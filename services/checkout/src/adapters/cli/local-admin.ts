@@ -9,6 +9,7 @@ import {
   keyToWire,
   ledgerReportToWire,
   reconcileReportToWire,
+  republishToWire,
   revokedKeyToWire,
   tenantListToWire,
   tenantToWire,
@@ -82,6 +83,8 @@ export function localAdminOperations(deps: LocalAdminDeps): AdminOperations {
           await app.queries.verifyLedger(operationContext(), { pendingOlderThanMs: upkeep.overdueAfterMs }),
         ),
       ),
+    republishOutbox: async (fromId, toId) =>
+      republishToWire(await app.commands.republishEvents(operationContext(), { fromId, toId })),
     close: () => deps.close(),
   };
 }

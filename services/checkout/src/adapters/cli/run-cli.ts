@@ -138,6 +138,14 @@ async function execute(command: Command, commands: CliCommands, json: boolean): 
       });
     case 'ledger verify':
       return withAdmin(commands, true, async (ops) => ledgerPrinted(await ops.verifyLedger()));
+    case 'outbox republish':
+      return withAdmin(commands, true, async (ops) => {
+        const report = await ops.republishOutbox(command.fromId, command.toId);
+        return {
+          json: report,
+          text: `${report.republished} published events from ${report.from} to ${report.to} handed back to the relay`,
+        };
+      });
     case 'config print': {
       const printed = commands.printableConfig();
       return {

@@ -12,6 +12,7 @@ import {
   keyToWire,
   ledgerReportToWire,
   reconcileReportToWire,
+  republishToWire,
   revokedKeyToWire,
   tenantListToWire,
   tenantToWire,
@@ -91,6 +92,14 @@ function adminRoutes(app: Application, migrator: Migrator, upkeep: PaymentUpkeep
       });
       return reconcileReportToWire(report);
     });
+    admin.post(
+      '/outbox/republish',
+      { schema: { body: z.strictObject({ from: z.string().min(1).max(100), to: z.string().min(1).max(100) }) } },
+      async (request) =>
+        republishToWire(
+          await app.commands.republishEvents(request.ctx, { fromId: request.body.from, toId: request.body.to }),
+        ),
+    );
     // 200 either way: a ledger that disagrees is the report's finding, not a failed request.
     admin.get('/ledger/verify', async (request) =>
       ledgerReportToWire(await app.queries.verifyLedger(request.ctx, { pendingOlderThanMs: upkeep.overdueAfterMs })),

@@ -1,5 +1,6 @@
 import type { CreatedKey } from '../../app/access/create-api-key.ts';
 import type { RevokedKey } from '../../app/access/revoke-api-key.ts';
+import type { RepublishReport } from '../../app/events/republish-events.ts';
 import type { ReconcileReport } from '../../app/payments/reconcile.ts';
 import type { LedgerDiscrepancyKind, LedgerReport } from '../../app/payments/verify-ledger.ts';
 import type { Page } from '../../app/ports.ts';
@@ -144,4 +145,16 @@ export function ledgerReportToWire(r: LedgerReport): LedgerReportWire {
       detail: d.detail,
     })),
   };
+}
+
+/** `POST /admin/outbox/republish`: what was handed back to the relay. */
+export interface OutboxRepublishWire {
+  readonly object: 'outbox_republish';
+  readonly from: string;
+  readonly to: string;
+  readonly republished: number;
+}
+
+export function republishToWire(r: RepublishReport): OutboxRepublishWire {
+  return { object: 'outbox_republish', from: r.fromId, to: r.toId, republished: r.republished };
 }

@@ -1,8 +1,9 @@
 import { autocommit, type Database, isUniqueViolation, type Queryable } from '@keelson/kit/db';
 import type { IdGenerator } from '@keelson/kit/ids';
+import { recordInInbox } from '@keelson/kit/inbox';
 import type { OrderRepository } from '../../app/ports.ts';
 import { fail } from '../../domain/errors.ts';
-import { Order, type OrderState } from '../../domain/order.ts';
+import { Order, type OrderState, type Transition } from '../../domain/order.ts';
 import { releasesStock } from '../../domain/order-status.ts';
 import type { ProductState } from '../../domain/product.ts';
 import { pageOf, tenantListRows } from './cursor.ts';
@@ -14,7 +15,7 @@ import {
   orderWithLinesFromRow,
   withLines,
 } from './order.rows.ts';
-import { appendToOutbox } from './outbox.ts';
+import { appendToOutbox, type EventHeaders, eventHeaders } from './outbox.ts';
 import { type ProductRow, productColumns, productFromRow } from './product.rows.ts';
 import { releaseStock, reserveStock } from './stock.ts';
 
@@ -46,6 +47,37 @@ async function refuseWhilePaymentPending(tx: Queryable, tenantId: string, orderI
       `Order ${orderId} has a payment in progress (${rows[0].id}); try again once it settled.`,
     );
   }
+}
+
+async function lockOrder(tx: Queryable, tenantId: string, id: string): Promise<OrderState> {
+  const { rows } = await tx.query<OrderRow>(
+    `SELECT ${orderColumns} FROM orders WHERE tenant_id = $1 AND id = $2 FOR UPDATE`,
+    [tenantId, id],
+  );
+  const [current] = await withLines(tx, tenantId, rows);
+  if (!current) fail('not_found', 'order_not_found', `No such order: ${id}.`);
+  return current;
+}
+
+/** Writes a transition of a locked order: its row, any stock release, its event. */
+async function writeTransition(
+  tx: Queryable,
+  newId: IdGenerator,
+  tenantId: string,
+  { order, event, release }: Transition,
+  headers: EventHeaders,
+): Promise<void> {
+  const o = order.state;
+  if (releasesStock(o.status)) await refuseWhilePaymentPending(tx, tenantId, o.id);
+  await tx.query(`UPDATE orders SET status = $3, version = $4, updated_at = $5 WHERE tenant_id = $1 AND id = $2`, [
+    tenantId,
+    o.id,
+    o.status,
+    o.version,
+    o.updatedAt,
+  ]);
+  await releaseStock(tx, tenantId, release, o.updatedAt);
+  await appendToOutbox(tx, newId, tenantId, [event], headers);
 }
 
 export function createOrderPgRepository(db: Database, newId: IdGenerator): OrderRepository {
@@ -87,7 +119,7 @@ export function createOrderPgRepository(db: Database, newId: IdGenerator): Order
               o.id,
             ]);
           }
-          await appendToOutbox(tx, newId, tenantId, [outcome.event]);
+          await appendToOutbox(tx, newId, tenantId, [outcome.event], eventHeaders(ctx));
           return outcome;
         })
         .catch((error: unknown) => {
@@ -144,22 +176,19 @@ export function createOrderPgRepository(db: Database, newId: IdGenerator): Order
 
     update(ctx, tenantId, id, transition): Promise<OrderState> {
       return db.transaction(ctx, async (tx) => {
-        const { rows } = await tx.query<OrderRow>(
-          `SELECT ${orderColumns} FROM orders WHERE tenant_id = $1 AND id = $2 FOR UPDATE`,
-          [tenantId, id],
-        );
-        const [current] = await withLines(tx, tenantId, rows);
-        if (!current) fail('not_found', 'order_not_found', `No such order: ${id}.`);
-        const { order, event, release } = transition(Order.fromRow(current));
-        const o = order.state;
-        if (releasesStock(o.status)) await refuseWhilePaymentPending(tx, tenantId, id);
-        await tx.query(
-          `UPDATE orders SET status = $3, version = $4, updated_at = $5 WHERE tenant_id = $1 AND id = $2`,
-          [tenantId, id, o.status, o.version, o.updatedAt],
-        );
-        await releaseStock(tx, tenantId, release, o.updatedAt);
-        await appendToOutbox(tx, newId, tenantId, [event]);
-        return o;
+        const change = transition(Order.fromRow(await lockOrder(tx, tenantId, id)));
+        await writeTransition(tx, newId, tenantId, change, eventHeaders(ctx));
+        return change.order.state;
+      });
+    },
+
+    updateOnce(ctx, tenantId, id, receipt, transition) {
+      return db.transaction(ctx, async (tx) => {
+        if (!(await recordInInbox(tx, receipt.consumer, receipt.eventId, new Date()))) return 'duplicate';
+        const change = transition(Order.fromRow(await lockOrder(tx, tenantId, id)));
+        if (change === undefined) return 'unchanged';
+        await writeTransition(tx, newId, tenantId, change, eventHeaders(ctx));
+        return 'applied';
       });
     },
   };

@@ -4,6 +4,7 @@ import type { PaymentRepository } from '../../app/ports.ts';
 import { fail } from '../../domain/errors.ts';
 import { Order } from '../../domain/order.ts';
 import { checkedRows, pageOf } from './cursor.ts';
+import { eventHeaders } from './outbox.ts';
 import { type PaymentRow, paymentColumns, paymentFromRow, paymentValues } from './payment.rows.ts';
 import { recordReads } from './payment-reads.ts';
 import { refundMethods } from './refund.pg-repository.ts';
@@ -88,6 +89,7 @@ export function createPaymentPgRepository(db: Database, newId: IdGenerator): Pay
           journal: { kind: 'capture', paymentId },
           postings: settlement.postings,
           at: settlement.payment.updatedAt,
+          headers: eventHeaders(ctx),
         });
         return settlement.payment;
       });

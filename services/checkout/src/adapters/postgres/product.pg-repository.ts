@@ -5,7 +5,7 @@ import type { Page, PageRequest, ProductRepository } from '../../app/ports.ts';
 import { fail } from '../../domain/errors.ts';
 import { Product, type ProductEvent, type ProductState } from '../../domain/product.ts';
 import { pageOf, tenantListRows } from './cursor.ts';
-import { appendToOutbox } from './outbox.ts';
+import { appendToOutbox, eventHeaders } from './outbox.ts';
 import { type ProductRow, productColumns, productFromRow } from './product.rows.ts';
 
 export function createProductPgRepository(db: Database, newId: IdGenerator): ProductRepository {
@@ -26,7 +26,7 @@ export function createProductPgRepository(db: Database, newId: IdGenerator): Pro
             p.createdAt,
             p.updatedAt,
           ]);
-          await appendToOutbox(tx, newId, p.tenantId, [event]);
+          await appendToOutbox(tx, newId, p.tenantId, [event], eventHeaders(ctx));
         });
       } catch (error) {
         if (isUniqueViolation(error, 'products_tenant_sku_key')) {
@@ -74,7 +74,7 @@ export function createProductPgRepository(db: Database, newId: IdGenerator): Pro
            WHERE tenant_id = $1 AND id = $2`,
           [tenantId, id, p.name, p.unitAmount, p.stock, p.version, p.updatedAt],
         );
-        await appendToOutbox(tx, newId, tenantId, [event]);
+        await appendToOutbox(tx, newId, tenantId, [event], eventHeaders(ctx));
         return p;
       });
     },

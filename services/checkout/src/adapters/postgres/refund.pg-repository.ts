@@ -4,6 +4,7 @@ import type { PaymentRepository } from '../../app/ports.ts';
 import { fail } from '../../domain/errors.ts';
 import { Order } from '../../domain/order.ts';
 import { checkedRows } from './cursor.ts';
+import { eventHeaders } from './outbox.ts';
 import { recordReads } from './payment-reads.ts';
 import {
   type RefundRow,
@@ -101,6 +102,7 @@ export function refundMethods(db: Database, newId: IdGenerator): RefundMethods {
           journal: { kind: 'refund', paymentId: payment.id, refundId },
           postings: settlement.postings,
           at: settlement.refund.updatedAt,
+          headers: eventHeaders(ctx),
         });
         return settlement.refund;
       });

@@ -5,7 +5,7 @@ import { assertBalanced, type LedgerPosting } from '../../domain/ledger.ts';
 import type { OrderState, Transition } from '../../domain/order.ts';
 import type { PaymentState } from '../../domain/payment.ts';
 import { type OrderWithLinesRow, orderColumns, ordersWithLinesSql, orderWithLinesFromRow } from './order.rows.ts';
-import { appendToOutbox } from './outbox.ts';
+import { appendToOutbox, type EventHeaders } from './outbox.ts';
 import {
   type PaymentRow,
   paymentColumns,
@@ -79,6 +79,8 @@ export interface SettlementWrites {
   readonly journal: Journal;
   readonly postings: readonly LedgerPosting[];
   readonly at: Date;
+  /** Carried by the events (request id, traceparent). */
+  readonly headers: EventHeaders;
 }
 
 /** Writes a settlement's changes inside the caller's transaction; a no-op settlement writes nothing. */
@@ -104,7 +106,7 @@ export async function writeSettlement(
     ]);
     await releaseStock(tx, tenantId, writes.order.release, o.updatedAt);
   }
-  await appendToOutbox(tx, newId, tenantId, writes.events);
+  await appendToOutbox(tx, newId, tenantId, writes.events, writes.headers);
   await postToLedger(tx, tenantId, writes.journal, writes.postings, writes.at);
 }
 

@@ -1,0 +1,148 @@
+import type { Delivery, EventBus, EventHandler, EventMessage, SubscribeOptions, Subscription } from './event-bus.ts';
+
+/**
+ * The bus of embedded mode: no broker, no memory of its own. `publish` hands the messages to
+ * every matching subscription and resolves only once each has handled them (acknowledged, or
+ * dead-lettered after `maxDeliveries`). The outbox relay marks rows published only then, so
+ * the outbox table *is* the durable queue: a crash before that leaves the rows unpublished, and
+ * the next start delivers them again, to consumers whose inbox absorbs what they had applied.
+ *
+ * Backpressure: a publish waits for its handlers, and the relay claims its next batch only after,
+ * so at most one batch per relay is in memory. Within a batch one aggregate's messages are
+ * handled one after another, in the order given; different aggregates run up to `concurrency`
+ * at once.
+ *
+ * @example
+ * ```ts
+ * import { createInProcessBus } from '@keelson/kit/events';
+ * const bus = createInProcessBus();
+ * const subscription = await bus.subscribe(
+ *   { consumer: 'audit', types: '*', concurrency: 4, maxDeliveries: 5, backoffMs: () => 100, onDeadLetter: async () => {} },
+ *   async ({ message }) => console.log(message.type),
+ * );
+ * await subscription.stop(1_000);
+ * await bus.close();
+ * ```
+ */
+export function createInProcessBus(): EventBus {
+  const subscriptions = new Set<InProcessSubscription>();
+  return {
+    name: 'in-process',
+    async publish(messages, signal) {
+      signal.throwIfAborted();
+      await Promise.all([...subscriptions].map((subscription) => subscription.deliver(messages, signal)));
+    },
+    async subscribe(options, handler) {
+      if (!Number.isInteger(options.concurrency) || options.concurrency < 1) {
+        throw new RangeError(`concurrency must be a whole number ≥ 1 (got ${options.concurrency})`);
+      }
+      const subscription = new InProcessSubscription(options, handler, () => subscriptions.delete(subscription));
+      subscriptions.add(subscription);
+      return subscription;
+    },
+    async close() {
+      await Promise.all([...subscriptions].map((subscription) => subscription.stop(0)));
+    },
+  };
+}
+
+class InProcessSubscription implements Subscription {
+  readonly #options: SubscribeOptions;
+  readonly #handler: EventHandler;
+  readonly #detach: () => void;
+  readonly #aborted = new AbortController();
+  readonly #inFlight = new Set<Promise<void>>();
+  #stopped = false;
+
+  constructor(options: SubscribeOptions, handler: EventHandler, detach: () => void) {
+    this.#options = options;
+    this.#handler = handler;
+    this.#detach = detach;
+  }
+
+  /** Handles the messages this subscription wants; rejects if any could not be settled. */
+  deliver(messages: readonly EventMessage[], publishSignal: AbortSignal): Promise<void> {
+    // A stopped consumer cannot take messages: the publish fails and the rows stay unpublished.
+    if (this.#stopped) return Promise.reject(new Error(`consumer ${this.#options.consumer} has stopped`));
+    const { types } = this.#options;
+    const wanted = types === '*' ? messages : messages.filter((m) => types.includes(m.type));
+    if (wanted.length === 0) return Promise.resolve();
+    const signal = AbortSignal.any([publishSignal, this.#aborted.signal]);
+    const work = this.#run(groupByAggregate(wanted), signal);
+    this.#inFlight.add(work);
+    const forget = () => this.#inFlight.delete(work);
+    work.then(forget, forget);
+    return work;
+  }
+
+  async #run(groups: EventMessage[][], signal: AbortSignal): Promise<void> {
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      for (let group = groups[next++]; group !== undefined; group = groups[next++]) {
+        for (const message of group) await this.#settle(message, signal);
+      }
+    };
+    const workers = Array.from({ length: Math.min(this.#options.concurrency, groups.length) }, worker);
+    await Promise.all(workers);
+  }
+
+  /** Delivers until the handler succeeds or the message is dead-lettered. */
+  async #settle(message: EventMessage, signal: AbortSignal): Promise<void> {
+    for (let attempt = 1; ; attempt += 1) {
+      signal.throwIfAborted();
+      const delivery: Delivery = { message, attempt, signal };
+      try {
+        await this.#handler(delivery);
+        return;
+      } catch (error) {
+        if (signal.aborted) throw error;
+        if (attempt >= this.#options.maxDeliveries) {
+          await this.#options.onDeadLetter(delivery, error);
+          return;
+        }
+        await abortableDelay(this.#options.backoffMs(attempt), signal);
+      }
+    }
+  }
+
+  async stop(drainMs: number): Promise<void> {
+    this.#stopped = true;
+    this.#detach();
+    const drained = Promise.allSettled([...this.#inFlight]);
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, drainMs);
+    });
+    await Promise.race([drained, late]);
+    clearTimeout(timer);
+    // Past the budget: handlers are told to give up; their messages stay unpublished.
+    this.#aborted.abort(new Error(`consumer ${this.#options.consumer} stopped`));
+    await drained;
+  }
+}
+
+/** One list per aggregate, in first-appearance order, each keeping the order given. */
+function groupByAggregate(messages: readonly EventMessage[]): EventMessage[][] {
+  const groups = new Map<string, EventMessage[]>();
+  for (const message of messages) {
+    const key = `${message.aggregateType}\u0000${message.aggregateId}`;
+    const group = groups.get(key);
+    if (group === undefined) groups.set(key, [message]);
+    else group.push(message);
+  }
+  return [...groups.values()];
+}
+
+function abortableDelay(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}

@@ -1,0 +1,3 @@
+export * from './consumer-options.ts';
+export * from './inbox.ts';
+export * from './inbox-table.sql.ts';

@@ -1,0 +1,21 @@
+import { createContext, parseTraceparent, type RequestContext, withTenant } from '@keelson/kit/context';
+import type { Delivery } from '@keelson/kit/events';
+import type { Logger } from 'pino';
+
+/**
+ * The context a consumer's use case runs in: the tenant of the event, the request id and
+ * traceparent of the request that caused it (so the events it writes carry them on), a deadline
+ * of `timeoutMs`, and the delivery's signal (a stopping consumer aborts it).
+ */
+export function contextForDelivery(delivery: Delivery, logger: Logger, timeoutMs: number): RequestContext {
+  const { message } = delivery;
+  const traceparent = parseTraceparent(message.headers.traceparent);
+  const ctx = createContext({
+    requestId: message.headers['x-request-id'] ?? message.id,
+    timeoutMs,
+    logger: logger.child({ event: message.id, type: message.type, attempt: delivery.attempt }),
+    signal: delivery.signal,
+    ...(traceparent === undefined ? {} : { traceparent }),
+  });
+  return withTenant(ctx, message.tenantId);
+}
