@@ -1,6 +1,10 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { setTimeout as delay } from 'node:timers/promises';
 import amqp from 'amqplib';
 import { createAmqpBus, type EventBus } from '../src/events/index.ts';
 import { eventBusContract } from './support/event-bus-contract.ts';
+import { eventually, recorder, testEvent, uniqueNamespace } from './support/event-bus-recorder.ts';
 
 // The EventBus contract against the real RabbitMQ server (KEELSON_TEST_AMQP_URL). Each test gets
 // its own exchange `<ns>` (routing keys `<ns>.<type>`) and queues `<ns>.<consumer>[.retry|.dead]`,
@@ -54,4 +58,53 @@ eventBusContract({
       await connection.close();
     }
   },
+});
+
+describe('RabbitMQ specifics', { skip: url === undefined ? 'KEELSON_TEST_AMQP_URL is not set' : false }, () => {
+  it('publishes persistent messages with message_id = event id on <prefix>.<type>; a handler that keeps crashing its process is dead-lettered by the broker', async () => {
+    const ns = uniqueNamespace();
+    const connection = await amqp.connect(url ?? '');
+    const channel = await connection.createChannel();
+    try {
+      const bus = await createAmqpBus({ url: url ?? '', exchange: ns, routingPrefix: ns });
+      // A handler that never returns, and a process that dies under it: each stop(0) hands the
+      // message back unacknowledged, as a crash would. onDeadLetter never gets a chance.
+      const crashing = recorder('crashing', (delivery) => new Promise(() => void delivery));
+      const options = crashing.options({ maxDeliveries: 2 });
+      const sent = testEvent({ headers: { 'x-request-id': 'req_7' } });
+      for (let crash = 1; crash <= 3; crash += 1) {
+        const subscription = await bus.subscribe(options, crashing.handler);
+        if (crash === 1) await bus.publish([sent], AbortSignal.timeout(10_000));
+        await eventually(() => crashing.deliveries.length === crash, `delivery ${crash}`);
+        await subscription.stop(0);
+      }
+      assert.deepEqual(
+        crashing.deliveries.map(({ delivery }) => delivery.attempt),
+        [1, 2, 3],
+      );
+      // Returned a third time, past x-delivery-limit 2: the broker moves it to <queue>.dead.
+      let dead: Awaited<ReturnType<typeof channel.get>> = false;
+      const giveUpAt = Date.now() + 10_000;
+      while (dead === false && Date.now() < giveUpAt) {
+        dead = await channel.get(`${ns}.crashing.dead`, { noAck: true });
+        if (dead === false) await delay(20); // dead-lettering is asynchronous in the broker
+      }
+      assert.ok(dead !== false, 'dead-lettered by the broker');
+      assert.equal(dead.properties.messageId, sent.id);
+      assert.equal(dead.properties.deliveryMode, 2, 'persistent');
+      assert.equal(dead.fields.routingKey, `${ns}.crashing`, 'through the dead-letter exchange, keyed by the queue');
+      assert.equal(dead.properties.headers?.['x-request-id'], 'req_7');
+      const [death] = dead.properties.headers?.['x-death'] ?? [];
+      assert.deepEqual(death?.['routing-keys'], [`${ns}.order.paid`], 'published on <prefix>.<type>');
+      assert.equal(death?.reason, 'delivery_limit');
+      assert.equal(JSON.parse(dead.content.toString()).id, sent.id);
+      assert.equal(crashing.deadLetters.length, 0);
+      await bus.close();
+    } finally {
+      for (const suffix of ['', '.retry', '.dead']) await channel.deleteQueue(`${ns}.crashing${suffix}`);
+      await channel.deleteExchange(ns);
+      await channel.deleteExchange(`${ns}.dead-letter`);
+      await connection.close();
+    }
+  });
 });
