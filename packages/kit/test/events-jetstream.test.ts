@@ -4,7 +4,7 @@ import { jetstreamManager, StorageType } from '@nats-io/jetstream';
 import { connect, nanos } from '@nats-io/transport-node';
 import { createJetStreamBus } from '../src/events/index.ts';
 import { eventBusContract } from './support/event-bus-contract.ts';
-import { testEvent, uniqueNamespace } from './support/event-bus-recorder.ts';
+import { eventually, recorder, testEvent, uniqueNamespace } from './support/event-bus-recorder.ts';
 
 // The EventBus contract against the real NATS JetStream server (KEELSON_TEST_NATS_URL). Each
 // test gets its own stream `<NS>` on subjects `<ns>.>`, deleted afterwards.
@@ -69,4 +69,33 @@ describe('JetStream specifics', { skip: url === undefined ? 'KEELSON_TEST_NATS_U
       await nc.close();
     }
   });
+});
+
+it('a durable consumer whose types changed is updated in place on the next subscribe', async () => {
+  const ns = uniqueNamespace();
+  const stream = ns.toUpperCase();
+  const bus = await createJetStreamBus({ url: url ?? '', stream, subjectPrefix: ns, fetchWaitMs: 1_000 });
+  try {
+    const paid = recorder('typed');
+    const first = await bus.subscribe(paid.options({ types: ['order.paid'] }), paid.handler);
+    await first.stop(1_000);
+    const cancelled = recorder('typed');
+    const second = await bus.subscribe(cancelled.options({ types: ['order.cancelled'] }), cancelled.handler);
+    const messages = [testEvent({ type: 'order.paid' }), testEvent({ type: 'order.cancelled' })];
+    await bus.publish(messages, AbortSignal.timeout(10_000));
+    await eventually(() => cancelled.deliveries.length === 1, 'the cancelled event');
+    const marker = testEvent({ type: 'order.cancelled' });
+    await bus.publish([marker], AbortSignal.timeout(10_000));
+    await eventually(() => cancelled.ids().has(marker.id), 'the marker');
+    assert.deepEqual(
+      cancelled.deliveries.map(({ delivery }) => delivery.message.type),
+      ['order.cancelled', 'order.cancelled'],
+    );
+    await second.stop(1_000);
+  } finally {
+    await bus.close();
+    const nc = await connect({ servers: url ?? '' });
+    await (await jetstreamManager(nc)).streams.delete(stream).catch(() => false);
+    await nc.close();
+  }
 });

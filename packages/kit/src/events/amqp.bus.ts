@@ -31,7 +31,9 @@ export interface AmqpBusOptions {
  * after `backoffMs(attempt)` through a per-consumer retry queue, and `onDeadLetter` then ack after
  * `maxDeliveries` (see amqp-subscription.ts). A queue exists from a consumer's first `subscribe`:
  * events published before it are not kept for it. Queue arguments are fixed when a queue is first
- * declared: changing `maxDeliveries` of an existing consumer needs its queues deleted.
+ * declared: changing `maxDeliveries` of an existing consumer needs its queues deleted. A type added
+ * to `types` is bound on the next subscribe; a type removed stays bound until its binding is
+ * removed (AMQP cannot list a queue's bindings without the management API).
  *
  * RabbitMQ has **no publish de-duplication**: an event published twice (a relay retrying after a
  * lost confirm) is delivered twice. Consumers are idempotent through the inbox, which records
