@@ -107,4 +107,28 @@ describe('RabbitMQ specifics', { skip: url === undefined ? 'KEELSON_TEST_AMQP_UR
       await connection.close();
     }
   });
+
+  it('a subscribe the broker refuses (queue arguments changed) rejects, and the bus keeps working', async () => {
+    const ns = uniqueNamespace();
+    const connection = await amqp.connect(url ?? '');
+    const channel = await connection.createChannel();
+    const bus = await createAmqpBus({ url: url ?? '', exchange: ns, routingPrefix: ns });
+    try {
+      const seen = recorder('changed');
+      const first = await bus.subscribe(seen.options({ maxDeliveries: 2 }), seen.handler);
+      await first.stop(1_000);
+      // x-delivery-limit differs from the existing queue's: RabbitMQ answers PRECONDITION_FAILED.
+      await assert.rejects(bus.subscribe(seen.options({ maxDeliveries: 3 }), seen.handler), /PRECONDITION_FAILED/);
+      await bus.subscribe(seen.options({ maxDeliveries: 2 }), seen.handler);
+      const message = testEvent();
+      await bus.publish([message], AbortSignal.timeout(10_000));
+      await eventually(() => seen.ids().has(message.id), 'the message, on the same bus');
+    } finally {
+      await bus.close();
+      for (const suffix of ['', '.retry', '.dead']) await channel.deleteQueue(`${ns}.changed${suffix}`);
+      await channel.deleteExchange(ns);
+      await channel.deleteExchange(`${ns}.dead-letter`);
+      await connection.close();
+    }
+  });
 });

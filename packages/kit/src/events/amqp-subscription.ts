@@ -130,8 +130,15 @@ export function amqpSubscription(
         if (channel !== ch) return;
         channel = undefined;
         pool.abandonAll();
+        // Closed on its own (the broker refused an ack): recovery rebuilds the whole connection.
+        if (!stopped) model.close().catch(() => undefined);
       });
-      await declare(ch);
+      try {
+        await declare(ch);
+      } catch (error) {
+        attachedTo = undefined; // a refused declare closed the channel; a later attach tries again
+        throw error;
+      }
       await ch.prefetch(options.concurrency);
       channel = ch;
       const reply = await ch.consume(queue, (raw) => onMessage(ch, publisher, raw), { noAck: false });

@@ -150,7 +150,13 @@ export async function createAmqpBus(options: AmqpBusOptions): Promise<EventBus> 
       const subscription = amqpSubscription(names, subscribeOptions, handler, logger);
       subscriptions.add(subscription);
       // Not connected: the next recovery attaches it.
-      if (current !== undefined) await subscription.attach(current.model, current.publisher);
+      try {
+        if (current !== undefined) await subscription.attach(current.model, current.publisher);
+      } catch (error) {
+        // Refused (queue arguments that differ from the existing queue's): never retry it on reconnect.
+        subscriptions.delete(subscription);
+        throw error;
+      }
       return {
         async stop(drainMs) {
           subscriptions.delete(subscription);
