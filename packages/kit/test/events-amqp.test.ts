@@ -15,6 +15,15 @@ if (url === undefined && process.env.KEELSON_TEST_REQUIRE_SERVICES === '1') {
   throw new Error('KEELSON_TEST_REQUIRE_SERVICES=1 but KEELSON_TEST_AMQP_URL is not set');
 }
 
+/** Deletes the exchanges and queues a bus on namespace `ns` declared for `consumerNames`. */
+async function deleteNamespace(channel: amqp.Channel, ns: string, consumerNames: readonly string[]): Promise<void> {
+  for (const consumer of consumerNames) {
+    for (const suffix of ['', '.retry', '.dead']) await channel.deleteQueue(`${ns}.${consumer}${suffix}`);
+  }
+  await channel.deleteQueue(`${ns}.unrouted`);
+  for (const suffix of ['', '.dead-letter', '.unrouted']) await channel.deleteExchange(`${ns}${suffix}`);
+}
+
 /** Consumer names each namespace subscribed, so `destroy` knows the queues to delete. */
 const consumers = new Map<string, Set<string>>();
 
@@ -48,11 +57,7 @@ eventBusContract({
     const connection = await amqp.connect(url ?? '');
     try {
       const channel = await connection.createChannel();
-      for (const consumer of consumers.get(ns) ?? []) {
-        for (const suffix of ['', '.retry', '.dead']) await channel.deleteQueue(`${ns}.${consumer}${suffix}`);
-      }
-      await channel.deleteExchange(ns);
-      await channel.deleteExchange(`${ns}.dead-letter`);
+      await deleteNamespace(channel, ns, [...(consumers.get(ns) ?? [])]);
       consumers.delete(ns);
     } finally {
       await connection.close();
@@ -101,9 +106,7 @@ describe('RabbitMQ specifics', { skip: url === undefined ? 'KEELSON_TEST_AMQP_UR
       assert.equal(crashing.deadLetters.length, 0);
       await bus.close();
     } finally {
-      for (const suffix of ['', '.retry', '.dead']) await channel.deleteQueue(`${ns}.crashing${suffix}`);
-      await channel.deleteExchange(ns);
-      await channel.deleteExchange(`${ns}.dead-letter`);
+      await deleteNamespace(channel, ns, ['crashing']);
       await connection.close();
     }
   });
@@ -125,9 +128,34 @@ describe('RabbitMQ specifics', { skip: url === undefined ? 'KEELSON_TEST_AMQP_UR
       await eventually(() => seen.ids().has(message.id), 'the message, on the same bus');
     } finally {
       await bus.close();
-      for (const suffix of ['', '.retry', '.dead']) await channel.deleteQueue(`${ns}.changed${suffix}`);
-      await channel.deleteExchange(ns);
-      await channel.deleteExchange(`${ns}.dead-letter`);
+      await deleteNamespace(channel, ns, ['changed']);
+      await connection.close();
+    }
+  });
+
+  it('an event no consumer queue is bound for is kept in <exchange>.unrouted, not dropped', async () => {
+    const ns = uniqueNamespace();
+    const connection = await amqp.connect(url ?? '');
+    const channel = await connection.createChannel();
+    const bus = await createAmqpBus({ url: url ?? '', exchange: ns, routingPrefix: ns });
+    try {
+      const seen = recorder('paid-only');
+      await bus.subscribe(seen.options({ types: ['order.paid'] }), seen.handler);
+      const orphan = testEvent({ type: 'order.created' });
+      await bus.publish([orphan], AbortSignal.timeout(10_000));
+      let kept: Awaited<ReturnType<typeof channel.get>> = false;
+      const giveUpAt = Date.now() + 10_000;
+      while (kept === false && Date.now() < giveUpAt) {
+        kept = await channel.get(`${ns}.unrouted`, { noAck: true });
+        if (kept === false) await delay(20);
+      }
+      assert.ok(kept !== false, 'kept in the unrouted queue');
+      assert.equal(kept.properties.messageId, orphan.id);
+      assert.equal(kept.fields.routingKey, `${ns}.order.created`);
+      assert.equal(seen.deliveries.length, 0);
+    } finally {
+      await bus.close();
+      await deleteNamespace(channel, ns, ['paid-only']);
       await connection.close();
     }
   });
