@@ -73,7 +73,8 @@ export function amqpSubscription(
   }
 
   function onMessage(ch: Channel, publisher: ConfirmChannel, raw: ConsumeMessage | null): void {
-    if (raw === null) return; // the broker cancelled the consumer (queue deleted): the next connection redeclares it
+    // The broker cancelled the consumer (its queue was deleted): silent until a reconnection redeclares it.
+    if (raw === null) return;
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(raw.properties.headers ?? {})) {
       if (typeof value === 'string' && !brokerHeaders.test(name)) headers[name] = value;
