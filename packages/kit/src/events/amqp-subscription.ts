@@ -73,7 +73,8 @@ export function amqpSubscription(
   }
 
   function onMessage(ch: Channel, publisher: ConfirmChannel, raw: ConsumeMessage | null): void {
-    if (raw === null) return; // the broker cancelled the consumer (queue deleted): the next connection redeclares it
+    // The broker cancelled the consumer (its queue was deleted): silent until a reconnection redeclares it.
+    if (raw === null) return;
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(raw.properties.headers ?? {})) {
       if (typeof value === 'string' && !brokerHeaders.test(name)) headers[name] = value;
@@ -130,8 +131,15 @@ export function amqpSubscription(
         if (channel !== ch) return;
         channel = undefined;
         pool.abandonAll();
+        // Closed on its own (the broker refused an ack): recovery rebuilds the whole connection.
+        if (!stopped) model.close().catch(() => undefined);
       });
-      await declare(ch);
+      try {
+        await declare(ch);
+      } catch (error) {
+        attachedTo = undefined; // a refused declare closed the channel; a later attach tries again
+        throw error;
+      }
       await ch.prefetch(options.concurrency);
       channel = ch;
       const reply = await ch.consume(queue, (raw) => onMessage(ch, publisher, raw), { noAck: false });

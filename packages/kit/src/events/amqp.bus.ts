@@ -13,6 +13,8 @@ export interface AmqpBusOptions {
   readonly exchange: string;
   /** Routing keys are `<routingPrefix>.<type>`, e.g. `checkout.order.paid`. */
   readonly routingPrefix: string;
+  /** How long `<exchange>.unrouted` keeps an event no consumer's queue was bound for. Default 7 days (JetStream's default max age here). */
+  readonly unroutedMaxAgeMs?: number;
   /** Heartbeat, so a silent network is noticed. Default 10 s. */
   readonly heartbeatSeconds?: number;
   /** Reconnection backoff: exponential from `initialMs` to `maxMs`, with jitter, forever. Default 100 ms – 10 s. */
@@ -30,8 +32,11 @@ export interface AmqpBusOptions {
  * Each consumer gets a quorum queue `<exchange>.<consumer>`, prefetch = concurrency, redelivery
  * after `backoffMs(attempt)` through a per-consumer retry queue, and `onDeadLetter` then ack after
  * `maxDeliveries` (see amqp-subscription.ts). A queue exists from a consumer's first `subscribe`:
- * events published before it are not kept for it. Queue arguments are fixed when a queue is first
- * declared: changing `maxDeliveries` of an existing consumer needs its queues deleted.
+ * events published before it are not kept for it; an event no queue is bound for is kept in the
+ * quorum queue `<exchange>.unrouted` (the exchange's alternate exchange), never dropped. Queue arguments are fixed when a queue is first
+ * declared: changing `maxDeliveries` of an existing consumer needs its queues deleted. A type added
+ * to `types` is bound on the next subscribe; a type removed stays bound until its binding is
+ * removed (AMQP cannot list a queue's bindings without the management API).
  *
  * RabbitMQ has **no publish de-duplication**: an event published twice (a relay retrying after a
  * lost confirm) is delivered twice. Consumers are idempotent through the inbox, which records
@@ -69,7 +74,12 @@ export interface AmqpBusOptions {
  */
 export async function createAmqpBus(options: AmqpBusOptions): Promise<EventBus> {
   const { exchange, routingPrefix, logger } = options;
-  const names = { exchange, routingPrefix, deadLetterExchange: `${exchange}.dead-letter` };
+  const names = {
+    exchange,
+    routingPrefix,
+    deadLetterExchange: `${exchange}.dead-letter`,
+    unrouted: `${exchange}.unrouted`,
+  };
   const subscriptions = new Set<AmqpSubscription>();
   let current: { model: ChannelModel; publisher: ConfirmChannel } | undefined;
   let closing = false;
@@ -83,7 +93,15 @@ export async function createAmqpBus(options: AmqpBusOptions): Promise<EventBus> 
     publisher.on('close', () => {
       if (current?.publisher === publisher && !closing) model.close().catch(() => undefined);
     });
-    await publisher.assertExchange(exchange, 'topic', { durable: true });
+    // A topic exchange drops what no queue is bound for (a type published before its consumer
+    // first subscribed): its alternate exchange keeps those in `<exchange>.unrouted` instead.
+    await publisher.assertExchange(names.unrouted, 'fanout', { durable: true });
+    await publisher.assertQueue(names.unrouted, {
+      durable: true,
+      arguments: { 'x-queue-type': 'quorum', 'x-message-ttl': options.unroutedMaxAgeMs ?? 7 * 24 * 3_600_000 },
+    });
+    await publisher.bindQueue(names.unrouted, names.unrouted, '');
+    await publisher.assertExchange(exchange, 'topic', { durable: true, alternateExchange: names.unrouted });
     await publisher.assertExchange(names.deadLetterExchange, 'direct', { durable: true });
     // Set first, so a subscribe racing this setup attaches itself; `attach` is once per connection.
     current = { model, publisher };
@@ -148,7 +166,13 @@ export async function createAmqpBus(options: AmqpBusOptions): Promise<EventBus> 
       const subscription = amqpSubscription(names, subscribeOptions, handler, logger);
       subscriptions.add(subscription);
       // Not connected: the next recovery attaches it.
-      if (current !== undefined) await subscription.attach(current.model, current.publisher);
+      try {
+        if (current !== undefined) await subscription.attach(current.model, current.publisher);
+      } catch (error) {
+        // Refused (queue arguments that differ from the existing queue's): never retry it on reconnect.
+        subscriptions.delete(subscription);
+        throw error;
+      }
       return {
         async stop(drainMs) {
           subscriptions.delete(subscription);

@@ -83,8 +83,13 @@ export function createHandlerPool(
     capacity(signal) {
       if (running.size < options.concurrency || signal.aborted) return Promise.resolve();
       return new Promise((resolve) => {
-        waiters.push(resolve);
-        signal.addEventListener('abort', () => resolve(), { once: true });
+        // Removed again on wake: a long-lived subscription waits here once per full pool.
+        const onAbort = (): void => resolve();
+        signal.addEventListener('abort', onAbort, { once: true });
+        waiters.push(() => {
+          signal.removeEventListener('abort', onAbort);
+          resolve();
+        });
       });
     },
     run(message, attempt, settlement) {
