@@ -64,8 +64,8 @@ export function brokerTargets(): BrokerTarget[] {
           for (const consumer of consumers) {
             for (const suffix of ['', '.retry', '.dead']) await channel.deleteQueue(`${prefix}.${consumer}${suffix}`);
           }
-          await channel.deleteExchange(prefix);
-          await channel.deleteExchange(`${prefix}.dead-letter`);
+          await channel.deleteQueue(`${prefix}.unrouted`);
+          for (const suffix of ['', '.dead-letter', '.unrouted']) await channel.deleteExchange(`${prefix}${suffix}`);
         } finally {
           await connection.close();
         }
