@@ -153,6 +153,18 @@ export const configSpec = {
     secret: true,
     doc: 'RabbitMQ server for events; unset (and no NATS URL) = the in-process bus',
   }),
+  otlpEndpoint: configField({
+    env: 'KEELSON_OTLP_ENDPOINT',
+    schema: z.url({ protocol: /^https?$/ }),
+    optional: true,
+    doc: 'OTLP/HTTP collector base URL (e.g. http://127.0.0.1:4318); traces go to <url>/v1/traces. Unset = tracing off',
+  }),
+  traceSampleRatio: configField({
+    env: 'KEELSON_TRACE_SAMPLE_RATIO',
+    schema: z.coerce.number().min(0).max(1),
+    default: 1,
+    doc: "Fraction of new traces recorded (parent-based: a caller's sampled flag is followed)",
+  }),
   eventPrefix: configField({
     env: 'KEELSON_EVENT_PREFIX',
     schema: z.string().regex(/^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$/, 'must be dot-separated lower-case words'),

@@ -18,6 +18,8 @@ export interface Session extends Queryable {
 export interface DeadlineScope {
   /** Absolute deadline, epoch milliseconds. */
   readonly deadline: number;
+  /** The caller's W3C traceparent (a request context has one): statement spans are its children. */
+  readonly traceparent?: string;
 }
 
 export interface PoolStats {

@@ -3,3 +3,4 @@ export * from './database-errors.ts';
 export * from './migrate.ts';
 export * from './pg-database.ts';
 export * from './pglite-database.ts';
+export * from './traced-database.ts';

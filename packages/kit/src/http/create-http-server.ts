@@ -2,6 +2,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import type { Level, Logger } from 'pino';
 import type { Metrics } from '../metrics/create-metrics.ts';
 import { installHttpMetrics } from '../metrics/http-metrics.fastify.ts';
+import type { Tracing } from '../telemetry/index.ts';
 import { installAccessLog, logWhenDone } from './access-log.ts';
 import { trackAllowedMethods } from './allowed-methods.ts';
 import { clientErrors } from './client-errors.ts';
@@ -12,6 +13,7 @@ import { installProblemReplies, sendProblem } from './problem-replies.ts';
 import { attachContext, installRequestContext } from './request-context.hook.ts';
 import { requestIdFrom, requestIdHeader } from './request-id.ts';
 import { installSecurityHeaders } from './security-headers.ts';
+import { installServerSpans } from './server-span.ts';
 
 /** Chassis settings; everything but the logger has a production default. */
 export interface HttpServerOptions {
@@ -40,6 +42,8 @@ export interface HttpServerOptions {
   readonly trustProxy?: boolean | string | readonly string[];
   /** Level of the access log line. Default `info`; the admin server uses `debug`. */
   readonly accessLogLevel?: Level;
+  /** A SERVER span per request when tracing is on (kit `telemetry`). */
+  readonly tracing?: Tracing;
   /** Routes under this prefix get a CSP that Swagger UI can run under. Default `/docs`. */
   readonly docsPrefix?: string;
 }
@@ -108,6 +112,8 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
   installAccessLog(app, accessLogLevel);
   installSecurityHeaders(app, { docsPrefix: options.docsPrefix ?? '/docs' });
   installRequestContext(app, policy);
+  // After the context exists: the span takes its caller's traceparent and replaces it.
+  if (options.tracing !== undefined) installServerSpans(app, options.tracing);
   installHostRequirement(app);
   installDrainBehaviour(app);
   installProblemReplies(app, allowedMethods);

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Database } from '../db/database.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import { fullJitterDelayMs } from '../resilience/backoff.ts';
+import { SpanKind, SpanStatusCode, type Tracing } from '../telemetry/index.ts';
 import type { OutboxMetrics } from './outbox-metrics.ts';
 import { createOutboxStore, type OutboxStore } from './outbox-store.ts';
 import { outboxNotifyChannel } from './outbox-table.sql.ts';
@@ -28,6 +29,8 @@ export interface OutboxRelayOptions {
    */
   readonly exclusive?: boolean;
   readonly metrics?: OutboxMetrics;
+  /** A PRODUCER span per published batch, linked to the trace of every event in it. */
+  readonly tracing?: Tracing;
   /** Retry pacing after a failed claim or publish (full jitter). Defaults 100 ms to 5 s. */
   readonly retryBaseMs?: number;
   readonly retryMaxMs?: number;
@@ -98,12 +101,21 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     const ids = messages.map((m) => m.id);
     // The publish must end before the lease does, or another relay could send the rows too.
     const signal = AbortSignal.any([publishAbort.signal, AbortSignal.timeout(Math.max(1, leaseMs - 1_000))]);
+    const span = options.tracing?.startSpan(`publish ${bus.name}`, {
+      kind: SpanKind.PRODUCER,
+      parent: undefined,
+      attributes: { 'messaging.system': bus.name, 'messaging.batch.message_count': messages.length },
+      links: messages.flatMap((m) => (m.headers.traceparent === undefined ? [] : [m.headers.traceparent])),
+    });
     try {
       await bus.publish(messages, signal);
     } catch (error) {
+      span?.setStatus({ code: SpanStatusCode.ERROR });
       options.metrics?.publishFailures.inc();
       await store.release(scope(), ids).catch(() => {});
       throw error;
+    } finally {
+      span?.end();
     }
     await store.markPublished(scope(), ids);
     options.metrics?.published.inc(messages.length);

@@ -1,5 +1,5 @@
 import { createContext } from '@keelson/kit/context';
-import type { Database, Migrator } from '@keelson/kit/db';
+import { type Database, type Migrator, traceDatabase } from '@keelson/kit/db';
 import { createHealthChecks, registerHealthRoutes } from '@keelson/kit/health';
 import { createHttpServer } from '@keelson/kit/http';
 import { createIdempotency, createPgIdempotencyStore } from '@keelson/kit/idempotency';
@@ -8,6 +8,7 @@ import { type Closer, closeInReverse, createAdminServer, createShutdown, type Sh
 import type { LogDestinationStats } from '@keelson/kit/logging';
 import { createMetrics, registerLogCounters, registerPolicyMetrics, registerPoolGauges } from '@keelson/kit/metrics';
 import { createProfiler } from '@keelson/kit/profiling';
+import { createTracing, type Tracing } from '@keelson/kit/telemetry';
 import type { Logger } from 'pino';
 import type { Role } from '../adapters/cli/cli-commands.ts';
 import { createSimulatedShipping } from '../adapters/events/simulated-shipping.ts';
@@ -80,6 +81,14 @@ export async function build(config: Config, options: BuildOptions): Promise<Serv
     await closeInReverse(closers, { logger, timeoutMs: 5_000 });
   };
   try {
+    // First opened, last closed: spans of the shutdown itself still get out.
+    const tracing = createTracing({
+      serviceName: 'keelson-checkout',
+      serviceVersion,
+      endpoint: config.otlpEndpoint,
+      sampleRatio: config.traceSampleRatio,
+    });
+    closers.push({ name: 'tracing', close: () => tracing.shutdown() });
     const opened = options.database ?? (await openDatabase(config, logger));
     if (options.database === undefined) closers.push({ name: 'database', close: () => opened.db.close() });
     if (options.migrate !== false) {
@@ -88,7 +97,8 @@ export async function build(config: Config, options: BuildOptions): Promise<Serv
       });
       logger.info({ database: opened.description, applied }, 'database ready');
     }
-    const { db, migrator, description } = opened;
+    const { migrator, description } = opened;
+    const db = traceDatabase(opened.db, tracing);
     const newId = createIdGenerator();
     const access = createAccessPgRepository(db);
     // The provider opens on first use (the CLI's tenant commands never need it), or now, below,
@@ -113,6 +123,8 @@ export async function build(config: Config, options: BuildOptions): Promise<Serv
         ? undefined
         : await startServers(config, {
             ...opened,
+            db,
+            tracing,
             app,
             newId,
             provider,
@@ -140,6 +152,7 @@ interface ServerParts {
   readonly db: Database;
   readonly migrator: Migrator;
   readonly app: Application;
+  readonly tracing: Tracing;
   readonly newId: IdGenerator;
   readonly role: Role;
   readonly logger: Logger;
@@ -180,6 +193,7 @@ async function startServers(config: Config, parts: ServerParts): Promise<Servers
     role: parts.role,
     exclusive: embedded,
     closers,
+    tracing: parts.tracing,
   });
   const upkeep = paymentUpkeepOf(config);
   const profiler = createProfiler();
@@ -192,7 +206,8 @@ async function startServers(config: Config, parts: ServerParts): Promise<Servers
     upkeep,
     profiler,
   });
-  const api = parts.role === 'worker' ? undefined : createHttpServer({ ...timeouts, logger, metrics });
+  const api =
+    parts.role === 'worker' ? undefined : createHttpServer({ ...timeouts, logger, metrics, tracing: parts.tracing });
   if (api !== undefined) {
     const idempotencyStore = createPgIdempotencyStore(db);
     await registerApi(api, app, { version: serviceVersion, idempotencyStore });

@@ -3,6 +3,7 @@ import {
   createAmqpBus,
   createInProcessBus,
   createJetStreamBus,
+  type Delivery,
   type EventBus,
   type Subscription,
 } from '@keelson/kit/events';
@@ -11,6 +12,7 @@ import { consumerSubscribeOptions } from '@keelson/kit/inbox';
 import type { Closer } from '@keelson/kit/lifecycle';
 import type { Metrics } from '@keelson/kit/metrics';
 import { createOutboxRelay, registerOutboxMetrics } from '@keelson/kit/outbox';
+import { SpanKind, SpanStatusCode, type Tracing, traceparentOf } from '@keelson/kit/telemetry';
 import type { Logger } from 'pino';
 import type { Role } from '../adapters/cli/cli-commands.ts';
 import type { EventConsumer } from '../adapters/events/event-consumer.ts';
@@ -69,6 +71,7 @@ export interface EventFlowParts {
   readonly exclusive: boolean;
   /** The build's list; the event flow's closer is appended. */
   readonly closers: Closer[];
+  readonly tracing: Tracing;
 }
 
 /** The consumers this service runs; also what dead-letter replay hands entries back to. */
@@ -103,6 +106,7 @@ export async function startEventFlow(config: Config, parts: EventFlowParts): Pro
     leaseMs: config.outboxLeaseMs,
     exclusive: parts.exclusive,
     metrics: outboxMetrics,
+    tracing: parts.tracing,
   });
   // Within the closer's own budget (5 s per closer in the kit's shutdown), half for each stage.
   const drainMs = Math.min(config.shutdownTimeoutMs, 4_000) / 2;
@@ -130,8 +134,40 @@ export async function startEventFlow(config: Config, parts: EventFlowParts): Pro
         await writeDeadLetter(consumer.name, delivery, error);
       },
     );
-    subscriptions.push(await bus.subscribe(options, async (delivery) => void (await consumer.handle(delivery))));
+    const handle = tracedHandler(parts.tracing, consumer);
+    subscriptions.push(await bus.subscribe(options, async (delivery) => void (await handle(delivery))));
   }
   await relay.start();
   logger.info({ bus: bus.name, consumers: subscriptions.length }, 'event flow started');
+}
+
+/**
+ * A CONSUMER span per delivery, child of the span that wrote the event (its `traceparent`
+ * header), so request → relay → consumer is one trace; the consumer's own writes and events
+ * then carry the consumer span's traceparent.
+ */
+function tracedHandler(tracing: Tracing, consumer: EventConsumer): (delivery: Delivery) => Promise<unknown> {
+  if (!tracing.enabled) return (delivery) => consumer.handle(delivery);
+  return async (delivery) => {
+    const { message } = delivery;
+    const span = tracing.startSpan(`process ${message.type}`, {
+      kind: SpanKind.CONSUMER,
+      parent: message.headers.traceparent,
+      attributes: {
+        'messaging.operation.type': 'process',
+        'messaging.consumer.group.name': consumer.name,
+        'messaging.message.id': message.id,
+        'messaging.message.delivery_attempt': delivery.attempt,
+      },
+    });
+    const headers = { ...message.headers, traceparent: traceparentOf(span) };
+    try {
+      return await consumer.handle({ ...delivery, message: { ...message, headers } });
+    } catch (error) {
+      span.setStatus({ code: SpanStatusCode.ERROR });
+      throw error;
+    } finally {
+      span.end();
+    }
+  };
 }

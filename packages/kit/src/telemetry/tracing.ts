@@ -1,0 +1,119 @@
+import {
+  type Attributes,
+  type Context,
+  type Link,
+  ROOT_CONTEXT,
+  type Span,
+  SpanKind,
+  SpanStatusCode,
+  type Tracer,
+  trace,
+} from '@opentelemetry/api';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import {
+  BatchSpanProcessor,
+  ParentBasedSampler,
+  TraceIdRatioBasedSampler,
+  TracerProvider,
+} from '@opentelemetry/sdk-trace';
+
+export type { Attributes, Span };
+export { SpanKind, SpanStatusCode };
+
+export interface TracingOptions {
+  readonly serviceName: string;
+  readonly serviceVersion: string;
+  /** OTLP/HTTP base URL (`http://collector:4318`); spans go to `<endpoint>/v1/traces`. Unset: off. */
+  readonly endpoint?: string | undefined;
+  /** Fraction of new traces recorded (0 … 1); a caller's sampled flag is followed either way. */
+  readonly sampleRatio?: number;
+  /** How long finished spans wait to be sent in a batch. Default 1 s. */
+  readonly exportDelayMs?: number;
+}
+
+/**
+ * Spans at the seams we own (HTTP in, SQL, provider calls, broker publish and consume), parented
+ * explicitly through each context's W3C `traceparent` rather than an ambient active span: the
+ * request context already travels explicitly, so no async-context machinery is needed (ADR 0015).
+ */
+export interface Tracing {
+  /** False: every span is a no-op that keeps its parent's `traceparent`, and costs nothing. */
+  readonly enabled: boolean;
+  /** Starts a span under `parent` (a `traceparent`, or a new trace when undefined). */
+  startSpan(name: string, options: SpanOptions): Span;
+  /** Sends what is buffered and stops exporting. */
+  shutdown(): Promise<void>;
+}
+
+export interface SpanOptions {
+  readonly kind: SpanKind;
+  readonly parent: string | undefined;
+  readonly attributes?: Attributes;
+  /** Other traces this span serves (a relay batch publishing many requests' events). */
+  readonly links?: readonly string[];
+}
+
+const propagator = new W3CTraceContextPropagator();
+const getter = { get: (carrier: Record<string, string>, key: string) => carrier[key], keys: Object.keys };
+
+/** The context a `traceparent` names, for a child span; the root context when absent. */
+export function contextOf(traceparent: string | undefined): Context {
+  return traceparent === undefined ? ROOT_CONTEXT : propagator.extract(ROOT_CONTEXT, { traceparent }, getter);
+}
+
+/** The `traceparent` to hand on for a span (a no-op span keeps its parent's). */
+export function traceparentOf(span: Span): string {
+  const { traceId, spanId, traceFlags } = span.spanContext();
+  return `00-${traceId}-${spanId}-${traceFlags.toString(16).padStart(2, '0')}`;
+}
+
+function start(tracer: Tracer, name: string, options: SpanOptions): Span {
+  const links: Link[] = (options.links ?? []).flatMap((traceparent) => {
+    const context = trace.getSpanContext(contextOf(traceparent));
+    return context === undefined ? [] : [{ context }];
+  });
+  return tracer.startSpan(
+    name,
+    { kind: options.kind, ...(options.attributes ? { attributes: options.attributes } : {}), links },
+    contextOf(options.parent),
+  );
+}
+
+/**
+ * Tracing exported over OTLP/HTTP when `endpoint` is set, else a no-op.
+ *
+ * @example
+ * ```ts
+ * import { createTracing, SpanKind } from '@keelson/kit/telemetry';
+ * const tracing = createTracing({ serviceName: 'checkout', serviceVersion: '1.0.0' });
+ * const span = tracing.startSpan('charge', { kind: SpanKind.CLIENT, parent: undefined });
+ * span.end();
+ * await tracing.shutdown();
+ * ```
+ */
+export function createTracing(options: TracingOptions): Tracing {
+  if (options.endpoint === undefined) {
+    // The API's tracer with no provider registered: spans are non-recording and carry their parent.
+    const noop = trace.getTracerProvider().getTracer('keelson-noop');
+    return { enabled: false, startSpan: (name, span) => start(noop, name, span), shutdown: async () => {} };
+  }
+  const provider = new TracerProvider({
+    resource: resourceFromAttributes({
+      'service.name': options.serviceName,
+      'service.version': options.serviceVersion,
+    }),
+    sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(options.sampleRatio ?? 1) }),
+    spanProcessors: [
+      new BatchSpanProcessor({
+        exporter: new OTLPTraceExporter({ url: `${options.endpoint.replace(/\/$/, '')}/v1/traces` }),
+        scheduledDelayMillis: options.exportDelayMs ?? 1_000,
+        // Bounded: a collector that is down drops spans, never grows the heap.
+        maxQueueSize: 2_048,
+      }),
+    ],
+  });
+  const tracer = provider.getTracer('keelson', options.serviceVersion);
+  return { enabled: true, startSpan: (name, span) => start(tracer, name, span), shutdown: () => provider.shutdown() };
+}
