@@ -17,6 +17,7 @@ import { verifyLedger } from './payments/verify-ledger.ts';
 import type {
   AccessRepository,
   Clock,
+  KeyCache,
   LedgerReader,
   OrderRepository,
   PaymentProvider,
@@ -38,6 +39,8 @@ export interface ApplicationDeps {
   readonly clock: Clock;
   readonly newId: IdGenerator;
   readonly orderTtlMs: number;
+  /** Verified API keys kept in memory; absent, every request reads and hashes its key. */
+  readonly keyCache?: KeyCache;
 }
 
 /** Every use case, typed, for the transports to call directly (no command bus). */

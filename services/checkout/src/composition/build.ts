@@ -8,6 +8,7 @@ import { type Closer, closeInReverse, createAdminServer, createShutdown, type Sh
 import type { LogDestinationStats } from '@keelson/kit/logging';
 import { createMetrics, registerLogCounters, registerPolicyMetrics, registerPoolGauges } from '@keelson/kit/metrics';
 import type { Logger } from 'pino';
+import { cachedProducts, stockInvalidatingOrders } from '../adapters/cache/product.cached-repository.ts';
 import type { Role } from '../adapters/cli/cli-commands.ts';
 import { registerAdminApi } from '../adapters/http/admin.http.ts';
 import { registerApi } from '../adapters/http/api.ts';
@@ -19,6 +20,7 @@ import { createProductPgRepository } from '../adapters/postgres/product.pg-repos
 import { type Application, buildApplication } from '../app/application.ts';
 import type { Config } from '../config.ts';
 import { serviceVersion } from '../version.ts';
+import { openCaching } from './caching.ts';
 import { adminTokenFor, recordRunningServer } from './data-dir.ts';
 import { explainUnavailable, type OpenedDatabase, openDatabase } from './open-database.ts';
 import { paymentUpkeepOf, startReconcileTimer } from './payment-upkeep.ts';
@@ -86,13 +88,17 @@ export async function build(config: Config, options: BuildOptions): Promise<Serv
     const { db, migrator, description } = opened;
     const newId = createIdGenerator();
     const access = createAccessPgRepository(db);
+    const caching = await openCaching(config, db, logger, closers);
+    const products = createProductPgRepository(db, newId);
+    const orders = createOrderPgRepository(db, newId);
     // The provider opens on first use (the CLI's tenant commands never need it), or now, below,
     // when servers start: a misconfigured provider then fails the start, not the first payment.
     const provider = lazyProvider(() => openProvider(config, logger, closers));
     const app = buildApplication({
-      products: createProductPgRepository(db, newId),
-      orders: createOrderPgRepository(db, newId),
+      products: caching.products === undefined ? products : cachedProducts(products, caching.products),
+      orders: caching.products === undefined ? orders : stockInvalidatingOrders(orders, caching.products),
       access,
+      keyCache: caching.keys,
       payments: createPaymentPgRepository(db, newId),
       ledger: createLedgerPgReader(db),
       provider,
