@@ -88,7 +88,8 @@ export async function build(config: Config, options: BuildOptions): Promise<Serv
     const { db, migrator, description } = opened;
     const newId = createIdGenerator();
     const access = createAccessPgRepository(db);
-    const caching = await openCaching(config, db, logger, closers);
+    const serving = options.role === 'api' || options.role === 'all';
+    const caching = await openCaching(config, db, logger, closers, serving);
     const products = createProductPgRepository(db, newId);
     const orders = createOrderPgRepository(db, newId);
     // The provider opens on first use (the CLI's tenant commands never need it), or now, below,

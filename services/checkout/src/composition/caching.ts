@@ -36,7 +36,14 @@ export interface Caching {
  * KEELSON_REDIS_URL is set; otherwise one process's broadcast, with key revocations polled
  * from the database when other instances may share it (KEELSON_DATABASE_URL).
  */
-export async function openCaching(config: Config, db: Database, logger: Logger, closers: Closer[]): Promise<Caching> {
+export async function openCaching(
+  config: Config,
+  db: Database,
+  logger: Logger,
+  closers: Closer[],
+  /** Whether this process authenticates requests (the API role): only then is the key poll worth running. */
+  serving: boolean,
+): Promise<Caching> {
   const log = logger.child({ component: 'cache' });
   // A Redis outage bypasses on every request: one line per interval says so, not one per request.
   let lastWarning = 0;
@@ -75,7 +82,7 @@ export async function openCaching(config: Config, db: Database, logger: Logger, 
     if (config.databaseUrl === undefined) products = createCache({ ...productOptions, broadcast, onBypass: onProblem });
   }
   const keys = createApiKeyCache(broadcast, onProblem);
-  if (config.redisUrl === undefined && config.databaseUrl !== undefined) {
+  if (serving && config.redisUrl === undefined && config.databaseUrl !== undefined) {
     const stop = startRevocationPoller(db, {
       intervalMs: revocationPollMs,
       windowMs: revocationWindowMs,
