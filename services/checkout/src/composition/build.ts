@@ -6,7 +6,13 @@ import { createIdempotency, createPgIdempotencyStore } from '@keelson/kit/idempo
 import { createIdGenerator } from '@keelson/kit/ids';
 import { type Closer, closeInReverse, createAdminServer, createShutdown, type Shutdown } from '@keelson/kit/lifecycle';
 import type { LogDestinationStats } from '@keelson/kit/logging';
-import { createMetrics, registerLogCounters, registerPolicyMetrics, registerPoolGauges } from '@keelson/kit/metrics';
+import {
+  createMetrics,
+  registerCacheMetrics,
+  registerLogCounters,
+  registerPolicyMetrics,
+  registerPoolGauges,
+} from '@keelson/kit/metrics';
 import type { Logger } from 'pino';
 import { cachedProducts, stockInvalidatingOrders } from '../adapters/cache/product.cached-repository.ts';
 import type { Role } from '../adapters/cli/cli-commands.ts';
@@ -20,7 +26,7 @@ import { createProductPgRepository } from '../adapters/postgres/product.pg-repos
 import { type Application, buildApplication } from '../app/application.ts';
 import type { Config } from '../config.ts';
 import { serviceVersion } from '../version.ts';
-import { openCaching } from './caching.ts';
+import { type Caching, openCaching } from './caching.ts';
 import { adminTokenFor, recordRunningServer } from './data-dir.ts';
 import { explainUnavailable, type OpenedDatabase, openDatabase } from './open-database.ts';
 import { paymentUpkeepOf, startReconcileTimer } from './payment-upkeep.ts';
@@ -120,6 +126,7 @@ export async function build(config: Config, options: BuildOptions): Promise<Serv
             closers,
             seed,
             options,
+            caching,
           });
     return {
       app,
@@ -146,6 +153,7 @@ interface ServerParts {
   readonly seed: () => Promise<DemoCredentials | undefined>;
   readonly provider: ReturnType<typeof lazyProvider>;
   readonly options: BuildOptions;
+  readonly caching: Caching;
 }
 
 /** Admin server (health, metrics, admin API) for every role, then the public API unless worker-only. */
@@ -159,6 +167,7 @@ async function startServers(config: Config, parts: ServerParts): Promise<Servers
   if (parts.options.logStats !== undefined) registerLogCounters(metrics, parts.options.logStats);
   const psp = await parts.provider.opened();
   registerPolicyMetrics(metrics, psp.client.policy);
+  if (parts.caching.products !== undefined) registerCacheMetrics(metrics, 'products', parts.caching.products);
   logger.info({ provider: psp.description }, 'payment provider ready');
   const health = createHealthChecks({ timeoutMs: 1_000 });
   health.add('database', () => db.ping(1_000));

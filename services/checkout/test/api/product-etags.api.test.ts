@@ -60,6 +60,12 @@ for (const backend of backends()) {
       const afterCancel = await get({ 'if-none-match': '"3"' });
       assert.equal(afterCancel.status, 200);
       assert.equal(afterCancel.headers.get('etag'), '"4"');
+
+      // Repeated reads were served from memory, and /metrics says so.
+      const metrics = await (await fetch(`${service().adminUrl}/metrics`)).text();
+      const hits = /cache_requests_total\{cache="products",result="local_hit"\} (\d+)/.exec(metrics)?.[1];
+      assert.ok(Number(hits) >= 5, `local hits on /metrics: ${hits}`);
+      assert.match(metrics, /cache_requests_total\{cache="products",result="load"\} [1-9]/);
     });
 
     it('orders are never cached: no-store and no ETag', async () => {
