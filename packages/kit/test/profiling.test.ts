@@ -63,4 +63,14 @@ test('the routes: Go paths, pprof files, bad seconds refused as problems', async
   }
 });
 
+test('two profilers in one process share the heap sampling and the one CPU profiler', async () => {
+  const second = createProfiler();
+  const running = profiler.cpu(1, new AbortController().signal);
+  await assert.rejects(second.cpu(1, new AbortController().signal), { code: 'profile_in_progress' });
+  second.stop();
+  second.stop();
+  assert.match(pprofStrings(await profiler.heap()), /space/, 'the first still samples the heap');
+  assert.match(pprofStrings(await running), /wall/);
+});
+
 test.after(() => profiler.stop());

@@ -207,6 +207,28 @@ export const configSpec = {
     default: 200,
     doc: 'How long the simulated shipping step takes before a paid order is fulfilled',
   }),
+
+  // --- Redis and caching (issue 9 §1, §4). KEELSON_REDIS_URL is shared with rate limiting: one definition.
+  redisUrl: configField({
+    env: 'KEELSON_REDIS_URL',
+    schema: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL'),
+    optional: true,
+    secret: true,
+    doc: 'Redis for shared cache, invalidations and key revocations; unset = in-process',
+  }),
+  redisPrefix: configField({
+    env: 'KEELSON_REDIS_PREFIX',
+    schema: z.string().regex(/^[\w.:-]{1,64}$/, 'must be 1-64 of letters, digits, _ . : -'),
+    default: 'keelson',
+    doc: 'Prefix of every Redis key and channel, so deployments can share one Redis',
+  }),
+  cacheTtlMs: configField({
+    env: 'KEELSON_CACHE_TTL_MS',
+    schema: z.coerce.number().int().min(100).max(3_600_000),
+    default: 30_000,
+    doc: 'Lifetime of a cached product (less up to 10% jitter); invalidation on write comes first',
+  }),
+  // --- end of Redis and caching
 } as const;
 
 export type Config = ConfigOf<typeof configSpec>;

@@ -1,3 +1,4 @@
+export * from './cache-metrics.ts';
 export * from './create-metrics.ts';
 export * from './http-metrics.fastify.ts';
 export * from './log-counters.ts';

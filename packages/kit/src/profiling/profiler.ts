@@ -23,8 +23,24 @@ export interface Profiler {
   cpu(seconds: number, signal: AbortSignal): Promise<Buffer>;
   /** The live heap as sampled since start-up (allocations still reachable). */
   heap(): Promise<Buffer>;
-  /** Stops heap sampling (and any CPU profile); idempotent. */
+  /** Lets go of heap sampling (stopped with the process's last profiler); idempotent. */
   stop(): void;
+}
+
+// V8's sampling heap profiler and its CPU profiler are one per process, whatever holds them: two
+// services in one process (tests) share the heap sampling, started by the first profiler and
+// stopped by the last; a CPU profile while another profiler takes one is refused the same way.
+let heapHolders = 0;
+let cpuRunning = false;
+
+function startHeapSampling(sampleBytes: number, stackDepth: number): void {
+  if (heapHolders === 0) heap.start(sampleBytes, stackDepth);
+  heapHolders += 1;
+}
+
+function stopHeapSampling(): void {
+  heapHolders -= 1;
+  if (heapHolders === 0) heap.stop();
 }
 
 /**
@@ -40,8 +56,7 @@ export interface Profiler {
  * ```
  */
 export function createProfiler(options: ProfilerOptions = {}): Profiler {
-  heap.start(options.heapSampleBytes ?? 512 * 1024, options.heapStackDepth ?? 64);
-  let cpuRunning = false;
+  startHeapSampling(options.heapSampleBytes ?? 512 * 1024, options.heapStackDepth ?? 64);
   let stopped = false;
 
   return {
@@ -73,8 +88,8 @@ export function createProfiler(options: ProfilerOptions = {}): Profiler {
     stop() {
       if (stopped) return;
       stopped = true;
-      heap.stop();
-      if (time.isStarted()) time.stop();
+      // A CPU profile in progress ends on its own: by its timer, or when its client goes away.
+      stopHeapSampling();
     },
   };
 }

@@ -17,6 +17,8 @@ export interface TcpProxy {
   proxied(url: string): string;
   stall(): void;
   resume(): void;
+  /** Delays every chunk, both directions, by `ms` (order kept): a slow network. 0 = none. */
+  setLatency(ms: number): void;
   down(): Promise<void>;
   up(): Promise<void>;
   /** Client connections accepted so far (a destroyed and replaced connection counts twice). */
@@ -29,12 +31,18 @@ export interface TcpProxy {
 export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
   const pairs = new Set<{ client: Socket; upstream: Socket }>();
   let stalled = false;
+  let latencyMs = 0;
   let accepted = 0;
   let port = 0;
   let server: Server | undefined;
 
   function pipeOne(from: Socket, to: Socket): void {
     from.on('data', (chunk) => {
+      if (latencyMs > 0) {
+        // Equal delays fire in the order they were set, so the stream stays in order.
+        setTimeout(() => to.writable && to.write(chunk), latencyMs);
+        return;
+      }
       if (!to.write(chunk)) from.pause();
     });
     to.on('drain', () => {
@@ -100,6 +108,9 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
         client.pause();
         upstream.pause();
       }
+    },
+    setLatency(ms) {
+      latencyMs = ms;
     },
     resume() {
       stalled = false;

@@ -19,6 +19,7 @@ import { verifyLedger } from './payments/verify-ledger.ts';
 import type {
   AccessRepository,
   Clock,
+  KeyCache,
   LedgerReader,
   OrderRepository,
   OutboxAdmin,
@@ -44,6 +45,8 @@ export interface ApplicationDeps {
   readonly clock: Clock;
   readonly newId: IdGenerator;
   readonly orderTtlMs: number;
+  /** Verified API keys kept in memory; absent, every request reads and hashes its key. */
+  readonly keyCache?: KeyCache;
 }
 
 /** Every use case, typed, for the transports to call directly (no command bus). */

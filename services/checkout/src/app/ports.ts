@@ -244,6 +244,28 @@ export interface AccessRepository {
   listKeys(ctx: RequestContext, filter: ApiKeyListFilter): Promise<Page<ApiKeySummary>>;
 }
 
+/**
+ * Keys recently read, so a warm request needs neither the database nor a hash. An entry read
+ * before a revocation must never be stored after it: `lookup` hands out a `remember` bound to
+ * the cache's state at that moment, which stores nothing if a revocation came since.
+ */
+export interface KeyCache {
+  lookup(keyId: string): CachedKeyLookup;
+  /** After the revocation committed: drops the key here and on every instance before resolving. */
+  revoked(keyId: string): Promise<void>;
+}
+
+export type CachedKeyLookup =
+  | { readonly hit: true; readonly entry: CachedKey }
+  | { readonly hit: false; remember(key: ApiKey | undefined): CachedKey };
+
+export interface CachedKey {
+  /** Undefined: no such key (remembered briefly). */
+  readonly key: ApiKey | undefined;
+  /** Whether `secret` is the key's, in constant time; cheaper than a hash once one matched. */
+  matches(secret: string): boolean;
+}
+
 // Payment provider
 
 /** The provider's side of one charge, for reconciliation. Amounts in minor units. */

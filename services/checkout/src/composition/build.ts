@@ -6,10 +6,17 @@ import { createIdempotency, createPgIdempotencyStore } from '@keelson/kit/idempo
 import { createIdGenerator, type IdGenerator } from '@keelson/kit/ids';
 import { type Closer, closeInReverse, createAdminServer, createShutdown, type Shutdown } from '@keelson/kit/lifecycle';
 import type { LogDestinationStats } from '@keelson/kit/logging';
-import { createMetrics, registerLogCounters, registerPolicyMetrics, registerPoolGauges } from '@keelson/kit/metrics';
+import {
+  createMetrics,
+  registerCacheMetrics,
+  registerLogCounters,
+  registerPolicyMetrics,
+  registerPoolGauges,
+} from '@keelson/kit/metrics';
 import { createProfiler } from '@keelson/kit/profiling';
 import { createTracing, type Tracing } from '@keelson/kit/telemetry';
 import type { Logger } from 'pino';
+import { cachedProducts, stockInvalidatingOrders } from '../adapters/cache/product.cached-repository.ts';
 import type { Role } from '../adapters/cli/cli-commands.ts';
 import { createSimulatedShipping } from '../adapters/events/simulated-shipping.ts';
 import { registerAdminApi } from '../adapters/http/admin.http.ts';
@@ -23,6 +30,7 @@ import { createProductPgRepository } from '../adapters/postgres/product.pg-repos
 import { type Application, buildApplication } from '../app/application.ts';
 import type { Config } from '../config.ts';
 import { serviceVersion } from '../version.ts';
+import { type Caching, openCaching } from './caching.ts';
 import { adminTokenFor, recordRunningServer } from './data-dir.ts';
 import { startEventFlow } from './events.ts';
 import { httpDurationBuckets } from './http-buckets.ts';
@@ -101,13 +109,18 @@ export async function build(config: Config, options: BuildOptions): Promise<Serv
     const db = traceDatabase(opened.db, tracing);
     const newId = createIdGenerator();
     const access = createAccessPgRepository(db);
+    const serving = options.role === 'api' || options.role === 'all';
+    const caching = await openCaching(config, db, logger, closers, serving);
+    const products = createProductPgRepository(db, newId);
+    const orders = createOrderPgRepository(db, newId);
     // The provider opens on first use (the CLI's tenant commands never need it), or now, below,
     // when servers start: a misconfigured provider then fails the start, not the first payment.
     const provider = lazyProvider(() => openProvider(config, logger, closers));
     const app = buildApplication({
-      products: createProductPgRepository(db, newId),
-      orders: createOrderPgRepository(db, newId),
+      products: caching.products === undefined ? products : cachedProducts(products, caching.products),
+      orders: caching.products === undefined ? orders : stockInvalidatingOrders(orders, caching.products),
       access,
+      keyCache: caching.keys,
       payments: createPaymentPgRepository(db, newId),
       ledger: createLedgerPgReader(db),
       provider,
@@ -133,6 +146,7 @@ export async function build(config: Config, options: BuildOptions): Promise<Serv
             closers,
             seed,
             options,
+            caching,
           });
     return {
       app,
@@ -161,6 +175,7 @@ interface ServerParts {
   readonly seed: () => Promise<DemoCredentials | undefined>;
   readonly provider: ReturnType<typeof lazyProvider>;
   readonly options: BuildOptions;
+  readonly caching: Caching;
 }
 
 /** Admin server (health, metrics, admin API) for every role, then the public API unless worker-only. */
@@ -174,6 +189,7 @@ async function startServers(config: Config, parts: ServerParts): Promise<Servers
   if (parts.options.logStats !== undefined) registerLogCounters(metrics, parts.options.logStats);
   const psp = await parts.provider.opened();
   registerPolicyMetrics(metrics, psp.client.policy);
+  if (parts.caching.products !== undefined) registerCacheMetrics(metrics, 'products', parts.caching.products);
   logger.info({ provider: psp.description }, 'payment provider ready');
   const health = createHealthChecks({ timeoutMs: 1_000 });
   health.add('database', () => db.ping(1_000));

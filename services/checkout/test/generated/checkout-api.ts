@@ -565,7 +565,10 @@ export interface operations {
     getProduct: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description An `ETag` from an earlier answer: unchanged, the answer is 304 without a body */
+                "if-none-match"?: string;
+            };
             path: {
                 id: string;
             };
@@ -576,11 +579,26 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description The representation's version as a strong validator; send it back in `If-None-Match` */
+                    ETag: string;
+                    /** @description `private, no-cache`: store it for this caller only, and revalidate before each use */
+                    "Cache-Control": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Product"];
                 };
+            };
+            /** @description Not Modified: the `If-None-Match` tag is current; no body */
+            304: {
+                headers: {
+                    /** @description The representation's version as a strong validator; send it back in `If-None-Match` */
+                    ETag: string;
+                    /** @description `private, no-cache`: store it for this caller only, and revalidate before each use */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Invalid request (see `code` and `issues`) */
             400: {

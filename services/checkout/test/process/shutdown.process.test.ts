@@ -189,7 +189,20 @@ describe(`keelson serve shuts down gracefully on SIGTERM (${where})`, () => {
     );
     const closed = lines.filter((l) => l.msg === 'shutdown: closed').map((l) => l.closer);
     // Reverse start-up order; the embedded server's record in its data directory goes first.
-    const inReverse = ['admin', 'payment-reconcile', 'idempotency-purge', 'event-flow', 'psp-sim', 'database'];
+    // On a PostgreSQL server without Redis, the key-revocation poll opens right after the database.
+    const poller = backend === undefined ? [] : ['revocation-poller'];
+    const inReverse = [
+      'admin',
+      'payment-reconcile',
+      'idempotency-purge',
+      'profiler',
+      'event-flow',
+      'psp-sim',
+      ...poller,
+      'database',
+      // First opened, so spans of the shutdown itself are still exported.
+      'tracing',
+    ];
     const expected = backend === undefined ? ['embedded-state', ...inReverse] : inReverse;
     assert.deepEqual(closed, expected, 'closers in reverse start-up order');
     const complete = indexOf(lines, (l) => l.msg === 'shutdown: complete', 'completing the shutdown');

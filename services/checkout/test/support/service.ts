@@ -52,8 +52,10 @@ export async function startTestService(
   backend: Backend,
   env: Record<string, string> = {},
   role: Role = 'api',
+  /** A database another service of the test uses too (two instances): the caller disposes it. */
+  shared?: TestDatabase,
 ): Promise<TestService & { stop(): Promise<void> }> {
-  const database = await backend.create();
+  const database = shared === undefined ? await backend.create() : { ...shared, dispose: async () => {} };
   const adminToken = randomBytes(24).toString('hex');
   const dataDir = mkdtempSync(join(tmpdir(), 'keelson-test-'));
   const removeDataDir = () => rmSync(dataDir, { recursive: true, force: true });

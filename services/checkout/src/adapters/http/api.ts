@@ -14,6 +14,7 @@ import { apiIndexRoutes } from './api-index.http.ts';
 import { installAuthentication } from './authenticate.hook.ts';
 import { withIdempotencyHeader } from './idempotency-header.ts';
 import { polishOpenApiDocument } from './openapi-polish.ts';
+import { apiKeySchemeDescription, withRequiredScope } from './openapi-security.ts';
 import { orderRoutes } from './orders.http.ts';
 import { paymentRoutes } from './payments.http.ts';
 import { productRoutes } from './products.http.ts';
@@ -55,14 +56,13 @@ export async function registerApi(fastify: FastifyInstance, app: Application, op
       ],
       components: {
         securitySchemes: {
-          apiKey: { type: 'http', scheme: 'bearer', description: '`key_….secret` from `keelson keys create`' },
+          apiKey: { type: 'http', scheme: 'bearer', description: apiKeySchemeDescription },
         },
       },
-      security: [{ apiKey: [] }],
     },
     transform: (input) => {
       const out = jsonSchemaTransform(input);
-      return { ...out, schema: withIdempotencyHeader(out.schema, input.route) };
+      return { ...out, schema: withRequiredScope(withIdempotencyHeader(out.schema, input.route), input.route) };
     },
     transformObject: (input) => polishOpenApiDocument(jsonSchemaTransformObject(input)),
   });

@@ -18,11 +18,18 @@ export function bearerToken(header: string | undefined): string | undefined {
 
 /**
  * Authenticates every request of the scope it is installed in, before the body is parsed,
- * and narrows the request context to the key's tenant.
+ * and narrows the request context to the key's tenant. A route registered in that scope
+ * without a declared `scope` fails the server's start: an undeclared scope cannot ship.
  */
 export function installAuthentication(fastify: FastifyInstance, app: Application): void {
+  fastify.addHook('onRoute', (route) => {
+    if (route.config?.scope === undefined) {
+      throw new Error(`${String(route.method)} ${route.url}: an authenticated route must declare its scope`);
+    }
+  });
   fastify.addHook('onRequest', async (request) => {
     const principal = await app.access.authenticate(request.ctx, bearerToken(request.headers.authorization));
+    // Never reached without a scope (onRoute above); 'admin' keeps the fallback the strictest.
     requireScope(principal, request.routeOptions.config.scope ?? 'admin');
     request.ctx = withTenant(request.ctx, principal.tenantId);
   });

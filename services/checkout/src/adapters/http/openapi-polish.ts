@@ -8,6 +8,7 @@ type Json = Record<string, unknown>;
 const descriptions: Readonly<Record<string, string>> = {
   '200': 'OK',
   '201': 'Created',
+  '304': 'Not Modified: the `If-None-Match` tag is current; no body',
   '400': 'Invalid request (see `code` and `issues`)',
   '401': 'Missing, malformed, unknown or revoked API key',
   '403': 'The API key lacks the required scope',
@@ -31,10 +32,29 @@ function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+// A route that can answer 304 sets both on its 200 and 304 (test/api/product-etags.api.test.ts).
+const validatorHeaders = {
+  ETag: {
+    required: true,
+    description: "The representation's version as a strong validator; send it back in `If-None-Match`",
+    schema: { type: 'string', examples: ['"3"'] },
+  },
+  'Cache-Control': {
+    required: true,
+    description: '`private, no-cache`: store it for this caller only, and revalidate before each use',
+    schema: { type: 'string' },
+  },
+};
+
 function polishResponses(responses: Json): void {
+  const conditional = isObject(responses['304']);
   for (const [status, response] of Object.entries(responses)) {
     if (!isObject(response)) continue;
     response.description = descriptions[status] ?? response.description;
+    if (conditional && (status === '200' || status === '304')) {
+      response.headers = { ...(isObject(response.headers) ? response.headers : {}), ...validatorHeaders };
+    }
+    if (status === '304') delete response.content;
     if (status === '201') {
       response.headers = { ...(isObject(response.headers) ? response.headers : {}), Location: locationHeader };
     }

@@ -17,6 +17,7 @@ interface OperationSchemas {
   readonly params?: z.ZodType;
   readonly querystring?: z.ZodType;
   readonly body?: z.ZodType;
+  readonly headers?: z.ZodType;
   /** The success responses; the problem responses every route can answer are added. */
   readonly response: Readonly<Record<number, z.ZodType>>;
 }

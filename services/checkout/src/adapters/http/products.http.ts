@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Application } from '../../app/application.ts';
+import { conditionalHeaders, matchesNoneMatch, notModified, revalidateEveryTime, versionTag } from './etag.ts';
 import { operation } from './operation.ts';
 import { createProductBody, idParams, listOf, listProductsQuery, productSchema, updateProductBody } from './schemas.ts';
 import { listToWire, pageRequest, productToWire } from './wire.ts';
@@ -24,6 +25,7 @@ export function productRoutes(app: Application): FastifyPluginAsyncZod {
         return reply
           .code(201)
           .header('location', `${fastify.prefix}/products/${product.id}`)
+          .header('etag', versionTag(product.version))
           .send(productToWire(product));
       },
     );
@@ -32,9 +34,15 @@ export function productRoutes(app: Application): FastifyPluginAsyncZod {
       '/products/:id',
       operation(
         { id: 'getProduct', tag: 'products', summary: 'Retrieve a product', scope: 'read' },
-        { params: idParams, response: { 200: productSchema } },
+        { params: idParams, headers: conditionalHeaders, response: { 200: productSchema, 304: notModified } },
       ),
-      async (request) => productToWire(await app.queries.getProduct(request.ctx, request.params.id)),
+      async (request, reply) => {
+        const product = await app.queries.getProduct(request.ctx, request.params.id);
+        const etag = versionTag(product.version);
+        reply.header('etag', etag).header('cache-control', revalidateEveryTime);
+        if (matchesNoneMatch(request.headers['if-none-match'], etag)) return reply.code(304).send(null);
+        return productToWire(product);
+      },
     );
 
     fastify.get(
@@ -60,7 +68,7 @@ export function productRoutes(app: Application): FastifyPluginAsyncZod {
         },
         { params: idParams, body: updateProductBody, response: { 200: productSchema } },
       ),
-      async (request) => {
+      async (request, reply) => {
         const { name, unit_amount, stock, version } = request.body;
         const product = await app.commands.updateProduct(request.ctx, {
           id: request.params.id,
@@ -69,7 +77,7 @@ export function productRoutes(app: Application): FastifyPluginAsyncZod {
           ...(unit_amount === undefined ? {} : { unitAmount: unit_amount }),
           ...(stock === undefined ? {} : { stock }),
         });
-        return productToWire(product);
+        return reply.header('etag', versionTag(product.version)).send(productToWire(product));
       },
     );
   };

@@ -1,7 +1,7 @@
 import type { RequestContext } from '@keelson/kit/context';
-import { isActive, type Scope, scopesAllow } from '../../domain/access.ts';
+import { type ApiKey, isActive, type Scope, scopesAllow } from '../../domain/access.ts';
 import { fail } from '../../domain/errors.ts';
-import type { AccessRepository } from '../ports.ts';
+import type { AccessRepository, CachedKey, KeyCache } from '../ports.ts';
 import { parseToken, secretMatches } from './api-key-secret.ts';
 
 export interface Principal {
@@ -12,13 +12,24 @@ export interface Principal {
 
 const rejection = 'Missing, malformed, unknown or revoked API key.';
 
+/** A key read straight from the repository, checked by hash every time (no cache configured). */
+function uncached(key: ApiKey | undefined): CachedKey {
+  return { key, matches: (secret) => key !== undefined && secretMatches(secret, key.secretHash) };
+}
+
 /** Resolves a bearer token to its tenant. Every failure looks the same to the caller. */
-export function authenticate(deps: { access: AccessRepository }) {
+export function authenticate(deps: { access: AccessRepository; keyCache?: KeyCache }) {
+  const entryFor = async (ctx: RequestContext, keyId: string): Promise<CachedKey> => {
+    const lookup = deps.keyCache?.lookup(keyId);
+    if (lookup?.hit) return lookup.entry;
+    const key = await deps.access.findKey(ctx, keyId);
+    return lookup === undefined ? uncached(key) : lookup.remember(key);
+  };
   return async (ctx: RequestContext, token: string | undefined): Promise<Principal> => {
     const parsed = token === undefined ? undefined : parseToken(token);
     if (!parsed) fail('unauthenticated', 'invalid_api_key', rejection);
-    const key = await deps.access.findKey(ctx, parsed.keyId);
-    if (!key || !isActive(key) || !secretMatches(parsed.secret, key.secretHash)) {
+    const { key, matches } = await entryFor(ctx, parsed.keyId);
+    if (!key || !isActive(key) || !matches(parsed.secret)) {
       fail('unauthenticated', 'invalid_api_key', rejection);
     }
     return { tenantId: key.tenantId, keyId: key.id, scopes: key.scopes };
