@@ -2,15 +2,19 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { loadConfig } from '@keelson/kit/config';
 import { createMigrator, type Database } from '@keelson/kit/db';
+import { createIdGenerator } from '@keelson/kit/ids';
+import { createMetrics } from '@keelson/kit/metrics';
 import pino from 'pino';
 import { parseCommandLine } from '../../src/adapters/cli/command-line.ts';
 import { migrationsDir } from '../../src/adapters/postgres/migrations-dir.ts';
+import type { Application } from '../../src/app/application.ts';
 import { build } from '../../src/composition/build.ts';
-import { eventReplayer } from '../../src/composition/events.ts';
+import { eventReplayer, startEventFlow } from '../../src/composition/events.ts';
 import { configSpec } from '../../src/config.ts';
 import { newKey, orderToPay } from '../api/payment-fixtures.ts';
 import { backends } from '../support/databases.ts';
 import { useTestService } from '../support/service.ts';
+import { unwired } from '../support/unwired.ts';
 
 // Operator paths of the event flow over a running service (role all, in-process bus):
 // `outbox republish` through the admin API, and the replay of a dead-lettered event.
@@ -51,6 +55,31 @@ it('parses keelson outbox republish --from ID --to ID', () => {
     toId: 'evt_B',
   });
   assert.throws(() => parseCommandLine(['outbox', 'republish', '--from', 'evt_A']), /missing --to/);
+});
+
+it('a broker URL whose adapter is not in this build stops the worker start with a clear message', async () => {
+  const start = (env: Record<string, string>) => {
+    const config = loadConfig(configSpec, { env: { KEELSON_LOG_LEVEL: 'silent', ...env } });
+    // Nothing of the database or the application is reached before the bus is chosen.
+    return startEventFlow(config, {
+      db: unwired<Database>('db'),
+      app: unwired<Application>('app'),
+      logger: pino({ level: 'silent' }),
+      metrics: createMetrics(),
+      newId: createIdGenerator(),
+      role: 'worker',
+      exclusive: false,
+      closers: [],
+    });
+  };
+  await assert.rejects(
+    start({ KEELSON_NATS_URL: 'nats://127.0.0.1:1' }),
+    /KEELSON_NATS_URL is set, but this build has no NATS JetStream event bus yet/,
+  );
+  await assert.rejects(
+    start({ KEELSON_AMQP_URL: 'amqp://guest:guest@127.0.0.1:1' }),
+    /KEELSON_AMQP_URL is set, but this build has no RabbitMQ event bus yet/,
+  );
 });
 
 for (const backend of backends()) {
