@@ -86,7 +86,20 @@ export function inPublishOrder(messages: readonly EventMessage[]): EventMessage[
   });
 }
 
-/** The relay's statements on the outbox table (the contract in `outbox-table.sql.ts`). */
+/**
+ * The relay's statements on the outbox table (the contract in `outbox-table.sql.ts`), also for
+ * operator tools (`republish`) and the lag gauge.
+ *
+ * @example
+ * ```ts
+ * import { createPgliteDatabase } from '@keelson/kit/db';
+ * import { createOutboxStore } from '@keelson/kit/outbox';
+ * const store = createOutboxStore(await createPgliteDatabase({}));
+ * const scope = { deadline: Date.now() + 1_000 };
+ * const batch = await store.claim(scope, 100, 30_000); // leased for 30 s
+ * await store.markPublished(scope, batch.map((m) => m.id));
+ * ```
+ */
 export interface OutboxStore {
   claim(scope: DeadlineScope, limit: number, leaseMs: number): Promise<EventMessage[]>;
   markPublished(scope: DeadlineScope, ids: readonly string[]): Promise<void>;
@@ -100,6 +113,7 @@ export interface OutboxStore {
   republish(scope: DeadlineScope, fromId: string, toId: string): Promise<number>;
 }
 
+/** {@link OutboxStore} over a database holding the outbox table. */
 export function createOutboxStore(db: Database): OutboxStore {
   return {
     async claim(scope, limit, leaseMs) {
