@@ -155,7 +155,7 @@ export function createOutboxStore(db: Database): OutboxStore {
            WHERE id BETWEEN $1 AND $2 AND published_at IS NOT NULL`,
           [fromId, toId],
         );
-        // The insert trigger does not see an UPDATE: wake the relays here (delivered at commit).
+        // Wake the relays (delivered at commit): nothing else notifies for an UPDATE.
         await tx.query('SELECT pg_notify($1, $2)', [outboxNotifyChannel, '']);
         return rowCount;
       });

@@ -7,6 +7,7 @@ import { createIdGenerator, type IdGenerator } from '@keelson/kit/ids';
 import { type Closer, closeInReverse, createAdminServer, createShutdown, type Shutdown } from '@keelson/kit/lifecycle';
 import type { LogDestinationStats } from '@keelson/kit/logging';
 import { createMetrics, registerLogCounters, registerPolicyMetrics, registerPoolGauges } from '@keelson/kit/metrics';
+import { notifyingOutboxWrites } from '@keelson/kit/outbox';
 import type { Logger } from 'pino';
 import type { Role } from '../adapters/cli/cli-commands.ts';
 import { createSimulatedShipping } from '../adapters/events/simulated-shipping.ts';
@@ -92,11 +93,14 @@ export async function build(config: Config, options: BuildOptions): Promise<Serv
     // The provider opens on first use (the CLI's tenant commands never need it), or now, below,
     // when servers start: a misconfigured provider then fails the start, not the first payment.
     const provider = lazyProvider(() => openProvider(config, logger, closers));
+    // The repositories that write outbox rows wake the relays after each commit. Nothing to close:
+    // a wake-up still in flight when the database closes is only a lost hint (relays also poll).
+    const outboxWrites = notifyingOutboxWrites(db, logger).db;
     const app = buildApplication({
-      products: createProductPgRepository(db, newId),
-      orders: createOrderPgRepository(db, newId),
+      products: createProductPgRepository(outboxWrites, newId),
+      orders: createOrderPgRepository(outboxWrites, newId),
       access,
-      payments: createPaymentPgRepository(db, newId),
+      payments: createPaymentPgRepository(outboxWrites, newId),
       ledger: createLedgerPgReader(db),
       provider,
       shipping: createSimulatedShipping(config.fulfillmentDelayMs),

@@ -11,5 +11,8 @@ import { migrationsDir } from '../../src/adapters/postgres/migrations-dir.ts';
 test('migration 006 is exactly the kit outbox relay support and inbox DDL', () => {
   const read = (name: string) => readFileSync(join(migrationsDir, name), 'utf8');
   assert.equal(read('006.do.outbox-relay-inbox.sql').trim(), `${outboxRelaySupportSql}\n${inboxTableSql}`.trim());
-  assert.equal(read('006.undo.outbox-relay-inbox.sql').trim(), `${inboxTableUndoSql}${outboxRelaySupportUndoSql}`.trim());
+  assert.equal(
+    read('006.undo.outbox-relay-inbox.sql').trim(),
+    `${inboxTableUndoSql}${outboxRelaySupportUndoSql}`.trim(),
+  );
 });
