@@ -155,5 +155,92 @@ for (const engine of testEngines()) {
         'each applied exactly once',
       );
     });
+
+    it('a consumer never runs more handlers than its concurrency, however many relays publish', async () => {
+      const consumer = 'bounded';
+      const ids = (
+        await Promise.all(Array.from({ length: 24 }, (_, i) => insertEvents(db(), `agg_bound_${i}`, 1, 1)))
+      ).flat();
+      const bus = createInProcessBus();
+      let running = 0;
+      let most = 0;
+      await bus.subscribe(
+        { ...consumerSubscribeOptions(policy(consumer), async () => {}), concurrency: 2 },
+        async (delivery) => {
+          running += 1;
+          most = Math.max(most, running);
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          running -= 1;
+          await applyOnce(db(), consumer, delivery);
+        },
+      );
+      const relays = [1, 2, 3].map(() =>
+        createOutboxRelay({ db: db(), bus, logger, batchSize: 4, pollIntervalMs: 20, leaseMs: 10_000 }),
+      );
+      for (const relay of relays) await relay.start();
+      await eventually('all applied', async () => (await effectCounts(db(), consumer)).size === ids.length);
+      await Promise.all(relays.map((relay) => relay.stop(1_000)));
+      await bus.close();
+      assert.ok(most <= 2, `at most 2 handlers at once (saw ${most})`);
+    });
+
+    it('a stop past its drain budget aborts the handlers; their events stay unpublished and apply once later', async () => {
+      const consumer = 'aborted';
+      const ids = await insertEvents(db(), 'agg_abort', 1, 3);
+      const start = async (handlerMs: number) => {
+        const bus = createInProcessBus();
+        let started = 0;
+        const subscription = await bus.subscribe(
+          consumerSubscribeOptions(policy(consumer), async () => {}),
+          async (delivery) => {
+            started += 1;
+            await new Promise<void>((resolve, reject) => {
+              const timer = setTimeout(resolve, handlerMs);
+              delivery.signal.addEventListener('abort', () => {
+                clearTimeout(timer);
+                reject(delivery.signal.reason);
+              });
+            });
+            await applyOnce(db(), consumer, delivery);
+          },
+        );
+        const relay = createOutboxRelay({
+          db: db(),
+          bus,
+          logger,
+          batchSize: 10,
+          pollIntervalMs: 20,
+          leaseMs: 10_000,
+          exclusive: true,
+        });
+        await relay.start();
+        return {
+          started: () => started,
+          stop: async (drainMs: number) => {
+            await relay.stop(drainMs);
+            await subscription.stop(drainMs);
+            await bus.close();
+          },
+        };
+      };
+      const slow = await start(60_000);
+      await eventually('the first handler started', () => slow.started() > 0);
+      const stopping = Date.now();
+      await slow.stop(100);
+      assert.ok(Date.now() - stopping < 5_000, 'the stop kept to its budget');
+      assert.equal((await effectCounts(db(), consumer)).size, 0, 'nothing applied by the aborted handlers');
+      assert.equal(await unpublishedCount(db()), 3, 'their rows stay unpublished');
+      const leased = await db().query(scope(), 'SELECT id FROM outbox WHERE claimed_until IS NOT NULL');
+      assert.equal(leased.rows.length, 0, 'and their lease was given back, so a relay may take them at once');
+      const fast = await start(1);
+      await eventually('applied after the restart', async () => (await effectCounts(db(), consumer)).size === 3);
+      await eventually('published', async () => (await unpublishedCount(db())) === 0);
+      await fast.stop(1_000);
+      const counts = await effectCounts(db(), consumer);
+      assert.deepEqual(
+        ids.map((id) => counts.get(id)),
+        [1, 1, 1],
+      );
+    });
   });
 }

@@ -52,10 +52,12 @@ class InProcessSubscription implements Subscription {
   readonly #detach: () => void;
   readonly #aborted = new AbortController();
   readonly #inFlight = new Set<Promise<void>>();
+  readonly #slots: Slots;
   #stopped = false;
 
   constructor(options: SubscribeOptions, handler: EventHandler, detach: () => void) {
     this.#options = options;
+    this.#slots = createSlots(options.concurrency);
     this.#handler = handler;
     this.#detach = detach;
   }
@@ -75,15 +77,21 @@ class InProcessSubscription implements Subscription {
     return work;
   }
 
+  /**
+   * One task per aggregate, each holding one of the subscription's `concurrency` slots while it
+   * runs: the bound holds across publishes, however many relays publish at once.
+   */
   async #run(groups: EventMessage[][], signal: AbortSignal): Promise<void> {
-    let next = 0;
-    const worker = async (): Promise<void> => {
-      for (let group = groups[next++]; group !== undefined; group = groups[next++]) {
-        for (const message of group) await this.#settle(message, signal);
-      }
-    };
-    const workers = Array.from({ length: Math.min(this.#options.concurrency, groups.length) }, worker);
-    await Promise.all(workers);
+    await Promise.all(
+      groups.map(async (group) => {
+        await this.#slots.acquire();
+        try {
+          for (const message of group) await this.#settle(message, signal);
+        } finally {
+          this.#slots.release();
+        }
+      }),
+    );
   }
 
   /** Delivers until the handler succeeds or the message is dead-lettered. */
@@ -119,6 +127,31 @@ class InProcessSubscription implements Subscription {
     this.#aborted.abort(new Error(`consumer ${this.#options.consumer} stopped`));
     await drained;
   }
+}
+
+interface Slots {
+  acquire(): Promise<void>;
+  release(): void;
+}
+
+/** A counting semaphore: `acquire` waits (first come, first served) while all `size` are taken. */
+function createSlots(size: number): Slots {
+  let free = size;
+  const waiting: (() => void)[] = [];
+  return {
+    acquire() {
+      if (free > 0) {
+        free -= 1;
+        return Promise.resolve();
+      }
+      return new Promise((resolve) => waiting.push(resolve));
+    },
+    release() {
+      const next = waiting.shift();
+      if (next === undefined) free += 1;
+      else next();
+    },
+  };
 }
 
 /** One list per aggregate, in first-appearance order, each keeping the order given. */

@@ -26,7 +26,17 @@ export async function recordInInbox(tx: Queryable, consumer: string, eventId: st
   return rowCount === 1;
 }
 
-/** Whether `consumer` has applied `eventId` (a read outside any effect: tests, replay checks). */
+/**
+ * Whether `consumer` has applied `eventId` (a read outside any effect: tests, replay checks).
+ *
+ * @example
+ * ```ts
+ * import { createPgliteDatabase, autocommit } from '@keelson/kit/db';
+ * import { inInbox } from '@keelson/kit/inbox';
+ * const db = await createPgliteDatabase({});
+ * const seen: boolean = await inInbox(autocommit(db, { deadline: Date.now() + 1_000 }), 'fulfillment', 'evt_1');
+ * ```
+ */
 export async function inInbox(db: Queryable, consumer: string, eventId: string): Promise<boolean> {
   const { rows } = await db.query('SELECT 1 FROM inbox WHERE consumer = $1 AND event_id = $2', [consumer, eventId]);
   return rows.length > 0;

@@ -86,7 +86,20 @@ export function inPublishOrder(messages: readonly EventMessage[]): EventMessage[
   });
 }
 
-/** The relay's statements on the outbox table (the contract in `outbox-table.sql.ts`). */
+/**
+ * The relay's statements on the outbox table (the contract in `outbox-table.sql.ts`), also for
+ * operator tools (`republish`) and the lag gauge.
+ *
+ * @example
+ * ```ts
+ * import { createPgliteDatabase } from '@keelson/kit/db';
+ * import { createOutboxStore } from '@keelson/kit/outbox';
+ * const store = createOutboxStore(await createPgliteDatabase({}));
+ * const scope = { deadline: Date.now() + 1_000 };
+ * const batch = await store.claim(scope, 100, 30_000); // leased for 30 s
+ * await store.markPublished(scope, batch.map((m) => m.id));
+ * ```
+ */
 export interface OutboxStore {
   claim(scope: DeadlineScope, limit: number, leaseMs: number): Promise<EventMessage[]>;
   markPublished(scope: DeadlineScope, ids: readonly string[]): Promise<void>;
@@ -100,6 +113,7 @@ export interface OutboxStore {
   republish(scope: DeadlineScope, fromId: string, toId: string): Promise<number>;
 }
 
+/** {@link OutboxStore} over a database holding the outbox table. */
 export function createOutboxStore(db: Database): OutboxStore {
   return {
     async claim(scope, limit, leaseMs) {
@@ -141,7 +155,7 @@ export function createOutboxStore(db: Database): OutboxStore {
            WHERE id BETWEEN $1 AND $2 AND published_at IS NOT NULL`,
           [fromId, toId],
         );
-        // The insert trigger does not see an UPDATE: wake the relays here (delivered at commit).
+        // Wake the relays (delivered at commit): nothing else notifies for an UPDATE.
         await tx.query('SELECT pg_notify($1, $2)', [outboxNotifyChannel, '']);
         return rowCount;
       });

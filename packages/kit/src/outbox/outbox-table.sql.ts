@@ -16,13 +16,13 @@
  */
 export const outboxTableName = 'outbox';
 
-/** The channel the insert trigger notifies after commit; the relay LISTENs on it. */
+/** The channel writers notify after commit ({@link notifyingOutboxWrites}); the relay LISTENs on it. */
 export const outboxNotifyChannel = 'keelson_outbox';
 
 /**
  * What the relay needs on top of the service's outbox table: transport headers, the claim
- * lease, the per-aggregate index the claim query uses, and a statement-level trigger that
- * NOTIFYs the relay (PostgreSQL delivers it at commit, and folds repeats in one transaction).
+ * lease, and the per-aggregate index the claim query uses. No NOTIFY trigger: see
+ * {@link notifyingOutboxWrites} for why writers notify after commit instead.
  *
  * @example
  * ```ts
@@ -39,19 +39,10 @@ ALTER TABLE outbox ADD COLUMN claimed_until timestamptz;
 -- "Is an earlier version of this aggregate still unpublished?", asked for every claimed row.
 CREATE INDEX outbox_unpublished_aggregate_idx ON outbox (aggregate_type, aggregate_id, aggregate_version)
   WHERE published_at IS NULL;
-CREATE FUNCTION outbox_notify() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  PERFORM pg_notify('${outboxNotifyChannel}', '');
-  RETURN NULL;
-END
-$$;
-CREATE TRIGGER outbox_notify AFTER INSERT ON outbox FOR EACH STATEMENT EXECUTE FUNCTION outbox_notify();
 `;
 
 /** Reverts {@link outboxRelaySupportSql} (development only). */
-export const outboxRelaySupportUndoSql = `DROP TRIGGER outbox_notify ON outbox;
-DROP FUNCTION outbox_notify();
-DROP INDEX outbox_unpublished_aggregate_idx;
+export const outboxRelaySupportUndoSql = `DROP INDEX outbox_unpublished_aggregate_idx;
 ALTER TABLE outbox DROP COLUMN claimed_until;
 ALTER TABLE outbox DROP COLUMN headers;
 `;

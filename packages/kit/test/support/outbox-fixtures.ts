@@ -30,11 +30,13 @@ export async function insertEvents(db: Database, aggregateId: string, fromVersio
   for (let version = fromVersion; version <= toVersion; version += 1) {
     const id = eventId();
     ids.push(id);
-    await db.query(
-      scope(),
-      `INSERT INTO outbox (id, tenant_id, type, aggregate_type, aggregate_id, aggregate_version, occurred_at, data, headers)
+    // A transaction, as a service writes its events, so a notifying database wakes the relays.
+    await db.transaction(scope(), (tx) =>
+      tx.query(
+        `INSERT INTO outbox (id, tenant_id, type, aggregate_type, aggregate_id, aggregate_version, occurred_at, data, headers)
        VALUES ($1, 'ten_1', 'thing.changed', 'thing', $2, $3, now(), $4, $5)`,
-      [id, aggregateId, version, JSON.stringify({ version }), JSON.stringify({ 'x-request-id': `req_${id}` })],
+        [id, aggregateId, version, JSON.stringify({ version }), JSON.stringify({ 'x-request-id': `req_${id}` })],
+      ),
     );
   }
   return ids;

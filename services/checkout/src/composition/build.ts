@@ -13,6 +13,7 @@ import {
   registerPolicyMetrics,
   registerPoolGauges,
 } from '@keelson/kit/metrics';
+import { notifyingOutboxWrites } from '@keelson/kit/outbox';
 import { createProfiler } from '@keelson/kit/profiling';
 import { createTracing, type Tracing } from '@keelson/kit/telemetry';
 import type { Logger } from 'pino';
@@ -111,8 +112,11 @@ export async function build(config: Config, options: BuildOptions): Promise<Serv
     const access = createAccessPgRepository(db);
     const serving = options.role === 'api' || options.role === 'all';
     const caching = await openCaching(config, db, logger, closers, serving);
-    const products = createProductPgRepository(db, newId);
-    const orders = createOrderPgRepository(db, newId);
+    // The repositories that write outbox rows wake the relays after each commit. Nothing to close:
+    // a wake-up still in flight when the database closes is only a lost hint (relays also poll).
+    const outboxWrites = notifyingOutboxWrites(db, logger).db;
+    const products = createProductPgRepository(outboxWrites, newId);
+    const orders = createOrderPgRepository(outboxWrites, newId);
     // The provider opens on first use (the CLI's tenant commands never need it), or now, below,
     // when servers start: a misconfigured provider then fails the start, not the first payment.
     const provider = lazyProvider(() => openProvider(config, logger, closers));
@@ -121,7 +125,7 @@ export async function build(config: Config, options: BuildOptions): Promise<Serv
       orders: caching.products === undefined ? orders : stockInvalidatingOrders(orders, caching.products),
       access,
       keyCache: caching.keys,
-      payments: createPaymentPgRepository(db, newId),
+      payments: createPaymentPgRepository(outboxWrites, newId),
       ledger: createLedgerPgReader(db),
       provider,
       shipping: createSimulatedShipping(config.fulfillmentDelayMs),

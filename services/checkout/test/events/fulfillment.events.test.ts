@@ -89,6 +89,11 @@ for (const backend of backends()) {
         paidEvent?.id,
       ]);
       assert.equal(rows.length, 1);
+
+      const metrics = await (await fetch(`${service().adminUrl}/metrics`)).text();
+      assert.match(metrics, /^outbox_lag_seconds \d/m, 'the lag gauge is exposed');
+      const published = Number(/^outbox_published_total (\d+)/m.exec(metrics)?.[1]);
+      assert.ok(published >= 4, `published count on /metrics (${published})`);
     });
 
     it('a fulfilled order can still be refunded', async () => {

@@ -2,15 +2,20 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { loadConfig } from '@keelson/kit/config';
 import { createMigrator, type Database } from '@keelson/kit/db';
+import { createIdGenerator } from '@keelson/kit/ids';
+import { createMetrics } from '@keelson/kit/metrics';
+import { createTracing } from '@keelson/kit/telemetry';
 import pino from 'pino';
 import { parseCommandLine } from '../../src/adapters/cli/command-line.ts';
 import { migrationsDir } from '../../src/adapters/postgres/migrations-dir.ts';
+import type { Application } from '../../src/app/application.ts';
 import { build } from '../../src/composition/build.ts';
-import { eventReplayer } from '../../src/composition/events.ts';
+import { eventReplayer, startEventFlow } from '../../src/composition/events.ts';
 import { configSpec } from '../../src/config.ts';
 import { newKey, orderToPay } from '../api/payment-fixtures.ts';
 import { backends } from '../support/databases.ts';
 import { useTestService } from '../support/service.ts';
+import { unwired } from '../support/unwired.ts';
 
 // Operator paths of the event flow over a running service (role all, in-process bus):
 // `outbox republish` through the admin API, and the replay of a dead-lettered event.
@@ -51,6 +56,27 @@ it('parses keelson outbox republish --from ID --to ID', () => {
     toId: 'evt_B',
   });
   assert.throws(() => parseCommandLine(['outbox', 'republish', '--from', 'evt_A']), /missing --to/);
+});
+
+it('an unreachable broker fails the worker start instead of running without events', async () => {
+  const start = (env: Record<string, string>) => {
+    const config = loadConfig(configSpec, { env: { KEELSON_LOG_LEVEL: 'silent', ...env } });
+    // Nothing of the database or the application is reached before the bus is chosen.
+    return startEventFlow(config, {
+      db: unwired<Database>('db'),
+      app: unwired<Application>('app'),
+      logger: pino({ level: 'silent' }),
+      metrics: createMetrics(),
+      newId: createIdGenerator(),
+      role: 'worker',
+      exclusive: false,
+      closers: [],
+      tracing: createTracing({ serviceName: 'test', serviceVersion: '0' }),
+    });
+  };
+  // Port 1 on loopback: nothing listens, the connection is refused at once.
+  await assert.rejects(start({ KEELSON_NATS_URL: 'nats://127.0.0.1:1' }));
+  await assert.rejects(start({ KEELSON_AMQP_URL: 'amqp://guest:guest@127.0.0.1:1' }));
 });
 
 for (const backend of backends()) {

@@ -7,13 +7,6 @@ ALTER TABLE outbox ADD COLUMN claimed_until timestamptz;
 -- "Is an earlier version of this aggregate still unpublished?", asked for every claimed row.
 CREATE INDEX outbox_unpublished_aggregate_idx ON outbox (aggregate_type, aggregate_id, aggregate_version)
   WHERE published_at IS NULL;
-CREATE FUNCTION outbox_notify() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  PERFORM pg_notify('keelson_outbox', '');
-  RETURN NULL;
-END
-$$;
-CREATE TRIGGER outbox_notify AFTER INSERT ON outbox FOR EACH STATEMENT EXECUTE FUNCTION outbox_notify();
 
 -- Inbox (@keelson/kit/inbox): (consumer, event id) recorded with the consumer's effect, so a
 -- redelivered event finds its row and applies nothing. Pruned with the published outbox rows.

@@ -1,0 +1,74 @@
+import type { Logger } from 'pino';
+import type { Database } from '../db/database.ts';
+import { outboxNotifyChannel } from './outbox-table.sql.ts';
+
+/** A `Database` whose commits wake the outbox relays, and the means to stop doing so. */
+export interface NotifyingDatabase {
+  readonly db: Database;
+  /** Waits for the NOTIFY in flight, if any; later commits notify nothing. */
+  close(): Promise<void>;
+}
+
+/**
+ * Wraps the database the service writes its outbox rows through: after every committed
+ * transaction it sends `NOTIFY keelson_outbox` in a statement of its own, at most one at a time
+ * (commits that land meanwhile are folded into one more), so the relays wake at once.
+ *
+ * Why not a trigger: PostgreSQL serializes the commits of transactions that issued a NOTIFY (a
+ * database-wide lock taken before the commit record is flushed), so a NOTIFY inside every write
+ * transaction cost 36-43 % of single-row INSERT throughput here (16 clients, PostgreSQL 15).
+ * A NOTIFY alone in its own statement has no commit record to flush and holds that lock for
+ * microseconds. A lost NOTIFY (the process dies after a commit) costs one poll interval.
+ *
+ * @example
+ * ```ts
+ * import pino from 'pino';
+ * import { createPgliteDatabase } from '@keelson/kit/db';
+ * import { notifyingOutboxWrites } from '@keelson/kit/outbox';
+ * const writes = notifyingOutboxWrites(await createPgliteDatabase({}), pino());
+ * await writes.db.transaction({ deadline: Date.now() + 1_000 }, (tx) => tx.query('SELECT 1'));
+ * await writes.close();
+ * ```
+ */
+export function notifyingOutboxWrites(db: Database, logger: Logger): NotifyingDatabase {
+  let inFlight: Promise<void> | undefined;
+  let again = false;
+  let closed = false;
+
+  async function send(): Promise<void> {
+    do {
+      again = false;
+      try {
+        await db.query({ deadline: Date.now() + 2_000 }, 'SELECT pg_notify($1, $2)', [outboxNotifyChannel, '']);
+      } catch (error) {
+        // Only a wake-up is lost: the relays' polling finds the rows.
+        logger.debug({ err: error }, 'outbox notify failed; relays will find the rows by polling');
+      }
+    } while (again && !closed);
+    inFlight = undefined;
+  }
+
+  function committed(): void {
+    if (closed) return;
+    if (inFlight !== undefined) {
+      again = true;
+      return;
+    }
+    inFlight = send();
+  }
+
+  return {
+    db: {
+      ...db,
+      async transaction(scope, work) {
+        const result = await db.transaction(scope, work);
+        committed();
+        return result;
+      },
+    },
+    async close() {
+      closed = true;
+      await inFlight;
+    },
+  };
+}
