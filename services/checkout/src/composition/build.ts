@@ -24,6 +24,7 @@ import { explainUnavailable, type OpenedDatabase, openDatabase } from './open-da
 import { paymentUpkeepOf, startReconcileTimer } from './payment-upkeep.ts';
 import { lazyProvider, openProvider } from './provider.ts';
 import { type DemoCredentials, seedDemoTenant } from './seed-demo.ts';
+import { openWebhooks, type Webhooks } from './webhooks.ts';
 
 export interface BuildOptions {
   readonly logger: Logger;
@@ -89,7 +90,9 @@ export async function build(config: Config, options: BuildOptions): Promise<Serv
     // The provider opens on first use (the CLI's tenant commands never need it), or now, below,
     // when servers start: a misconfigured provider then fails the start, not the first payment.
     const provider = lazyProvider(() => openProvider(config, logger, closers));
+    const webhooks = openWebhooks(config, db, newId, logger);
     const app = buildApplication({
+      ...webhooks.ports,
       products: createProductPgRepository(db, newId),
       orders: createOrderPgRepository(db, newId),
       access,
@@ -108,6 +111,7 @@ export async function build(config: Config, options: BuildOptions): Promise<Serv
             ...opened,
             app,
             provider,
+            webhooks,
             role: options.role,
             logger,
             closers,
@@ -138,6 +142,7 @@ interface ServerParts {
   readonly closers: Closer[];
   readonly seed: () => Promise<DemoCredentials | undefined>;
   readonly provider: ReturnType<typeof lazyProvider>;
+  readonly webhooks: Webhooks;
   readonly options: BuildOptions;
 }
 
@@ -204,6 +209,7 @@ async function startServers(config: Config, parts: ServerParts): Promise<Servers
     await api?.close();
     throw error;
   }
+  if (parts.role !== 'api' && config.webhooksConcurrency > 0) closers.push(parts.webhooks.startDelivery());
   if (embedded) {
     const clearRecord = recordRunningServer(config.dataDir, { pid: process.pid, adminUrl: adminAddress });
     closers.push({ name: 'embedded-state', close: async () => clearRecord() });
