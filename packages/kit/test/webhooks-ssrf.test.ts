@@ -24,7 +24,10 @@ function startReceiver(handler: (status: (code: number, headers?: Record<string,
   return {
     server,
     counts: () => ({ connections, requests }),
-    listen: () => new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port))),
+    listen: () =>
+      new Promise<number>((resolve) =>
+        server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)),
+      ),
   };
 }
 
@@ -38,11 +41,16 @@ describe('SSRF guard', () => {
 
   const open = createAddressGuard({ allowHttp: true });
   const post = (url: string, guard = open, resolve?: Resolve) =>
-    guardedPost(url, '{}', { 'content-type': 'application/json' }, {
-      guard,
-      timeoutMs: 5_000,
-      ...(resolve === undefined ? {} : { resolve }),
-    });
+    guardedPost(
+      url,
+      '{}',
+      { 'content-type': 'application/json' },
+      {
+        guard,
+        timeoutMs: 5_000,
+        ...(resolve === undefined ? {} : { resolve }),
+      },
+    );
 
   it('refuses loopback in every spelling, without a connection', async () => {
     const spellings = [
