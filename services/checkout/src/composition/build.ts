@@ -215,7 +215,7 @@ async function startServers(config: Config, parts: ServerParts): Promise<Servers
     closers.push({ name: 'embedded-state', close: async () => clearRecord() });
   }
   if (parts.role === 'worker')
-    logger.info('worker role: no background workers are defined yet; serving the admin port');
+    logger.info('worker role: background workers (webhook delivery) and the admin port, no public API');
   // Only once every port is ours: a demo key minted by a start that then failed would never be shown.
   const demo = embedded && api !== undefined ? await parts.seed() : undefined;
   return { apiAddress, adminAddress, demo, shutdown };
