@@ -74,7 +74,7 @@ export interface Webhooks {
 
 /** Webhook endpoints, events and delivery, over the service's database. */
 export function openWebhooks(config: Config, db: Database, newId: IdGenerator, logger: Logger): Webhooks {
-  const box = createSecretBox(secretKeyFor(config, logger));
+  const box = createSecretBox(() => secretKeyFor(config, logger));
   const guard = createAddressGuard({ allowHttp: config.webhooksAllowHttp, allowlist: config.webhooksAllowlist });
   return {
     ports: {

@@ -14,12 +14,26 @@ const version = 'v1';
  * Sealed form: `v1.<iv>.<tag>.<ciphertext>`, base64url. The endpoint id is the associated
  * data, so a sealed secret copied onto another endpoint does not open.
  */
-export function createSecretBox(keyMaterial: string): SecretBox {
-  const key = Buffer.from(hkdfSync('sha256', keyMaterial, 'keelson-webhooks', 'webhook-signing-secret-v1', 32));
+export function createSecretBox(keyMaterial: string | (() => string)): SecretBox {
+  // Derived on first use: a process that never touches a webhook secret (most CLI commands)
+  // never reads or creates the key.
+  let derived: Buffer | undefined;
+  const keyOf = () => {
+    derived ??= Buffer.from(
+      hkdfSync(
+        'sha256',
+        typeof keyMaterial === 'string' ? keyMaterial : keyMaterial(),
+        'keelson-webhooks',
+        'webhook-signing-secret-v1',
+        32,
+      ),
+    );
+    return derived;
+  };
   return {
     seal(endpointId, plain) {
       const iv = randomBytes(12);
-      const cipher = createCipheriv('aes-256-gcm', key, iv);
+      const cipher = createCipheriv('aes-256-gcm', keyOf(), iv);
       cipher.setAAD(Buffer.from(endpointId));
       const data = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
       return [version, ...[iv, cipher.getAuthTag(), data].map((part) => part.toString('base64url'))].join('.');
@@ -29,7 +43,7 @@ export function createSecretBox(keyMaterial: string): SecretBox {
       if (v !== version || iv === undefined || tag === undefined || data === undefined) {
         throw new Error('webhook secret: unknown sealed format');
       }
-      const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
+      const decipher = createDecipheriv('aes-256-gcm', keyOf(), Buffer.from(iv, 'base64url'));
       decipher.setAAD(Buffer.from(endpointId));
       decipher.setAuthTag(Buffer.from(tag, 'base64url'));
       return Buffer.concat([decipher.update(Buffer.from(data, 'base64url')), decipher.final()]).toString('utf8');
