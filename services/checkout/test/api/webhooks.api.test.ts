@@ -145,6 +145,35 @@ for (const backend of backends()) {
       assert.deepEqual(await webhookRows(service().database.db, tenantId), before);
     });
 
+    it('holds a tenant to 16 endpoints (409 too_many_webhook_endpoints), and pages them with a cursor', async () => {
+      const { token, tenantId } = await service().newTenant();
+      const ids: string[] = [];
+      for (let i = 0; i < 16; i += 1) {
+        const made = await send(token, 'POST', '/v1/webhook_endpoints', {
+          url: `https://hooks.example.com/${i}`,
+          enabled_events: ['*'],
+        });
+        assert.equal(made.status, 201);
+        ids.push(made.json.id);
+      }
+      const before = await webhookRows(service().database.db, tenantId);
+      const refused = await send(token, 'POST', '/v1/webhook_endpoints', {
+        url: 'https://hooks.example.com/17',
+        enabled_events: ['*'],
+      });
+      assert.equal(refused.status, 409);
+      assert.equal(refused.json.code, 'too_many_webhook_endpoints');
+      assert.deepEqual(await webhookRows(service().database.db, tenantId), before);
+      const first = await send(token, 'GET', '/v1/webhook_endpoints?limit=10');
+      assert.equal(first.json.has_more, true);
+      const rest = await send(token, 'GET', `/v1/webhook_endpoints?limit=10&starting_after=${first.json.data[9].id}`);
+      assert.equal(rest.json.has_more, false);
+      assert.deepEqual(
+        [...first.json.data, ...rest.json.data].map((e: { id: string }) => e.id),
+        [...ids].reverse(),
+      );
+    });
+
     it("keeps tenants apart: another tenant's endpoint and events answer 404", async () => {
       const a = await service().newTenant();
       const b = await service().newTenant();
