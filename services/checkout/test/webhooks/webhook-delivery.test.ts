@@ -14,6 +14,7 @@ import { createWebhookPgRepository } from '../../src/adapters/postgres/webhook.p
 import { createWebhookDeliveryQueue } from '../../src/adapters/postgres/webhook-delivery.pg-queue.ts';
 import { type DeliveryWorkerOptions, startDeliveryWorker } from '../../src/adapters/webhooks/delivery-worker.ts';
 import { createSecretBox } from '../../src/adapters/webhooks/secret-box.ts';
+import { webhookDispatcher } from '../../src/adapters/webhooks/webhook-dispatcher.ts';
 import { enqueueWebhookDeliveries } from '../../src/app/webhooks/enqueue-webhook-deliveries.ts';
 import { replayWebhookDeadLetter } from '../../src/app/webhooks/replay-webhook-dead-letter.ts';
 import type { DeliveryPolicy, webhookEventTypes } from '../../src/domain/webhooks.ts';
@@ -158,6 +159,41 @@ for (const backend of backends()) {
         await running.stop(1_000);
         await receiver.close();
       }
+    });
+
+    it('the dispatcher turns a bus message into one delivery per subscribed endpoint, once', async () => {
+      const tenant = await service().newTenant();
+      const wanted = await endpoint(tenant, 'https://hooks.example.com/products', ['product.created']);
+      const other = await endpoint(tenant, 'https://hooks.example.com/orders', ['order.paid']);
+      const created = await tenant.api.POST('/v1/products', {
+        body: { sku: 'bus-1', name: 'Bus', unit_amount: 100, currency: 'EUR', stock: 1 },
+      });
+      assert.equal(created.response.status, 201);
+      const [stored] = (await parts().events.list(ctx(), tenant.tenantId, { limit: 1 })).items;
+      assert.ok(stored);
+      // As a transport delivers it: the kit's EventMessage, occurredAt as RFC 3339 text.
+      const message = {
+        id: stored.id,
+        type: stored.type,
+        tenantId: stored.tenantId,
+        aggregateType: stored.aggregateType,
+        aggregateId: stored.aggregateId,
+        aggregateVersion: 1,
+        occurredAt: new Date(stored.occurredAt).toISOString(),
+        data: stored.data,
+        headers: {},
+      };
+      const handle = webhookDispatcher(parts().enqueue, silent);
+      await handle({ message, attempt: 1, signal: new AbortController().signal });
+      await handle({ message, attempt: 2, signal: new AbortController().signal });
+      assert.equal((await deliveries(tenant, wanted.id)).length, 1);
+      assert.equal((await deliveries(tenant, other.id)).length, 0);
+      const { rows } = await parts().db.query<{ body: string }>(
+        scope(),
+        'SELECT body FROM webhook_deliveries WHERE endpoint_id = $1',
+        [wanted.id],
+      );
+      assert.deepEqual(JSON.parse(rows[0]?.body ?? '{}'), eventToWire(stored));
     });
 
     it('a receiver that stays down ends in dead_letters; replay delivers it, once', async () => {
