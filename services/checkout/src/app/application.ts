@@ -32,6 +32,14 @@ import { createProduct } from './products/create-product.ts';
 import { getProduct } from './products/get-product.ts';
 import { listProducts } from './products/list-products.ts';
 import { updateProduct } from './products/update-product.ts';
+import { createWebhookEndpoint } from './webhooks/create-webhook-endpoint.ts';
+import { deleteWebhookEndpoint } from './webhooks/delete-webhook-endpoint.ts';
+import { enqueueWebhookDeliveries } from './webhooks/enqueue-webhook-deliveries.ts';
+import { getEvent, listEvents } from './webhooks/get-event.ts';
+import { getWebhookEndpoint, listWebhookDeliveries, listWebhookEndpoints } from './webhooks/get-webhook-endpoint.ts';
+import type { EventReader, WebhookRepository, WebhookSettings } from './webhooks/ports.ts';
+import { replayWebhookDeadLetter } from './webhooks/replay-webhook-dead-letter.ts';
+import { rotateWebhookSecret } from './webhooks/rotate-webhook-secret.ts';
 
 export interface ApplicationDeps {
   readonly products: ProductRepository;
@@ -47,6 +55,9 @@ export interface ApplicationDeps {
   readonly orderTtlMs: number;
   /** Verified API keys kept in memory; absent, every request reads and hashes its key. */
   readonly keyCache?: KeyCache;
+  readonly webhooks: WebhookRepository;
+  readonly events: EventReader;
+  readonly webhookSettings: WebhookSettings;
 }
 
 /** Every use case, typed, for the transports to call directly (no command bus). */
@@ -76,6 +87,20 @@ export function buildApplication(deps: ApplicationDeps) {
       getRefund: getRefund(deps),
       listRefunds: listRefunds(deps),
       verifyLedger: verifyLedger(deps),
+      getEvent: getEvent(deps),
+      listEvents: listEvents(deps),
+    },
+    webhooks: {
+      createEndpoint: createWebhookEndpoint(deps),
+      getEndpoint: getWebhookEndpoint(deps),
+      listEndpoints: listWebhookEndpoints(deps),
+      deleteEndpoint: deleteWebhookEndpoint(deps),
+      rotateSecret: rotateWebhookSecret(deps),
+      listDeliveries: listWebhookDeliveries(deps),
+      /** For the event consumer: see enqueue-webhook-deliveries.ts. */
+      enqueueDeliveries: enqueueWebhookDeliveries(deps),
+      /** For the dead-letter replayer registry (source `webhook`). */
+      replayDeadLetter: replayWebhookDeadLetter(deps),
     },
     access: {
       authenticate: authenticate(deps),

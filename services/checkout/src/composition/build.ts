@@ -39,6 +39,7 @@ import { explainUnavailable, type OpenedDatabase, openDatabase } from './open-da
 import { paymentUpkeepOf, startReconcileTimer } from './payment-upkeep.ts';
 import { lazyProvider, openProvider } from './provider.ts';
 import { type DemoCredentials, seedDemoTenant } from './seed-demo.ts';
+import { openWebhooks, type Webhooks } from './webhooks.ts';
 
 export interface BuildOptions {
   readonly logger: Logger;
@@ -120,7 +121,9 @@ export async function build(config: Config, options: BuildOptions): Promise<Serv
     // The provider opens on first use (the CLI's tenant commands never need it), or now, below,
     // when servers start: a misconfigured provider then fails the start, not the first payment.
     const provider = lazyProvider(() => openProvider(config, logger, closers));
+    const webhooks = openWebhooks(config, db, newId, logger);
     const app = buildApplication({
+      ...webhooks.ports,
       products: caching.products === undefined ? products : cachedProducts(products, caching.products),
       orders: caching.products === undefined ? orders : stockInvalidatingOrders(orders, caching.products),
       access,
@@ -145,6 +148,7 @@ export async function build(config: Config, options: BuildOptions): Promise<Serv
             app,
             newId,
             provider,
+            webhooks,
             role: options.role,
             logger,
             closers,
@@ -178,6 +182,7 @@ interface ServerParts {
   readonly closers: Closer[];
   readonly seed: () => Promise<DemoCredentials | undefined>;
   readonly provider: ReturnType<typeof lazyProvider>;
+  readonly webhooks: Webhooks;
   readonly options: BuildOptions;
   readonly caching: Caching;
 }
@@ -262,10 +267,13 @@ async function startServers(config: Config, parts: ServerParts): Promise<Servers
     await api?.close();
     throw error;
   }
+  if (parts.role !== 'api' && config.webhooksConcurrency > 0) closers.push(parts.webhooks.startDelivery());
   if (embedded) {
     const clearRecord = recordRunningServer(config.dataDir, { pid: process.pid, adminUrl: adminAddress });
     closers.push({ name: 'embedded-state', close: async () => clearRecord() });
   }
+  if (parts.role === 'worker')
+    logger.info('worker role: background workers (webhook delivery) and the admin port, no public API');
   // Only once every port is ours: a demo key minted by a start that then failed would never be shown.
   const demo = embedded && api !== undefined ? await parts.seed() : undefined;
   return { apiAddress, adminAddress, demo, shutdown };

@@ -19,6 +19,7 @@ import type { EventConsumer } from '../adapters/events/event-consumer.ts';
 import { createEventReplayer, type EventReplayer } from '../adapters/events/event-replay.ts';
 import { fulfillmentConsumer } from '../adapters/events/fulfillment.consumer.ts';
 import { eventDeadLetterWriter } from '../adapters/postgres/event-dead-letters.ts';
+import { webhookDispatcher } from '../adapters/webhooks/webhook-dispatcher.ts';
 import type { Application } from '../app/application.ts';
 import type { Config } from '../config.ts';
 
@@ -76,7 +77,10 @@ export interface EventFlowParts {
 
 /** The consumers this service runs; also what dead-letter replay hands entries back to. */
 export function eventConsumers(app: Application, logger: Logger, config: Config): EventConsumer[] {
-  return [fulfillmentConsumer(app, logger, config.requestTimeoutMs + config.fulfillmentDelayMs)];
+  return [
+    fulfillmentConsumer(app, logger, config.requestTimeoutMs + config.fulfillmentDelayMs),
+    webhookDispatcher(app.webhooks.enqueueDeliveries, logger, config.requestTimeoutMs),
+  ];
 }
 
 /** Replay of a dead-lettered event (source 'event'), for `keelson dlq replay`. */

@@ -34,6 +34,11 @@ export const checkoutErrorCodes = [
   'refund_not_found',
   'tenant_not_found',
   'api_key_not_found',
+  'invalid_webhook_url',
+  'unknown_event_type',
+  'too_many_webhook_endpoints',
+  'webhook_endpoint_not_found',
+  'event_not_found',
 ] as const;
 
 export type CheckoutErrorCode = (typeof checkoutErrorCodes)[number];

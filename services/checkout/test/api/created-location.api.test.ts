@@ -41,6 +41,7 @@ describe('the OpenAPI document', () => {
       'post /v1/orders/{id}/payments',
       'post /v1/payments/{id}/refunds',
       'post /v1/products',
+      'post /v1/webhook_endpoints',
     ]);
   });
 });
@@ -70,6 +71,19 @@ for (const backend of backends()) {
       const location = created.response.headers.get('location');
       assert.equal(location, `/v1/products/${created.data.id}`);
       assert.deepEqual(await follow(service(), location, token), created.data);
+    });
+
+    it('POST /v1/webhook_endpoints answers Location: /v1/webhook_endpoints/<id>, which reads back the endpoint (without its secret)', async () => {
+      const { api, token } = await service().newTenant();
+      const created = await api.POST('/v1/webhook_endpoints', {
+        body: { url: 'https://hooks.example.com/location', enabled_events: ['*'] },
+      });
+      assert.equal(created.response.status, 201);
+      assert.ok(created.data);
+      const location = created.response.headers.get('location');
+      assert.equal(location, `/v1/webhook_endpoints/${created.data.id}`);
+      const { secret: _shownOnce, ...endpoint } = created.data;
+      assert.deepEqual(await follow(service(), location, token), endpoint);
     });
 
     it('POST /v1/orders answers Location: /v1/orders/<id>, which reads back the same order', async () => {

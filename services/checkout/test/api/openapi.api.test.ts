@@ -26,6 +26,14 @@ const operations: Readonly<Record<string, string>> = {
   createRefund: 'post /v1/payments/{id}/refunds',
   listPaymentRefunds: 'get /v1/payments/{id}/refunds',
   getRefund: 'get /v1/refunds/{id}',
+  createWebhookEndpoint: 'post /v1/webhook_endpoints',
+  listWebhookEndpoints: 'get /v1/webhook_endpoints',
+  getWebhookEndpoint: 'get /v1/webhook_endpoints/{id}',
+  deleteWebhookEndpoint: 'delete /v1/webhook_endpoints/{id}',
+  rotateWebhookSecret: 'post /v1/webhook_endpoints/{id}/rotate_secret',
+  listWebhookDeliveries: 'get /v1/webhook_endpoints/{id}/deliveries',
+  listEvents: 'get /v1/events',
+  getEvent: 'get /v1/events/{id}',
 };
 const methods = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace']);
 
@@ -60,7 +68,7 @@ for (const backend of backends()) {
       return document;
     }
 
-    it('GET /openapi.json is OpenAPI 3.1 with the fifteen operations, each with its problem responses', async () => {
+    it('GET /openapi.json is OpenAPI 3.1 with the twenty-three operations, each with its problem responses', async () => {
       const document = await servedDocument();
       assert.match(String(document.openapi), /^3\.1\.\d+$/);
       const byId = Object.fromEntries(
@@ -103,6 +111,8 @@ for (const backend of backends()) {
       const served = await servedDocument();
       assert.deepEqual(Object.keys(isObject(served.paths) ? served.paths : {}).sort(), [
         '/v1',
+        '/v1/events',
+        '/v1/events/{id}',
         '/v1/orders',
         '/v1/orders/{id}',
         '/v1/orders/{id}/cancel',
@@ -113,6 +123,10 @@ for (const backend of backends()) {
         '/v1/products',
         '/v1/products/{id}',
         '/v1/refunds/{id}',
+        '/v1/webhook_endpoints',
+        '/v1/webhook_endpoints/{id}',
+        '/v1/webhook_endpoints/{id}/deliveries',
+        '/v1/webhook_endpoints/{id}/rotate_secret',
       ]);
       assert.deepEqual(served, await buildOpenApiDocument());
     });

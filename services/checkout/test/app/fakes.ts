@@ -13,6 +13,7 @@ import type {
   PaymentRepository,
   ProductRepository,
 } from '../../src/app/ports.ts';
+import type { EventReader, WebhookRepository, WebhookSettings } from '../../src/app/webhooks/ports.ts';
 import type { ApiKey, Tenant } from '../../src/domain/access.ts';
 import { fail } from '../../src/domain/errors.ts';
 import type { DomainEvent } from '../../src/domain/events.ts';
@@ -294,6 +295,9 @@ export function createTestApplication(): TestApplication {
     clock: { now: () => new Date(fixedNow) },
     newId: createIdGenerator(),
     orderTtlMs,
+    webhooks: unwired<WebhookRepository>('webhooks'),
+    events: unwired<EventReader>('events'),
+    webhookSettings: unwired<WebhookSettings>('webhookSettings'),
   });
   return { app, store, callsTo: (port) => store.calls.filter((call) => call.port === port) };
 }

@@ -58,6 +58,26 @@ const operations = {
     ['GET', '/v1/payments/{id}/refunds', "A payment's refunds, newest first"],
     ['GET', '/v1/refunds/{id}', 'Retrieve a refund'],
   ],
+  webhooks: [
+    ['POST', '/v1/webhook_endpoints', 'Register a webhook endpoint; its signing secret is in this answer only'],
+    ['GET', '/v1/webhook_endpoints', 'List webhook endpoints, newest first'],
+    ['GET', '/v1/webhook_endpoints/{id}', 'Retrieve a webhook endpoint'],
+    ['DELETE', '/v1/webhook_endpoints/{id}', 'Delete a webhook endpoint; deliveries not yet made are dropped'],
+    [
+      'POST',
+      '/v1/webhook_endpoints/{id}/rotate_secret',
+      'New signing secret (shown once); the old one keeps signing for the overlap window',
+    ],
+    [
+      'GET',
+      '/v1/webhook_endpoints/{id}/deliveries',
+      "An endpoint's deliveries, newest first: attempts, status codes, timing, errors",
+    ],
+  ],
+  events: [
+    ['GET', '/v1/events', 'List events, newest first, optionally of one type'],
+    ['GET', '/v1/events/{id}', 'Retrieve an event'],
+  ],
 } as const;
 
 describe('API reference in a real browser', { skip }, () => {
@@ -72,7 +92,9 @@ describe('API reference in a real browser', { skip }, () => {
     if (process.env.KEELSON_TEST_KEEP_SCREENSHOTS !== '1') shots.remove();
   });
 
-  it('renders every products, orders and payments operation at /docs', { timeout: 60_000 }, async () => {
+  it('renders every products, orders, payments, webhooks and events operation at /docs', {
+    timeout: 60_000,
+  }, async () => {
     if (configured === undefined && required) {
       assert.fail(
         'KEELSON_TEST_REQUIRE_SERVICES=1 needs KEELSON_TEST_CHROMIUM, a Chromium executable (/usr/bin/chromium)',

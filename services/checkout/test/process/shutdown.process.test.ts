@@ -192,6 +192,7 @@ describe(`keelson serve shuts down gracefully on SIGTERM (${where})`, () => {
     // On a PostgreSQL server without Redis, the key-revocation poll opens right after the database.
     const poller = backend === undefined ? [] : ['revocation-poller'];
     const inReverse = [
+      'webhook-delivery',
       'admin',
       'payment-reconcile',
       'idempotency-purge',

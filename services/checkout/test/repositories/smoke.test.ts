@@ -8,6 +8,7 @@ import { createOrderPgRepository } from '../../src/adapters/postgres/order.pg-re
 import { createProductPgRepository } from '../../src/adapters/postgres/product.pg-repository.ts';
 import { buildApplication } from '../../src/app/application.ts';
 import type { LedgerReader, OutboxAdmin, PaymentProvider, PaymentRepository, Shipping } from '../../src/app/ports.ts';
+import type { EventReader, WebhookRepository, WebhookSettings } from '../../src/app/webhooks/ports.ts';
 import { backends } from '../support/databases.ts';
 import { unwired } from '../support/unwired.ts';
 
@@ -28,6 +29,9 @@ for (const backend of backends()) {
         clock: { now: () => new Date() },
         newId,
         orderTtlMs: 60_000,
+        webhooks: unwired<WebhookRepository>('webhooks'),
+        events: unwired<EventReader>('events'),
+        webhookSettings: unwired<WebhookSettings>('webhookSettings'),
       });
       const base = createContext({ requestId: 'r1', timeoutMs: 5_000, logger: pino({ level: 'silent' }) });
       const tenant = await app.access.createTenant(base, { name: 'Acme' });

@@ -7,6 +7,7 @@ import type { ConsumedOutcome } from '../../app/ports.ts';
  */
 export interface EventConsumer {
   readonly name: string;
-  readonly types: readonly string[];
+  /** The event types it takes; `'*'` for every type. */
+  readonly types: readonly string[] | '*';
   handle(delivery: Delivery): Promise<ConsumedOutcome>;
 }

@@ -12,12 +12,14 @@ import {
 import type { Application } from '../../app/application.ts';
 import { apiIndexRoutes } from './api-index.http.ts';
 import { installAuthentication } from './authenticate.hook.ts';
+import { eventRoutes } from './events.http.ts';
 import { withIdempotencyHeader } from './idempotency-header.ts';
 import { polishOpenApiDocument } from './openapi-polish.ts';
 import { apiKeySchemeDescription, withRequiredScope } from './openapi-security.ts';
 import { orderRoutes } from './orders.http.ts';
 import { paymentRoutes } from './payments.http.ts';
 import { productRoutes } from './products.http.ts';
+import { webhookRoutes } from './webhooks.http.ts';
 
 const docsPath = '/docs';
 const openApiPath = '/openapi.json';
@@ -53,6 +55,8 @@ export async function registerApi(fastify: FastifyInstance, app: Application, op
         { name: 'products', description: 'Catalog entries with price and stock' },
         { name: 'orders', description: 'Orders that reserve stock until paid, cancelled or expired' },
         { name: 'payments', description: 'Payments of orders through the payment provider, and their refunds' },
+        { name: 'webhooks', description: 'Endpoints that receive signed events, and their deliveries' },
+        { name: 'events', description: 'What happened, in the order it committed' },
       ],
       components: {
         securitySchemes: {
@@ -87,6 +91,8 @@ export async function registerApi(fastify: FastifyInstance, app: Application, op
         await authenticated.register(productRoutes(app));
         await authenticated.register(orderRoutes(app));
         await authenticated.register(paymentRoutes(app));
+        await authenticated.register(webhookRoutes(app));
+        await authenticated.register(eventRoutes(app));
       });
     },
     { prefix: '/v1' },

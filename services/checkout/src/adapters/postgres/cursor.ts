@@ -44,7 +44,10 @@ export function pageOf<T>(items: readonly T[], limit: number): Page<T> {
 }
 
 /** A cursor is the id of the last item seen: one of another kind is refused before any SQL runs. */
-export function checkCursorShape(prefix: 'ten' | 'key' | 'prod' | 'ord', cursor: string | undefined): void {
+export function checkCursorShape(
+  prefix: 'ten' | 'key' | 'prod' | 'ord' | 'we' | 'whd' | 'evt',
+  cursor: string | undefined,
+): void {
   if (cursor !== undefined && !isIdOf(prefix, cursor)) {
     fail('invalid', 'invalid_cursor', `starting_after is not a ${prefix} id.`);
   }
@@ -60,8 +63,10 @@ export async function tenantListRows<Row extends { id: string }>(
   db: Autocommit,
   ctx: DeadlineScope,
   list: {
-    readonly table: 'products' | 'orders';
-    readonly prefix: 'prod' | 'ord';
+    readonly table: 'products' | 'orders' | 'webhook_endpoints' | 'outbox';
+    readonly prefix: 'prod' | 'ord' | 'we' | 'evt';
+    /** What the refusal calls the rows; default the table's name. */
+    readonly noun?: string;
     readonly tenantId: string;
     readonly startingAfter: string | undefined;
   } & Omit<CheckedQuery, 'refusal'>,
@@ -75,6 +80,7 @@ export async function tenantListRows<Row extends { id: string }>(
     pageSql: list.pageSql,
     params: [list.tenantId, startingAfter ?? null, ...list.params],
   });
-  if (refusal !== null) fail('invalid', 'invalid_cursor', `starting_after does not name one of your ${table}.`);
+  if (refusal !== null)
+    fail('invalid', 'invalid_cursor', `starting_after does not name one of your ${list.noun ?? table}.`);
   return rows;
 }
