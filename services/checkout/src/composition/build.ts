@@ -2,8 +2,8 @@ import { createContext } from '@keelson/kit/context';
 import type { Database, Migrator } from '@keelson/kit/db';
 import { createHealthChecks, registerHealthRoutes } from '@keelson/kit/health';
 import { createHttpServer } from '@keelson/kit/http';
-import { createIdempotency, createPgIdempotencyStore } from '@keelson/kit/idempotency';
-import { createIdGenerator } from '@keelson/kit/ids';
+import { createPgIdempotencyStore } from '@keelson/kit/idempotency';
+import { createIdGenerator, type IdGenerator } from '@keelson/kit/ids';
 import { type Closer, closeInReverse, createAdminServer, createShutdown, type Shutdown } from '@keelson/kit/lifecycle';
 import type { LogDestinationStats } from '@keelson/kit/logging';
 import { createMetrics, registerLogCounters, registerPolicyMetrics, registerPoolGauges } from '@keelson/kit/metrics';
@@ -12,6 +12,7 @@ import type { Role } from '../adapters/cli/cli-commands.ts';
 import { registerAdminApi } from '../adapters/http/admin.http.ts';
 import { registerApi } from '../adapters/http/api.ts';
 import { createAccessPgRepository } from '../adapters/postgres/access.pg-repository.ts';
+import { createDeadLetterPgRepository } from '../adapters/postgres/dead-letter.pg-repository.ts';
 import { createLedgerPgReader } from '../adapters/postgres/ledger.pg-reader.ts';
 import { createOrderPgRepository } from '../adapters/postgres/order.pg-repository.ts';
 import { createPaymentPgRepository } from '../adapters/postgres/payment.pg-repository.ts';
@@ -20,8 +21,10 @@ import { type Application, buildApplication } from '../app/application.ts';
 import type { Config } from '../config.ts';
 import { serviceVersion } from '../version.ts';
 import { adminTokenFor, recordRunningServer } from './data-dir.ts';
+import { deadLetterReplayers } from './dead-letters.ts';
+import { startJobs } from './jobs.ts';
 import { explainUnavailable, type OpenedDatabase, openDatabase } from './open-database.ts';
-import { paymentUpkeepOf, startReconcileTimer } from './payment-upkeep.ts';
+import { paymentUpkeepOf } from './payment-upkeep.ts';
 import { lazyProvider, openProvider } from './provider.ts';
 import { type DemoCredentials, seedDemoTenant } from './seed-demo.ts';
 
@@ -95,6 +98,10 @@ export async function build(config: Config, options: BuildOptions): Promise<Serv
       access,
       payments: createPaymentPgRepository(db, newId),
       ledger: createLedgerPgReader(db),
+      deadLetters: createDeadLetterPgRepository(
+        db,
+        deadLetterReplayers(newId, () => new Date()),
+      ),
       provider,
       clock: { now: () => new Date() },
       newId,
@@ -107,6 +114,7 @@ export async function build(config: Config, options: BuildOptions): Promise<Serv
         : await startServers(config, {
             ...opened,
             app,
+            newId,
             provider,
             role: options.role,
             logger,
@@ -132,6 +140,7 @@ interface ServerParts {
   readonly db: Database;
   readonly migrator: Migrator;
   readonly app: Application;
+  readonly newId: IdGenerator;
   readonly role: Role;
   readonly logger: Logger;
   /** The build's list: what starts here is appended, in start order. */
@@ -175,17 +184,9 @@ async function startServers(config: Config, parts: ServerParts): Promise<Servers
     await registerApi(api, app, { version: serviceVersion, idempotencyStore });
     // Health on the API port too, for load balancers that can only probe the serving port.
     registerHealthRoutes(api, health);
-    // Keys are kept 24 h; expired ones go every ten minutes (the job scheduler will own this).
-    const stopPurge = createIdempotency({ store: idempotencyStore }).startPurgeTimer(600_000, (error) =>
-      logger.warn({ err: error }, 'idempotency key purge failed; it will run again'),
-    );
-    closers.push({ name: 'idempotency-purge', close: stopPurge });
-    // After the provider and the database on the list, so it stops before either closes.
-    if (upkeep.intervalMs > 0) {
-      const stopReconcile = startReconcileTimer(app, upkeep, config.maxRequestTimeoutMs, logger);
-      closers.push({ name: 'payment-reconcile', close: stopReconcile });
-    }
   }
+  // After the provider and the database on the list, so the jobs stop before either closes.
+  if (parts.role !== 'api') startJobs({ config, db, app, logger, metrics, newId: parts.newId, closers });
   const shutdown = createShutdown({
     logger,
     drainTimeoutMs: config.shutdownTimeoutMs,
@@ -208,8 +209,6 @@ async function startServers(config: Config, parts: ServerParts): Promise<Servers
     const clearRecord = recordRunningServer(config.dataDir, { pid: process.pid, adminUrl: adminAddress });
     closers.push({ name: 'embedded-state', close: async () => clearRecord() });
   }
-  if (parts.role === 'worker')
-    logger.info('worker role: no background workers are defined yet; serving the admin port');
   // Only once every port is ours: a demo key minted by a start that then failed would never be shown.
   const demo = embedded && api !== undefined ? await parts.seed() : undefined;
   return { apiAddress, adminAddress, demo, shutdown };

@@ -33,6 +33,10 @@ export const checkoutErrorCodes = [
   'refund_not_found',
   'tenant_not_found',
   'api_key_not_found',
+  'order_not_expirable',
+  'dead_letter_not_found',
+  'dead_letter_resolved',
+  'dead_letter_not_replayable',
 ] as const;
 
 export type CheckoutErrorCode = (typeof checkoutErrorCodes)[number];

@@ -7,7 +7,7 @@ import { createAccessPgRepository } from '../../src/adapters/postgres/access.pg-
 import { createOrderPgRepository } from '../../src/adapters/postgres/order.pg-repository.ts';
 import { createProductPgRepository } from '../../src/adapters/postgres/product.pg-repository.ts';
 import { buildApplication } from '../../src/app/application.ts';
-import type { LedgerReader, PaymentProvider, PaymentRepository } from '../../src/app/ports.ts';
+import type { DeadLetterRepository, LedgerReader, PaymentProvider, PaymentRepository } from '../../src/app/ports.ts';
 import { backends } from '../support/databases.ts';
 import { unwired } from '../support/unwired.ts';
 
@@ -22,6 +22,7 @@ for (const backend of backends()) {
         access: createAccessPgRepository(db),
         payments: unwired<PaymentRepository>('payments'),
         ledger: unwired<LedgerReader>('ledger'),
+        deadLetters: unwired<DeadLetterRepository>('deadLetters'),
         provider: unwired<PaymentProvider>('provider'),
         clock: { now: () => new Date() },
         newId,
