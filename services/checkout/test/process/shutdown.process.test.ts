@@ -189,7 +189,7 @@ describe(`keelson serve shuts down gracefully on SIGTERM (${where})`, () => {
     );
     const closed = lines.filter((l) => l.msg === 'shutdown: closed').map((l) => l.closer);
     // Reverse start-up order; the embedded server's record in its data directory goes first.
-    const inReverse = ['admin', 'payment-reconcile', 'idempotency-purge', 'psp-sim', 'database'];
+    const inReverse = ['admin', 'jobs', 'psp-sim', 'database'];
     const expected = backend === undefined ? ['embedded-state', ...inReverse] : inReverse;
     assert.deepEqual(closed, expected, 'closers in reverse start-up order');
     const complete = indexOf(lines, (l) => l.msg === 'shutdown: complete', 'completing the shutdown');

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { defaultScopes, isScope, type Scope, scopes } from '../../domain/access.ts';
+import { type DeadLetterSource, deadLetterSources } from '../../domain/dead-letter.ts';
 import { type ListOptions, type ReconcileOptions, type Role, roles } from './cli-commands.ts';
 
 export const usage = `Usage: keelson <command> [--json]
@@ -19,6 +20,11 @@ export const usage = `Usage: keelson <command> [--json]
                                           (default: pending past the longest request deadline)
   ledger verify                           check that the ledger balances and agrees with the payment
                                           provider; exits 1 when anything disagrees
+  dlq list [--source ${deadLetterSources.join('|')}] [--limit N] [--starting-after ID]
+                                          list dead letters (jobs, events, webhooks), newest first
+  dlq show ID                             one dead letter, with its payload and last error
+  dlq replay ID                           hand it back to its source once (a job runs again)
+  dlq discard ID                          mark it discarded (kept, never replayed)
   config print                            print the effective configuration, secrets redacted
   help                                    print this text
 
@@ -38,6 +44,8 @@ export type Command =
   | { readonly name: 'keys revoke'; readonly keyId: string }
   | { readonly name: 'payments reconcile'; readonly options: ReconcileOptions }
   | { readonly name: 'ledger verify' }
+  | { readonly name: 'dlq list'; readonly page: ListOptions; readonly source: DeadLetterSource | undefined }
+  | { readonly name: 'dlq show' | 'dlq replay' | 'dlq discard'; readonly id: string }
   | { readonly name: 'config print' };
 
 function required(value: string | undefined, what: string): string {
@@ -78,6 +86,13 @@ function parseReconcile(values: { 'min-age-ms'?: string | undefined; limit?: str
   const minAgeMs = wholeNumber(values['min-age-ms'], '--min-age-ms', 0, Number.MAX_SAFE_INTEGER);
   const limit = wholeNumber(values.limit, '--limit', 1, 1_000);
   return { ...(minAgeMs === undefined ? {} : { minAgeMs }), ...(limit === undefined ? {} : { limit }) };
+}
+
+function parseSource(value: string | undefined): DeadLetterSource | undefined {
+  if (value === undefined) return undefined;
+  const source = deadLetterSources.find((s) => s === value);
+  if (source === undefined) throw new UsageError(`unknown source '${value}' (${deadLetterSources.join('|')})`);
+  return source;
 }
 
 function parseRole(value: string): Role {
@@ -121,6 +136,13 @@ export function parseCommandLine(argv: readonly string[]): Command {
       return { name: 'payments reconcile', options: parseReconcile(values) };
     case 'ledger verify':
       return { name: 'ledger verify' };
+    case 'dlq list':
+      return { name: 'dlq list', page: parsePage(values), source: parseSource(values.source) };
+    case 'dlq show':
+    case 'dlq replay':
+    case 'dlq discard':
+      // The case labels are exactly the three subcommands.
+      return { name: `dlq ${sub}` as 'dlq show' | 'dlq replay' | 'dlq discard', id: required(arg, 'dead letter id') };
     case 'config print':
       return { name: 'config print' };
     default:
@@ -140,6 +162,7 @@ function parse(argv: readonly string[]) {
       limit: { type: 'string' },
       'starting-after': { type: 'string' },
       'min-age-ms': { type: 'string' },
+      source: { type: 'string' },
       role: { type: 'string', default: 'all' },
       help: { type: 'boolean', short: 'h', default: false },
       yes: { type: 'boolean', default: false },

@@ -16,6 +16,7 @@ import {
   tenantToWire,
 } from './admin.wire.ts';
 import { bearerToken } from './authenticate.hook.ts';
+import { deadLetterRoutes } from './dead-letters.admin.http.ts';
 import { objectId, pageQuery, text } from './schemas.ts';
 import { pageRequest } from './wire.ts';
 
@@ -112,6 +113,7 @@ export async function registerAdminApi(
         }
       });
       await admin.register(adminRoutes(deps.app, deps.migrator, deps.upkeep));
+      await admin.register(deadLetterRoutes(deps.app));
     },
     { prefix: '/admin' },
   );
