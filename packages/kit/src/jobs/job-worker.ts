@@ -130,7 +130,9 @@ export function createJobWorker(options: JobWorkerOptions): JobWorker {
   const running = new Set<Promise<void>>();
   const controllers = new Set<AbortController>();
   let claiming: Promise<number> | undefined;
-  let lastClaimFull = false;
+  // The last claim found more due work than room (a full claim, or no free slot at all): a slot
+  // that frees up is then filled at once instead of at the next poll.
+  let backlog = false;
   let timer: NodeJS.Timeout | undefined;
   let started = false;
   let stopping = false;
@@ -147,7 +149,7 @@ export function createJobWorker(options: JobWorkerOptions): JobWorker {
 
   function loop(): void {
     poll().then(
-      () => schedule(lastClaimFull ? 0 : pollIntervalMs),
+      (claimed) => schedule(claimed > 0 && backlog ? 0 : pollIntervalMs),
       (error: unknown) => {
         logger.warn({ err: error }, 'jobs: claim failed; polling again');
         schedule(pollIntervalMs);
@@ -165,6 +167,7 @@ export function createJobWorker(options: JobWorkerOptions): JobWorker {
 
   async function claim(): Promise<number> {
     const free = concurrency - running.size;
+    if (free <= 0) backlog = true;
     if (stopping || free <= 0 || queueNames.length === 0) return 0;
     const now = clock();
     const token = randomUUID();
@@ -175,7 +178,7 @@ export function createJobWorker(options: JobWorkerOptions): JobWorker {
       token,
       free,
     ]);
-    lastClaimFull = rows.length === free;
+    backlog = rows.length === free;
     for (const row of rows) {
       const run = execute(row, token).catch((error: unknown) =>
         logger.error({ err: error, job: row.id, queue: row.queue }, 'jobs: bookkeeping failed; the lease will expire'),
@@ -183,8 +186,7 @@ export function createJobWorker(options: JobWorkerOptions): JobWorker {
       running.add(run);
       void run.finally(() => {
         running.delete(run);
-        // A full claim means more may be waiting: fill the slot now rather than at the next poll.
-        if (lastClaimFull) schedule(0);
+        if (backlog) schedule(0);
       });
     }
     return rows.length;

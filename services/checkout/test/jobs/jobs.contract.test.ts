@@ -270,6 +270,42 @@ for (const backend of backends()) {
       assert.equal(await count(db, 'SELECT count(*)::int AS n FROM jobs'), 1, 'the second job waits for a worker');
     });
 
+    it('started, it polls on its own, fills freed slots at once and stops claiming when stopped', async () => {
+      const { db } = await backend.open();
+      await createEffectsTable(db);
+      let running = 0;
+      let most = 0;
+      const worker = testWorker(db, {
+        concurrency: 2,
+        // Far longer than the test: only the backlog's immediate refills can drain the queue in time.
+        pollIntervalMs: 60_000,
+        queues: {
+          work: {
+            handler: async (job) => {
+              running += 1;
+              most = Math.max(most, running);
+              await recordEffect(db, 'started', job);
+              running -= 1;
+            },
+          },
+        },
+      });
+      const queue = createJobQueue({ db });
+      for (let i = 0; i < 9; i += 1) await queue.enqueue(scope(), { queue: 'work', payload: { i } });
+      worker.start();
+      const until = Date.now() + 60_000;
+      while ((await count(db, 'SELECT count(*)::int AS n FROM jobs')) > 0) {
+        assert.ok(Date.now() < until, 'the started worker drained the queue');
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      assert.deepEqual(await worker.stop(5_000), { unfinished: 0 });
+      assert.equal(most, 2);
+      assert.equal(await count(db, "SELECT count(*)::int AS n FROM test_effects WHERE key = 'started'"), 9);
+      await queue.enqueue(scope(), { queue: 'work', payload: {} });
+      worker.wake();
+      assert.equal(await worker.poll(), 0, 'a stopped worker claims nothing, woken or polled');
+    });
+
     it('enqueues inside a business transaction: a rollback leaves no job', async () => {
       const { db } = await backend.open();
       const queue = createJobQueue({ db });
