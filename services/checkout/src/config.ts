@@ -137,7 +137,30 @@ export const configSpec = {
     env: 'KEELSON_RECONCILE_INTERVAL_MS',
     schema: z.coerce.number().int().min(0),
     default: 60_000,
-    doc: 'How often the API process settles payments and refunds left pending; 0 = never (run payments reconcile)',
+    doc: 'How often the worker settles payments and refunds left pending; 0 = never (run payments reconcile)',
+  }),
+  // Jobs and cron (worker role): see composition/jobs.ts.
+  jobsConcurrency: configField({
+    env: 'KEELSON_JOBS_CONCURRENCY',
+    schema: z.coerce.number().int().min(1).max(64),
+    default: 4,
+    doc: 'Jobs one worker process runs at once',
+  }),
+  jobsPollIntervalMs: configField({
+    env: 'KEELSON_JOBS_POLL_INTERVAL_MS',
+    schema: z.coerce.number().int().min(10).max(60_000),
+    default: 1_000,
+    doc: 'How often an idle worker looks for due jobs',
+  }),
+  outboxRetentionHours: configField({
+    env: 'KEELSON_OUTBOX_RETENTION_HOURS',
+    schema: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 366),
+    default: 168,
+    doc: 'How long published outbox rows are kept before the daily prune deletes them',
   }),
   // Events (issue 8): the bus, the outbox relay and the consumers of the worker role.
   natsUrl: configField({

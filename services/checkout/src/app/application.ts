@@ -5,8 +5,13 @@ import { createTenant } from './access/create-tenant.ts';
 import { listApiKeys } from './access/list-api-keys.ts';
 import { listTenants } from './access/list-tenants.ts';
 import { revokeApiKey } from './access/revoke-api-key.ts';
+import { discardDeadLetter } from './dead-letters/discard-dead-letter.ts';
+import { getDeadLetter } from './dead-letters/get-dead-letter.ts';
+import { listDeadLetters } from './dead-letters/list-dead-letters.ts';
+import { replayDeadLetter } from './dead-letters/replay-dead-letter.ts';
 import { republishEvents } from './events/republish-events.ts';
 import { cancelOrder } from './orders/cancel-order.ts';
+import { expireOrders } from './orders/expire-orders.ts';
 import { fulfillOrder } from './orders/fulfill-order.ts';
 import { getOrder } from './orders/get-order.ts';
 import { listOrders } from './orders/list-orders.ts';
@@ -19,6 +24,7 @@ import { verifyLedger } from './payments/verify-ledger.ts';
 import type {
   AccessRepository,
   Clock,
+  DeadLetterRepository,
   KeyCache,
   LedgerReader,
   OrderRepository,
@@ -47,6 +53,7 @@ export interface ApplicationDeps {
   readonly access: AccessRepository;
   readonly payments: PaymentRepository;
   readonly ledger: LedgerReader;
+  readonly deadLetters: DeadLetterRepository;
   readonly provider: PaymentProvider;
   readonly shipping: Shipping;
   readonly outbox: OutboxAdmin;
@@ -71,6 +78,7 @@ export function buildApplication(deps: ApplicationDeps) {
       payOrder: payOrder(deps),
       refundPayment: refundPayment(deps),
       reconcilePayments: reconcilePayments(deps),
+      expireOrders: expireOrders(deps),
       republishEvents: republishEvents(deps),
     },
     /** What event consumers apply (adapters/events subscribes them). */
@@ -109,6 +117,12 @@ export function buildApplication(deps: ApplicationDeps) {
       revokeApiKey: revokeApiKey(deps),
       listTenants: listTenants(deps),
       listApiKeys: listApiKeys(deps),
+    },
+    deadLetters: {
+      list: listDeadLetters(deps),
+      get: getDeadLetter(deps),
+      replay: replayDeadLetter(deps),
+      discard: discardDeadLetter(deps),
     },
   };
 }

@@ -1,5 +1,6 @@
 import type { RequestContext } from '@keelson/kit/context';
 import type { ApiKey, ApiKeySummary, Tenant } from '../domain/access.ts';
+import type { DeadLetterSource, DeadLetterState } from '../domain/dead-letter.ts';
 import type { CurrencyBalance } from '../domain/ledger.ts';
 import type { Currency } from '../domain/money.ts';
 import type { Order, OrderState, PlaceOrderOutcome, RequestedLine, Transition } from '../domain/order.ts';
@@ -42,6 +43,17 @@ export interface OrderListFilter extends PageRequest {
   readonly status?: OrderStatus;
 }
 
+export interface ExpiryScan {
+  readonly dueBy: Date;
+  readonly limit: number;
+}
+
+/** An order named across tenants (upkeep jobs). */
+export interface OrderRef {
+  readonly tenantId: string;
+  readonly id: string;
+}
+
 export interface OrderRepository {
   /**
    * In one transaction: locks the requested products, runs the pure `place`, and on success
@@ -63,6 +75,11 @@ export interface OrderRepository {
   findByIdempotencyKey(ctx: RequestContext, tenantId: string, key: string): Promise<OrderState | undefined>;
   get(ctx: RequestContext, tenantId: string, id: string): Promise<OrderState | undefined>;
   list(ctx: RequestContext, tenantId: string, filter: OrderListFilter): Promise<Page<OrderState>>;
+  /**
+   * Unpaid orders of every tenant whose `expires_at` is at or before `dueBy`, oldest first: what
+   * the expiry job expires (each through `update`, which re-checks under the order's lock).
+   */
+  listDueForExpiry(ctx: RequestContext, scan: ExpiryScan): Promise<readonly OrderRef[]>;
   /** Locks the order, runs the pure `transition`, writes it, its event and any stock release. */
   update(
     ctx: RequestContext,
@@ -315,4 +332,31 @@ export interface PaymentProvider {
    * and refunded. Hedged read. Undefined when the provider does not know the id.
    */
   retrieveCharge(ctx: RequestContext, providerPaymentId: string): Promise<ProviderCharge | undefined>;
+}
+
+// Dead letters
+
+export interface DeadLetterListFilter extends PageRequest {
+  readonly source?: DeadLetterSource;
+}
+
+/**
+ * Dead letters of every source (jobs, consumed events, webhook deliveries), administered through
+ * the admin API and CLI. Writing them is each source's own business, inside its own transaction.
+ */
+export interface DeadLetterRepository {
+  /** Newest first; a cursor outside the (filtered) list is `invalid_cursor`. */
+  list(ctx: RequestContext, filter: DeadLetterListFilter): Promise<Page<DeadLetterState>>;
+  get(ctx: RequestContext, id: string): Promise<DeadLetterState | undefined>;
+  /**
+   * Locks the entry, runs the pure `resolve` and writes its result; a result marked `replayed`
+   * is handed to its source's replayer in the same transaction, so the entry is marked exactly
+   * when its work is re-enqueued. Unknown: `dead_letter_not_found`; a source with no replayer
+   * here: `dead_letter_not_replayable` (nothing changes).
+   */
+  resolve(
+    ctx: RequestContext,
+    id: string,
+    resolve: (letter: DeadLetterState) => DeadLetterState,
+  ): Promise<DeadLetterState>;
 }

@@ -2,7 +2,7 @@ import { createContext } from '@keelson/kit/context';
 import { type Database, type Migrator, traceDatabase } from '@keelson/kit/db';
 import { createHealthChecks, registerHealthRoutes } from '@keelson/kit/health';
 import { createHttpServer } from '@keelson/kit/http';
-import { createIdempotency, createPgIdempotencyStore } from '@keelson/kit/idempotency';
+import { createPgIdempotencyStore } from '@keelson/kit/idempotency';
 import { createIdGenerator, type IdGenerator } from '@keelson/kit/ids';
 import { type Closer, closeInReverse, createAdminServer, createShutdown, type Shutdown } from '@keelson/kit/lifecycle';
 import type { LogDestinationStats } from '@keelson/kit/logging';
@@ -23,6 +23,7 @@ import { createSimulatedShipping } from '../adapters/events/simulated-shipping.t
 import { registerAdminApi } from '../adapters/http/admin.http.ts';
 import { registerApi } from '../adapters/http/api.ts';
 import { createAccessPgRepository } from '../adapters/postgres/access.pg-repository.ts';
+import { createDeadLetterPgRepository } from '../adapters/postgres/dead-letter.pg-repository.ts';
 import { createLedgerPgReader } from '../adapters/postgres/ledger.pg-reader.ts';
 import { createOrderPgRepository } from '../adapters/postgres/order.pg-repository.ts';
 import { createOutboxAdmin } from '../adapters/postgres/outbox-admin.ts';
@@ -33,10 +34,12 @@ import type { Config } from '../config.ts';
 import { serviceVersion } from '../version.ts';
 import { type Caching, openCaching } from './caching.ts';
 import { adminTokenFor, recordRunningServer } from './data-dir.ts';
+import { deadLetterReplayers } from './dead-letters.ts';
 import { startEventFlow } from './events.ts';
 import { httpDurationBuckets } from './http-buckets.ts';
+import { startJobs } from './jobs.ts';
 import { explainUnavailable, type OpenedDatabase, openDatabase } from './open-database.ts';
-import { paymentUpkeepOf, startReconcileTimer } from './payment-upkeep.ts';
+import { paymentUpkeepOf } from './payment-upkeep.ts';
 import { lazyProvider, openProvider } from './provider.ts';
 import { type DemoCredentials, seedDemoTenant } from './seed-demo.ts';
 import { openWebhooks, type Webhooks } from './webhooks.ts';
@@ -130,6 +133,10 @@ export async function build(config: Config, options: BuildOptions): Promise<Serv
       keyCache: caching.keys,
       payments: createPaymentPgRepository(outboxWrites, newId),
       ledger: createLedgerPgReader(db),
+      deadLetters: createDeadLetterPgRepository(
+        db,
+        deadLetterReplayers(newId, () => new Date()),
+      ),
       provider,
       shipping: createSimulatedShipping(config.fulfillmentDelayMs),
       outbox: createOutboxAdmin(db),
@@ -238,17 +245,9 @@ async function startServers(config: Config, parts: ServerParts): Promise<Servers
     await registerApi(api, app, { version: serviceVersion, idempotencyStore });
     // Health on the API port too, for load balancers that can only probe the serving port.
     registerHealthRoutes(api, health);
-    // Keys are kept 24 h; expired ones go every ten minutes (the job scheduler will own this).
-    const stopPurge = createIdempotency({ store: idempotencyStore }).startPurgeTimer(600_000, (error) =>
-      logger.warn({ err: error }, 'idempotency key purge failed; it will run again'),
-    );
-    closers.push({ name: 'idempotency-purge', close: stopPurge });
-    // After the provider and the database on the list, so it stops before either closes.
-    if (upkeep.intervalMs > 0) {
-      const stopReconcile = startReconcileTimer(app, upkeep, config.maxRequestTimeoutMs, logger);
-      closers.push({ name: 'payment-reconcile', close: stopReconcile });
-    }
   }
+  // After the provider and the database on the list, so the jobs stop before either closes.
+  if (parts.role !== 'api') startJobs({ config, db, app, logger, metrics, newId: parts.newId, closers });
   const shutdown = createShutdown({
     logger,
     drainTimeoutMs: config.shutdownTimeoutMs,
@@ -273,7 +272,7 @@ async function startServers(config: Config, parts: ServerParts): Promise<Servers
     closers.push({ name: 'embedded-state', close: async () => clearRecord() });
   }
   if (parts.role === 'worker')
-    logger.info('worker role: background workers (webhook delivery) and the admin port, no public API');
+    logger.info('worker role: the event flow, jobs and webhook delivery, and the admin port; no public API');
   // Only once every port is ours: a demo key minted by a start that then failed would never be shown.
   const demo = embedded && api !== undefined ? await parts.seed() : undefined;
   return { apiAddress, adminAddress, demo, shutdown };

@@ -1,7 +1,4 @@
-import { createContext } from '@keelson/kit/context';
-import type { Logger } from 'pino';
 import type { PaymentUpkeepDefaults } from '../adapters/http/admin.http.ts';
-import type { Application } from '../app/application.ts';
 import type { Config } from '../config.ts';
 
 /**
@@ -24,51 +21,5 @@ export function paymentUpkeepOf(config: Config): PaymentUpkeep {
     intervalMs: config.reconcileIntervalMs,
     // Overdue once a periodic run has had its chance at it; with none, as soon as one could.
     overdueAfterMs: minAgeMs + config.reconcileIntervalMs + inFlightMarginMs,
-  };
-}
-
-/**
- * Settles payments and refunds left pending (the process died, an answer was lost) every
- * `intervalMs`, one run at a time (the next is scheduled when one ends), unref'd so it never
- * keeps the process alive. The returned stop cancels the next run and aborts the current one.
- */
-export function startReconcileTimer(
-  app: Application,
-  upkeep: PaymentUpkeep,
-  timeoutMs: number,
-  logger: Logger,
-): () => Promise<void> {
-  const stopping = new AbortController();
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | undefined;
-  let runs = 0;
-  const schedule = (): void => {
-    timer = setTimeout(tick, upkeep.intervalMs);
-    timer.unref();
-  };
-  const tick = (): void => {
-    runs += 1;
-    const ctx = createContext({ requestId: `reconcile_${runs}`, timeoutMs, logger, signal: stopping.signal });
-    running = app.commands
-      .reconcilePayments(ctx, upkeep.reconcile)
-      .then(
-        (report) => {
-          if (report.payments.pending + report.refunds.pending === 0) return;
-          const unresolved = report.payments.failed + report.refunds.failed;
-          if (unresolved > 0) logger.warn({ reconcile: report }, 'reconcile: some pending items are still unresolved');
-          else logger.info({ reconcile: report }, 'reconcile: settled pending payments and refunds');
-        },
-        (error: unknown) => logger.warn({ err: error }, 'reconcile failed; it will run again'),
-      )
-      .finally(() => {
-        running = undefined;
-        if (!stopping.signal.aborted) schedule();
-      });
-  };
-  schedule();
-  return async () => {
-    stopping.abort();
-    clearTimeout(timer);
-    await running;
   };
 }

@@ -39,6 +39,10 @@ export const checkoutErrorCodes = [
   'too_many_webhook_endpoints',
   'webhook_endpoint_not_found',
   'event_not_found',
+  'order_not_expirable',
+  'dead_letter_not_found',
+  'dead_letter_resolved',
+  'dead_letter_not_replayable',
 ] as const;
 
 export type CheckoutErrorCode = (typeof checkoutErrorCodes)[number];

@@ -169,6 +169,19 @@ export class Order {
   }
 
   /**
+   * Ends an unpaid order whose `expiresAt` has passed, releasing its reserved stock exactly once.
+   * Refused before then (a job's stale list must not expire an order whose TTL was read wrong)
+   * and once it left `pending_payment` (a payment or a cancel won the race).
+   */
+  expire(now: Date): Transition {
+    const refusal: Refusal = { code: 'order_not_expirable', why: 'only pending_payment orders past expires_at expire' };
+    if (now.getTime() < this.#state.expiresAt.getTime()) {
+      fail('conflict', refusal.code, `Order ${this.#state.id} expires at ${this.#state.expiresAt.toISOString()}.`);
+    }
+    return this.#moveTo('expired', 'order.expired', now, refusal);
+  }
+
+  /**
    * Marks the order paid once its payment captured the total. The reserved stock is consumed,
    * not released: the units were sold.
    */

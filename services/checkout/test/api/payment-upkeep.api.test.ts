@@ -95,7 +95,7 @@ for (const backend of backends()) {
     });
   });
 
-  describe(`periodic reconcile in the API process (${backend.name})`, () => {
+  describe(`periodic reconcile by the worker's schedule (${backend.name})`, () => {
     // Requests last at most 1 s, so a payment pending for 1 s + the 2 s margin is no one's.
     const setup = useServiceWithSim(backend, {
       KEELSON_RECONCILE_INTERVAL_MS: '100',

@@ -4,6 +4,7 @@ import pino from 'pino';
 import { type Application, buildApplication } from '../../src/app/application.ts';
 import type {
   AccessRepository,
+  DeadLetterRepository,
   LedgerReader,
   OrderRepository,
   OutboxAdmin,
@@ -176,6 +177,14 @@ export function fakeOrderRepository(store: FakeStore): OrderRepository {
         (o) => filter.status === undefined || o.status === filter.status,
       );
     },
+    async listDueForExpiry(_ctx, scan) {
+      record('listDueForExpiry', scan);
+      return [...store.orders.values()]
+        .filter((o) => o.status === 'pending_payment' && o.expiresAt.getTime() <= scan.dueBy.getTime())
+        .sort((a, b) => a.expiresAt.getTime() - b.expiresAt.getTime() || (a.id < b.id ? -1 : 1))
+        .slice(0, scan.limit)
+        .map((o) => ({ tenantId: o.tenantId, id: o.id }));
+    },
     async update(_ctx, tenantId, id, transition) {
       record('update', tenantId, id);
       const current = ownedBy(store.orders, tenantId, id);
@@ -286,6 +295,7 @@ export function createTestApplication(): TestApplication {
     access: fakeAccessRepository(store),
     payments: unwired<PaymentRepository>('payments'),
     ledger: unwired<LedgerReader>('ledger'),
+    deadLetters: unwired<DeadLetterRepository>('deadLetters'),
     provider: unwired<PaymentProvider>('provider'),
     outbox: unwired<OutboxAdmin>('outbox'),
     shipping: {

@@ -345,3 +345,25 @@ describe('Order payment and refund transitions', () => {
     );
   });
 });
+
+describe('Order.expire', () => {
+  const pending = () => placed(Order.place(input([{ productId: apple.id, quantity: 4 }], catalog(apple)))).order;
+  const expiry = new Date(now.getTime() + ttlMs);
+
+  it('expires a pending order from expires_at on: expired, order.expired, the reserved lines released once', () => {
+    const order = pending();
+    const { order: expired, event, release } = order.expire(expiry);
+    assert.deepEqual(expired.state, { ...order.state, status: 'expired', version: 2, updatedAt: expiry });
+    assert.deepEqual(release, [{ productId: apple.id, quantity: 4 }]);
+    assert.equal(event.type, 'order.expired');
+    assert.throws(() => expired.expire(expiry), { code: 'order_not_expirable', kind: 'conflict' });
+  });
+
+  it('refuses before expires_at, and once paid or cancelled', () => {
+    assert.throws(() => pending().expire(new Date(expiry.getTime() - 1)), { code: 'order_not_expirable' });
+    const paid = pending().pay(now).order;
+    assert.throws(() => paid.expire(expiry), { code: 'order_not_expirable' });
+    const cancelled = pending().cancel(now).order;
+    assert.throws(() => cancelled.expire(expiry), { code: 'order_not_expirable' });
+  });
+});

@@ -91,13 +91,22 @@ for (const backend of backends()) {
       }
     });
 
-    it('serve --role worker serves the admin port only, and stops on SIGTERM', async () => {
+    it('serve --role worker runs the jobs, serves the admin port only, and stops on SIGTERM', async () => {
       const service = await startServiceProcess(await settings(), { serveArgs: ['--role', 'worker'] });
       kills.push(() => service.kill());
       assert.ok(!service.stdout.includes('API:'), service.stdout);
       assert.equal(await fetchStatus(`${service.apiUrl}/livez`), undefined, 'nothing listens on the API port');
-      assert.equal(await fetchStatus(`${service.adminUrl}/metrics`), 200);
+      const metrics = await fetch(`${service.adminUrl}/metrics`);
+      assert.equal(metrics.status, 200);
+      assert.match(await metrics.text(), /\njob_queue_depth\{queue="orders\.expire"\} \d+\n/);
+      const started = service.logLines().find((l) => l.msg === 'jobs: worker started');
+      assert.deepEqual(started?.queues, ['orders.expire', 'idempotency.purge', 'payments.reconcile', 'outbox.prune']);
       assert.deepEqual(await service.stop(), { code: 0, signal: null }, service.describe());
+      const closed = service
+        .logLines()
+        .filter((l) => l.msg === 'shutdown: closed')
+        .map((l) => l.closer);
+      assert.ok(closed.includes('jobs'), JSON.stringify(closed));
     });
 
     for (const reader of ['stopped reading', 'went away'] as const) {

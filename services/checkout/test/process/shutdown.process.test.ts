@@ -194,8 +194,7 @@ describe(`keelson serve shuts down gracefully on SIGTERM (${where})`, () => {
     const inReverse = [
       'webhook-delivery',
       'admin',
-      'payment-reconcile',
-      'idempotency-purge',
+      'jobs',
       'profiler',
       'event-flow',
       'psp-sim',

@@ -24,6 +24,33 @@ for (const backend of repositoryBackends()) {
   describe(`OrderRepository contract on ${backend.name}`, () => {
     const repos = useRepositories(backend);
 
+    it('lists unpaid orders due for expiry across tenants, oldest expiry first, up to the limit', async () => {
+      const fx = repos();
+      // Placed in 2001 (60 s TTL): older than any other test's orders in the shared database.
+      const at = (minute: number) => new Date(Date.UTC(2001, 0, 1, 0, minute));
+      const placedAt = async (tenantId: string, productId: string, minute: number) => {
+        const outcome = await place(fx, tenantId, [{ productId, quantity: 1 }], { now: at(minute) });
+        return outcome.ok ? outcome.order.state : assert.fail('not placed');
+      };
+      const t1 = await seedTenant(fx);
+      const t2 = await seedTenant(fx);
+      const p1 = await seedProduct(fx, t1, { stock: 10 });
+      const p2 = await seedProduct(fx, t2, { stock: 10 });
+      const late = await placedAt(t1, p1.id, 3);
+      const early = await placedAt(t2, p2.id, 1);
+      const cancelled = await placedAt(t1, p1.id, 0);
+      await fx.orders.update(testContext(), t1, cancelled.id, cancel);
+      const notYet = await placedAt(t2, p2.id, 30);
+
+      const scan = (limit: number) => fx.orders.listDueForExpiry(testContext(), { dueBy: at(10), limit });
+      assert.deepEqual(await scan(10), [
+        { tenantId: t2, id: early.id },
+        { tenantId: t1, id: late.id },
+      ]);
+      assert.deepEqual(await scan(1), [{ tenantId: t2, id: early.id }]);
+      assert.ok(!(await scan(10)).some((o) => o.id === notYet.id));
+    });
+
     describe('place', () => {
       it('reserves stock and writes the order, its lines in request order with price snapshots, and one event', async () => {
         const fx = repos();

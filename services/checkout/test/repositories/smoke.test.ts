@@ -7,7 +7,14 @@ import { createAccessPgRepository } from '../../src/adapters/postgres/access.pg-
 import { createOrderPgRepository } from '../../src/adapters/postgres/order.pg-repository.ts';
 import { createProductPgRepository } from '../../src/adapters/postgres/product.pg-repository.ts';
 import { buildApplication } from '../../src/app/application.ts';
-import type { LedgerReader, OutboxAdmin, PaymentProvider, PaymentRepository, Shipping } from '../../src/app/ports.ts';
+import type {
+  DeadLetterRepository,
+  LedgerReader,
+  OutboxAdmin,
+  PaymentProvider,
+  PaymentRepository,
+  Shipping,
+} from '../../src/app/ports.ts';
 import type { EventReader, WebhookRepository, WebhookSettings } from '../../src/app/webhooks/ports.ts';
 import { backends } from '../support/databases.ts';
 import { unwired } from '../support/unwired.ts';
@@ -23,6 +30,7 @@ for (const backend of backends()) {
         access: createAccessPgRepository(db),
         payments: unwired<PaymentRepository>('payments'),
         ledger: unwired<LedgerReader>('ledger'),
+        deadLetters: unwired<DeadLetterRepository>('deadLetters'),
         provider: unwired<PaymentProvider>('provider'),
         shipping: unwired<Shipping>('shipping'),
         outbox: unwired<OutboxAdmin>('outbox'),

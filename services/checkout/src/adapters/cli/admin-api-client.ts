@@ -1,5 +1,6 @@
 import type { MigrationStatus } from '@keelson/kit/db';
 import type { LedgerReportWire, OutboxRepublishWire, ReconcileReportWire } from '../http/admin.wire.ts';
+import type { DeadLetterListWire, DeadLetterWire } from '../http/dead-letter.wire.ts';
 import type { AdminOperations, ListOptions } from './cli-commands.ts';
 
 /** The admin API's list query: snake_case names, unset options left out. */
@@ -65,6 +66,11 @@ export function adminApiClient(adminUrl: string, token: string): AdminOperations
       ),
     verifyLedger: () => call<LedgerReportWire>('GET', '/ledger/verify', undefined, upkeepDeadlineMs),
     republishOutbox: (from, to) => call<OutboxRepublishWire>('POST', '/outbox/republish', { from, to }),
+    listDeadLetters: (options) =>
+      call<DeadLetterListWire>('GET', `/dead_letters${listQuery(options, { source: options.source })}`),
+    getDeadLetter: (id) => call<DeadLetterWire>('GET', `/dead_letters/${encodeURIComponent(id)}`),
+    replayDeadLetter: (id) => call<DeadLetterWire>('POST', `/dead_letters/${encodeURIComponent(id)}/replay`),
+    discardDeadLetter: (id) => call<DeadLetterWire>('POST', `/dead_letters/${encodeURIComponent(id)}/discard`),
     close: async () => {},
   };
 }

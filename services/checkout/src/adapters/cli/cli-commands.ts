@@ -1,5 +1,6 @@
 import type { MigrationStatus } from '@keelson/kit/db';
 import type { Scope } from '../../domain/access.ts';
+import type { DeadLetterSource } from '../../domain/dead-letter.ts';
 import type {
   ApiKeyListWire,
   CreatedApiKeyWire,
@@ -10,6 +11,7 @@ import type {
   TenantListWire,
   TenantWire,
 } from '../http/admin.wire.ts';
+import type { DeadLetterListWire, DeadLetterWire } from '../http/dead-letter.wire.ts';
 
 // What the CLI asks of the service; the composition root implements it. Results are the admin
 // API's own wire shapes, so `--json` prints the same objects whichever way the CLI reached the data.
@@ -46,6 +48,10 @@ export interface AdminOperations {
   reconcilePayments(options: ReconcileOptions): Promise<ReconcileReportWire>;
   verifyLedger(): Promise<LedgerReportWire>;
   republishOutbox(fromId: string, toId: string): Promise<OutboxRepublishWire>;
+  listDeadLetters(options: ListOptions & { readonly source?: DeadLetterSource }): Promise<DeadLetterListWire>;
+  getDeadLetter(id: string): Promise<DeadLetterWire>;
+  replayDeadLetter(id: string): Promise<DeadLetterWire>;
+  discardDeadLetter(id: string): Promise<DeadLetterWire>;
   close(): Promise<void>;
 }
 

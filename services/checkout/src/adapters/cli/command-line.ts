@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { defaultScopes, isScope, type Scope, scopes } from '../../domain/access.ts';
+import { type DeadLetterSource, deadLetterSources } from '../../domain/dead-letter.ts';
 import { type ListOptions, type ReconcileOptions, type Role, roles } from './cli-commands.ts';
 
 export const usage = `Usage: keelson <command> [--json]
@@ -21,6 +22,11 @@ export const usage = `Usage: keelson <command> [--json]
                                           provider; exits 1 when anything disagrees
   outbox republish --from ID --to ID      send the events with ids in [ID, ID] again (published ones
                                           become unpublished; consumers' inboxes absorb duplicates)
+  dlq list [--source ${deadLetterSources.join('|')}] [--limit N] [--starting-after ID]
+                                          list dead letters (jobs, events, webhooks), newest first
+  dlq show ID                             one dead letter, with its payload and last error
+  dlq replay ID                           hand it back to its source once (a job runs again)
+  dlq discard ID                          mark it discarded (kept, never replayed)
   config print                            print the effective configuration, secrets redacted
   help                                    print this text
 
@@ -41,6 +47,8 @@ export type Command =
   | { readonly name: 'payments reconcile'; readonly options: ReconcileOptions }
   | { readonly name: 'ledger verify' }
   | { readonly name: 'outbox republish'; readonly fromId: string; readonly toId: string }
+  | { readonly name: 'dlq list'; readonly page: ListOptions; readonly source: DeadLetterSource | undefined }
+  | { readonly name: 'dlq show' | 'dlq replay' | 'dlq discard'; readonly id: string }
   | { readonly name: 'config print' };
 
 function required(value: string | undefined, what: string): string {
@@ -81,6 +89,13 @@ function parseReconcile(values: { 'min-age-ms'?: string | undefined; limit?: str
   const minAgeMs = wholeNumber(values['min-age-ms'], '--min-age-ms', 0, Number.MAX_SAFE_INTEGER);
   const limit = wholeNumber(values.limit, '--limit', 1, 1_000);
   return { ...(minAgeMs === undefined ? {} : { minAgeMs }), ...(limit === undefined ? {} : { limit }) };
+}
+
+function parseSource(value: string | undefined): DeadLetterSource | undefined {
+  if (value === undefined) return undefined;
+  const source = deadLetterSources.find((s) => s === value);
+  if (source === undefined) throw new UsageError(`unknown source '${value}' (${deadLetterSources.join('|')})`);
+  return source;
 }
 
 function parseRole(value: string): Role {
@@ -126,6 +141,13 @@ export function parseCommandLine(argv: readonly string[]): Command {
       return { name: 'ledger verify' };
     case 'outbox republish':
       return { name: 'outbox republish', fromId: required(values.from, '--from'), toId: required(values.to, '--to') };
+    case 'dlq list':
+      return { name: 'dlq list', page: parsePage(values), source: parseSource(values.source) };
+    case 'dlq show':
+    case 'dlq replay':
+    case 'dlq discard':
+      // The case labels are exactly the three subcommands.
+      return { name: `dlq ${sub}` as 'dlq show' | 'dlq replay' | 'dlq discard', id: required(arg, 'dead letter id') };
     case 'config print':
       return { name: 'config print' };
     default:
@@ -147,6 +169,7 @@ function parse(argv: readonly string[]) {
       'min-age-ms': { type: 'string' },
       from: { type: 'string' },
       to: { type: 'string' },
+      source: { type: 'string' },
       role: { type: 'string', default: 'all' },
       help: { type: 'boolean', short: 'h', default: false },
       yes: { type: 'boolean', default: false },

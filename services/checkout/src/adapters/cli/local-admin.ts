@@ -14,6 +14,7 @@ import {
   tenantListToWire,
   tenantToWire,
 } from '../http/admin.wire.ts';
+import { deadLetterListToWire, deadLetterToWire } from '../http/dead-letter.wire.ts';
 import type { AdminOperations, ListOptions } from './cli-commands.ts';
 
 /** A context for one CLI operation: the same deadline discipline as a request; silent logs. */
@@ -85,6 +86,16 @@ export function localAdminOperations(deps: LocalAdminDeps): AdminOperations {
       ),
     republishOutbox: async (fromId, toId) =>
       republishToWire(await app.commands.republishEvents(operationContext(), { fromId, toId })),
+    listDeadLetters: async (options) =>
+      deadLetterListToWire(
+        await app.deadLetters.list(operationContext(), {
+          ...pageOf(options),
+          ...(options.source === undefined ? {} : { source: options.source }),
+        }),
+      ),
+    getDeadLetter: async (id) => deadLetterToWire(await app.deadLetters.get(operationContext(), id)),
+    replayDeadLetter: async (id) => deadLetterToWire(await app.deadLetters.replay(operationContext(), id)),
+    discardDeadLetter: async (id) => deadLetterToWire(await app.deadLetters.discard(operationContext(), id)),
     close: () => deps.close(),
   };
 }

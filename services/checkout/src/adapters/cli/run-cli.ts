@@ -2,6 +2,7 @@ import { inspect } from 'node:util';
 import { ConfigError } from '@keelson/kit/config';
 import { isAppError } from '@keelson/kit/errors';
 import type { LedgerReportWire, ReconcileReportWire } from '../http/admin.wire.ts';
+import type { DeadLetterWire } from '../http/dead-letter.wire.ts';
 import { AdminApiError } from './admin-api-client.ts';
 import type { AdminOperations, CliCommands } from './cli-commands.ts';
 import { type Command, parseCommandLine, UsageError, usage } from './command-line.ts';
@@ -38,6 +39,23 @@ function table(header: readonly string[], rows: readonly (readonly string[])[], 
 /** Unset settings print as unset: `String(undefined)` would read like a value. */
 function configLine(name: string, value: unknown): string {
   return `${name}=${value === undefined ? '(unset)' : String(value)}`;
+}
+
+/** A table cell: the first line of an error, cut to fit a terminal. */
+function oneLine(text: string): string {
+  const first = text.split('\n', 1)[0] ?? '';
+  return first.length > 60 ? `${first.slice(0, 59)}…` : first;
+}
+
+function deadLetterText(d: DeadLetterWire): string {
+  return [
+    `${d.id}  ${d.status}${d.resolved_at === null ? '' : ` at ${d.resolved_at}`}`,
+    `source:      ${d.source} ${d.name} (message ${d.message_key})`,
+    `tenant:      ${d.tenant_id ?? '-'}`,
+    `attempts:    ${d.attempts}, dead since ${d.created_at}`,
+    `last error:  ${d.last_error}`,
+    `payload:     ${JSON.stringify(d.payload)}`,
+  ].join('\n');
 }
 
 /** A ledger that disagrees is printed like any report, and exits 1 (not the error format). */
@@ -145,6 +163,36 @@ async function execute(command: Command, commands: CliCommands, json: boolean): 
           json: report,
           text: `${report.republished} published events from ${report.from} to ${report.to} handed back to the relay`,
         };
+      });
+    case 'dlq list':
+      return withAdmin(commands, true, async (ops) => {
+        const list = await ops.listDeadLetters({
+          ...command.page,
+          ...(command.source === undefined ? {} : { source: command.source }),
+        });
+        const rows = list.data.map((d) => [d.id, d.source, d.name, d.status, d.created_at, oneLine(d.last_error)]);
+        return {
+          json: list,
+          text: table(['ID', 'SOURCE', 'NAME', 'STATUS', 'CREATED', 'LAST ERROR'], rows, list.has_more),
+        };
+      });
+    case 'dlq show':
+      return withAdmin(commands, true, async (ops) => {
+        const letter = await ops.getDeadLetter(command.id);
+        return { json: letter, text: deadLetterText(letter) };
+      });
+    case 'dlq replay':
+      return withAdmin(commands, true, async (ops) => {
+        const letter = await ops.replayDeadLetter(command.id);
+        return {
+          json: letter,
+          text: `Replayed ${letter.id}: ${letter.source} ${letter.name} ${letter.message_key} handed back once`,
+        };
+      });
+    case 'dlq discard':
+      return withAdmin(commands, true, async (ops) => {
+        const letter = await ops.discardDeadLetter(command.id);
+        return { json: letter, text: `Discarded ${letter.id} (kept, never replayed)` };
       });
     case 'config print': {
       const printed = commands.printableConfig();

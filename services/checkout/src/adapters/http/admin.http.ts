@@ -18,6 +18,7 @@ import {
   tenantToWire,
 } from './admin.wire.ts';
 import { bearerToken } from './authenticate.hook.ts';
+import { deadLetterRoutes } from './dead-letters.admin.http.ts';
 import { objectId, pageQuery, text } from './schemas.ts';
 import { pageRequest } from './wire.ts';
 
@@ -129,6 +130,7 @@ export async function registerAdminApi(
       admin.setSerializerCompiler(serializerCompiler);
       admin.addHook('onRequest', guard);
       await admin.register(adminRoutes(deps.app, deps.migrator, deps.upkeep));
+      await admin.register(deadLetterRoutes(deps.app));
     },
     { prefix: '/admin' },
   );

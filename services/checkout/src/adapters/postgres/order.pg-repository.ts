@@ -174,6 +174,16 @@ export function createOrderPgRepository(db: Database, newId: IdGenerator): Order
       return pageOf(rows.map(orderWithLinesFromRow), filter.limit);
     },
 
+    async listDueForExpiry(ctx, scan) {
+      const { rows } = await db.query<{ tenant_id: string; id: string }>(
+        ctx,
+        `SELECT tenant_id, id FROM orders WHERE status = 'pending_payment' AND expires_at <= $1::timestamptz
+         ORDER BY expires_at, id LIMIT $2`,
+        [scan.dueBy, scan.limit],
+      );
+      return rows.map((row) => ({ tenantId: row.tenant_id, id: row.id }));
+    },
+
     update(ctx, tenantId, id, transition): Promise<OrderState> {
       return db.transaction(ctx, async (tx) => {
         const change = transition(Order.fromRow(await lockOrder(tx, tenantId, id)));

@@ -1,4 +1,4 @@
-import type { Database } from '@keelson/kit/db';
+import type { Database, Queryable } from '@keelson/kit/db';
 import type { IdGenerator } from '@keelson/kit/ids';
 import type { WebhookReplayOutcome, WebhookRepository } from '../../app/webhooks/ports.ts';
 import { fail } from '../../domain/errors.ts';
@@ -135,13 +135,7 @@ export function createWebhookPgRepository(db: Database, newId: IdGenerator, box:
         const letter = rows[0];
         if (letter === undefined) return { kind: 'not_found' };
         if (letter.status !== 'dead') return { kind: 'already_resolved', status: letter.status };
-        const revived = await tx.query(
-          `UPDATE webhook_deliveries
-           SET status = 'pending', next_attempt_at = $2, retry_from = $2, completed_at = NULL
-           WHERE id = $1 AND status = 'dead'`,
-          [letter.message_key, now],
-        );
-        if (revived.rowCount === 0) return { kind: 'delivery_gone' };
+        if (!(await reviveDeadDelivery(tx, letter.message_key, now))) return { kind: 'delivery_gone' };
         await tx.query(`UPDATE dead_letters SET status = 'replayed', resolved_at = $2 WHERE id = $1`, [
           deadLetterId,
           now,
@@ -150,4 +144,18 @@ export function createWebhookPgRepository(db: Database, newId: IdGenerator, box:
       });
     },
   };
+}
+
+/**
+ * A dead delivery becomes pending again, due now, with a fresh retry horizon; false when the
+ * delivery is gone or not dead. Runs in the caller's transaction (the one marking its dead letter).
+ */
+export async function reviveDeadDelivery(tx: Queryable, deliveryId: string, now: Date): Promise<boolean> {
+  const revived = await tx.query(
+    `UPDATE webhook_deliveries
+     SET status = 'pending', next_attempt_at = $2, retry_from = $2, completed_at = NULL
+     WHERE id = $1 AND status = 'dead'`,
+    [deliveryId, now],
+  );
+  return revived.rowCount > 0;
 }

@@ -1,0 +1,34 @@
+-- Jobs (@keelson/kit/jobs): one row per job until it succeeds (deleted) or fails its last
+-- attempt (moved to dead_letters in the same transaction).
+CREATE TABLE jobs (
+  id            text PRIMARY KEY,
+  queue         text NOT NULL CHECK (queue <> ''),
+  -- NULL for system work that belongs to no tenant (a cron job).
+  tenant_id     text,
+  payload       jsonb NOT NULL,
+  -- Attempts begun (claims); a claim past max_attempts dead-letters the job instead of running it.
+  attempts      integer NOT NULL CHECK (attempts >= 0),
+  max_attempts  integer NOT NULL CHECK (max_attempts >= 1),
+  -- The one claim key: when the job is due, when a retry's backoff ends, or when the running
+  -- attempt's lease ends (so a crashed worker's job becomes due again by itself).
+  run_at        timestamptz NOT NULL,
+  -- Set while an attempt holds the job: only that attempt may complete or fail it.
+  lease_token   text,
+  last_error    text,
+  created_at    timestamptz NOT NULL
+);
+CREATE INDEX jobs_due_idx ON jobs (run_at, queue);
+
+-- Cron slots taken: the primary key makes one slot yield one job however many schedulers run.
+CREATE TABLE job_schedule_runs (
+  schedule    text NOT NULL,
+  slot_start  timestamptz NOT NULL,
+  job_id      text NOT NULL,
+  PRIMARY KEY (schedule, slot_start)
+);
+
+-- The checkout service's upkeep jobs read these (migration 007 keeps them with the job tables):
+-- the expiry job finds unpaid orders past expires_at across tenants, oldest first;
+CREATE INDEX IF NOT EXISTS orders_expiry_idx ON orders (expires_at) WHERE status = 'pending_payment';
+-- the outbox retention job deletes published rows oldest first.
+CREATE INDEX IF NOT EXISTS outbox_published_idx ON outbox (published_at) WHERE published_at IS NOT NULL;
