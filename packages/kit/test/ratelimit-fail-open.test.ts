@@ -63,7 +63,11 @@ describe('rate limiter: fail open when the shared store is down or slow', { skip
 
   it('decides in Redis while it answers', async () => {
     assert.equal((await admitOnce()).source, 'shared');
-    assert.ok((await cleaner.exists(`${prefix}{k}:tb`)) === 1, 'the bucket lives in Redis');
+    // A slow policy, so the bucket's key (it expires once full again) outlives the check.
+    const slow = { ...policy, rate: 1 };
+    const admission = await limiter.admit({ key: 'slow', policy: slow, cost: 1, leaseMs: 5_000 });
+    assert.equal(admission.source, 'shared');
+    assert.equal(await cleaner.exists(`${prefix}{slow}:tb`), 1, 'the bucket lives in Redis');
   });
 
   it('Redis down: requests are still decided, locally, within the timeout; the failure is counted once', async () => {
