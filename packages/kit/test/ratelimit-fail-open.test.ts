@@ -62,11 +62,11 @@ describe('rate limiter: fail open when the shared store is down or slow', { skip
   }
 
   it('decides in Redis while it answers', async () => {
-    assert.equal((await admitOnce()).source, 'shared');
+    assert.equal((await admitOnce()).source, 'store');
     // A slow policy, so the bucket's key (it expires once full again) outlives the check.
     const slow = { ...policy, rate: 1 };
     const admission = await limiter.admit({ key: 'slow', policy: slow, cost: 1, leaseMs: 5_000 });
-    assert.equal(admission.source, 'shared');
+    assert.equal(admission.source, 'store');
     assert.equal(await cleaner.exists(`${prefix}{slow}:tb`), 1, 'the bucket lives in Redis');
   });
 
@@ -75,9 +75,9 @@ describe('rate limiter: fail open when the shared store is down or slow', { skip
     const started = performance.now();
     const first = await admitOnce();
     assert.equal(first.allowed, true);
-    assert.equal(first.source, 'local');
+    assert.equal(first.source, 'fallback');
     assert.ok(performance.now() - started < 1_000, 'answered within the call timeout, not the reconnect');
-    assert.equal((await admitOnce()).source, 'local', 'bypassed while degraded: no wait per request');
+    assert.equal((await admitOnce()).source, 'fallback', 'bypassed while degraded: no wait per request');
     assert.ok(limiter.stats().storeFailures >= 1);
     assert.equal(limiter.stats().degraded, true);
     assert.deepEqual(changes, [true]);
@@ -85,7 +85,7 @@ describe('rate limiter: fail open when the shared store is down or slow', { skip
 
   it('Redis back: shared enforcement returns within 5 s', async () => {
     await proxy.up();
-    const took = await within(5_000, async () => (await admitOnce()).source === 'shared');
+    const took = await within(5_000, async () => (await admitOnce()).source === 'store');
     assert.ok(took <= 5_000);
     assert.deepEqual(changes, [true, false]);
     assert.equal(limiter.stats().degraded, false);
@@ -96,13 +96,13 @@ describe('rate limiter: fail open when the shared store is down or slow', { skip
     const started = performance.now();
     const admission = await limiter.admit({ key: randomUUID(), policy, cost: 1, leaseMs: 5_000 });
     const took = performance.now() - started;
-    assert.equal(admission.source, 'local');
+    assert.equal(admission.source, 'fallback');
     assert.ok(took < 1_000, `took ${took} ms`);
     if (admission.allowed) admission.release();
     proxy.resume();
-    await within(5_000, async () => (await admitOnce()).source === 'shared');
+    await within(5_000, async () => (await admitOnce()).source === 'store');
     const counted = limiter.stats().decisions;
-    assert.ok((counted['allowed:local'] ?? 0) >= 3);
-    assert.ok((counted['allowed:shared'] ?? 0) >= 2);
+    assert.ok((counted['allowed:fallback'] ?? 0) >= 3);
+    assert.ok((counted['allowed:store'] ?? 0) >= 2);
   });
 });

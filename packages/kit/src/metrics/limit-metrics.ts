@@ -31,7 +31,7 @@ function scrapedCounter(
 /**
  * Exposes a rate limiter:
  * - `rate_limit_decisions_total{outcome, source}`: `allowed`, `rate_limited` or
- *   `concurrency_limited`, decided by the `shared` store or the `local` fallback;
+ *   `concurrency_limited`, decided by the configured `store` or the per-process `fallback`;
  * - `rate_limit_store_failures_total`: shared-store calls that failed or timed out;
  * - `rate_limit_store_degraded`: 1 while the limiter bypasses the shared store.
  *

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { RateLimitPolicy } from './rate-limit-policy.ts';
 import type { AdmitResult, BucketState, RateLimitStore } from './rate-limit-store.ts';
 
-/** Which store decided: the shared one, or this process' local limiter while it is unreachable. */
-export type DecisionSource = 'shared' | 'local';
+/** Who decided: the configured `store`, or the per-process `fallback` while the store is unreachable. */
+export type DecisionSource = 'store' | 'fallback';
 
 /** An admission: go ahead and `release()` when done, or the reason it was refused. */
 export type Admission =
@@ -18,7 +18,7 @@ export type Admission =
 
 /** Counters since start, read at scrape time by `registerRateLimitMetrics`. */
 export interface RateLimiterStats {
-  /** By `<outcome>:<source>`, outcome one of `allowed`, `rate_limited`, `concurrency_limited`. */
+  /** By `<outcome>:<source>`: `allowed`, `rate_limited` or `concurrency_limited`; `store` or `fallback`. */
   readonly decisions: Readonly<Record<string, number>>;
   /** Shared-store calls that failed or timed out, each answered by the local limiter. */
   readonly storeFailures: number;
@@ -92,7 +92,7 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   ): Promise<{ result: AdmitResult; store: RateLimitStore; source: DecisionSource }> {
     const { fallback } = options;
     if (fallback === undefined)
-      return { result: await options.store.admit(request), store: options.store, source: 'shared' };
+      return { result: await options.store.admit(request), store: options.store, source: 'store' };
     if (request.now >= bypassUntil) {
       try {
         const result = await withTimeout(options.store.admit(request), timeoutMs, (late) => {
@@ -103,7 +103,7 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
           degraded = false;
           options.onStoreStateChange?.({ degraded: false });
         }
-        return { result, store: options.store, source: 'shared' };
+        return { result, store: options.store, source: 'store' };
       } catch (error) {
         storeFailures += 1;
         bypassUntil = request.now + retryStoreAfterMs;
@@ -113,7 +113,7 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
         }
       }
     }
-    return { result: await fallback.admit(request), store: fallback, source: 'local' };
+    return { result: await fallback.admit(request), store: fallback, source: 'fallback' };
   }
 
   return {

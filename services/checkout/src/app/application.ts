@@ -38,6 +38,8 @@ export interface ApplicationDeps {
   readonly clock: Clock;
   readonly newId: IdGenerator;
   readonly orderTtlMs: number;
+  /** Names of the configured rate-limit plans a key may be given (besides the default). */
+  readonly ratePlans?: readonly string[];
 }
 
 /** Every use case, typed, for the transports to call directly (no command bus). */

@@ -20,6 +20,7 @@ import { type Application, buildApplication } from '../app/application.ts';
 import type { Config } from '../config.ts';
 import { serviceVersion } from '../version.ts';
 import { adminTokenFor, recordRunningServer } from './data-dir.ts';
+import { openApiLimits } from './limits.ts';
 import { explainUnavailable, type OpenedDatabase, openDatabase } from './open-database.ts';
 import { paymentUpkeepOf, startReconcileTimer } from './payment-upkeep.ts';
 import { lazyProvider, openProvider } from './provider.ts';
@@ -99,6 +100,7 @@ export async function build(config: Config, options: BuildOptions): Promise<Serv
       clock: { now: () => new Date() },
       newId,
       orderTtlMs: config.orderTtlSeconds * 1_000,
+      ratePlans: Object.keys(config.rateLimitPlans),
     });
     const seed = () => seedDemoTenant(createContext({ requestId: 'startup', timeoutMs: 10_000, logger }), app, access);
     const servers =
@@ -172,7 +174,8 @@ async function startServers(config: Config, parts: ServerParts): Promise<Servers
   const api = parts.role === 'worker' ? undefined : createHttpServer({ ...timeouts, logger, metrics });
   if (api !== undefined) {
     const idempotencyStore = createPgIdempotencyStore(db);
-    await registerApi(api, app, { version: serviceVersion, idempotencyStore });
+    const limits = openApiLimits(config, { logger, metrics, closers });
+    await registerApi(api, app, { version: serviceVersion, idempotencyStore, limits });
     // Health on the API port too, for load balancers that can only probe the serving port.
     registerHealthRoutes(api, health);
     // Keys are kept 24 h; expired ones go every ten minutes (the job scheduler will own this).

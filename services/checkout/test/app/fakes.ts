@@ -259,7 +259,7 @@ export interface TestApplication {
   callsTo(port: Call['port']): Call[];
 }
 
-export function createTestApplication(): TestApplication {
+export function createTestApplication(options: { readonly ratePlans?: readonly string[] } = {}): TestApplication {
   const store = createFakeStore();
   const app = buildApplication({
     products: fakeProductRepository(store),
@@ -272,6 +272,7 @@ export function createTestApplication(): TestApplication {
     clock: { now: () => new Date(fixedNow) },
     newId: createIdGenerator(),
     orderTtlMs,
+    ...(options.ratePlans === undefined ? {} : { ratePlans: options.ratePlans }),
   });
   return { app, store, callsTo: (port) => store.calls.filter((call) => call.port === port) };
 }

@@ -426,6 +426,10 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -435,6 +439,10 @@ export interface operations {
             /** @description Invalid request (see `code` and `issues`) */
             400: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -444,6 +452,10 @@ export interface operations {
             /** @description Missing, malformed, unknown or revoked API key */
             401: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -453,6 +465,10 @@ export interface operations {
             /** @description The API key lacks the required scope */
             403: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -462,6 +478,10 @@ export interface operations {
             /** @description No such object for this tenant */
             404: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -471,6 +491,36 @@ export interface operations {
             /** @description Conflict with the current state (see `code`) */
             409: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): the key is over its plan; `reason` is `rate` or `concurrency`. Retry after `Retry-After` seconds, with the same Idempotency-Key */
+            429: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Overloaded (`overloaded`, shed before any work) or a dependency is unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -500,6 +550,10 @@ export interface operations {
                 headers: {
                     /** @description Path of the created object, relative to this server (RFC 9110 §10.2.2); GET it to read the object */
                     Location: string;
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -509,6 +563,10 @@ export interface operations {
             /** @description Invalid request (see `code` and `issues`) */
             400: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -518,6 +576,10 @@ export interface operations {
             /** @description Missing, malformed, unknown or revoked API key */
             401: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -527,6 +589,10 @@ export interface operations {
             /** @description The API key lacks the required scope */
             403: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -536,6 +602,10 @@ export interface operations {
             /** @description No such object for this tenant */
             404: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -545,6 +615,10 @@ export interface operations {
             /** @description Conflict with the current state (see `code`) */
             409: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -554,6 +628,36 @@ export interface operations {
             /** @description The Idempotency-Key was used for another request (`idempotency_key_reused`) */
             422: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): the key is over its plan; `reason` is `rate` or `concurrency`. Retry after `Retry-After` seconds, with the same Idempotency-Key */
+            429: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Overloaded (`overloaded`, shed before any work) or a dependency is unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -576,6 +680,10 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -585,6 +693,10 @@ export interface operations {
             /** @description Invalid request (see `code` and `issues`) */
             400: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -594,6 +706,10 @@ export interface operations {
             /** @description Missing, malformed, unknown or revoked API key */
             401: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -603,6 +719,10 @@ export interface operations {
             /** @description The API key lacks the required scope */
             403: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -612,6 +732,10 @@ export interface operations {
             /** @description No such object for this tenant */
             404: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -621,6 +745,36 @@ export interface operations {
             /** @description Conflict with the current state (see `code`) */
             409: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): the key is over its plan; `reason` is `rate` or `concurrency`. Retry after `Retry-After` seconds, with the same Idempotency-Key */
+            429: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Overloaded (`overloaded`, shed before any work) or a dependency is unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -650,6 +804,10 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -659,6 +817,10 @@ export interface operations {
             /** @description Invalid request (see `code` and `issues`) */
             400: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -668,6 +830,10 @@ export interface operations {
             /** @description Missing, malformed, unknown or revoked API key */
             401: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -677,6 +843,10 @@ export interface operations {
             /** @description The API key lacks the required scope */
             403: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -686,6 +856,10 @@ export interface operations {
             /** @description No such object for this tenant */
             404: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -695,6 +869,10 @@ export interface operations {
             /** @description Conflict with the current state (see `code`) */
             409: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -704,6 +882,36 @@ export interface operations {
             /** @description The Idempotency-Key was used for another request (`idempotency_key_reused`) */
             422: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): the key is over its plan; `reason` is `rate` or `concurrency`. Retry after `Retry-After` seconds, with the same Idempotency-Key */
+            429: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Overloaded (`overloaded`, shed before any work) or a dependency is unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -729,6 +937,10 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -738,6 +950,10 @@ export interface operations {
             /** @description Invalid request (see `code` and `issues`) */
             400: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -747,6 +963,10 @@ export interface operations {
             /** @description Missing, malformed, unknown or revoked API key */
             401: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -756,6 +976,10 @@ export interface operations {
             /** @description The API key lacks the required scope */
             403: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -765,6 +989,10 @@ export interface operations {
             /** @description No such object for this tenant */
             404: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -774,6 +1002,36 @@ export interface operations {
             /** @description Conflict with the current state (see `code`) */
             409: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): the key is over its plan; `reason` is `rate` or `concurrency`. Retry after `Retry-After` seconds, with the same Idempotency-Key */
+            429: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Overloaded (`overloaded`, shed before any work) or a dependency is unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -803,6 +1061,10 @@ export interface operations {
                 headers: {
                     /** @description Path of the created object, relative to this server (RFC 9110 §10.2.2); GET it to read the object */
                     Location: string;
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -812,6 +1074,10 @@ export interface operations {
             /** @description Invalid request (see `code` and `issues`) */
             400: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -821,6 +1087,10 @@ export interface operations {
             /** @description Missing, malformed, unknown or revoked API key */
             401: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -830,6 +1100,10 @@ export interface operations {
             /** @description The API key lacks the required scope */
             403: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -839,6 +1113,10 @@ export interface operations {
             /** @description No such object for this tenant */
             404: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -848,6 +1126,10 @@ export interface operations {
             /** @description Conflict with the current state (see `code`) */
             409: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -857,6 +1139,36 @@ export interface operations {
             /** @description The Idempotency-Key was used for another request (`idempotency_key_reused`) */
             422: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): the key is over its plan; `reason` is `rate` or `concurrency`. Retry after `Retry-After` seconds, with the same Idempotency-Key */
+            429: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Overloaded (`overloaded`, shed before any work) or a dependency is unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -879,6 +1191,10 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -888,6 +1204,10 @@ export interface operations {
             /** @description Invalid request (see `code` and `issues`) */
             400: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -897,6 +1217,10 @@ export interface operations {
             /** @description Missing, malformed, unknown or revoked API key */
             401: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -906,6 +1230,10 @@ export interface operations {
             /** @description The API key lacks the required scope */
             403: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -915,6 +1243,10 @@ export interface operations {
             /** @description No such object for this tenant */
             404: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -924,6 +1256,36 @@ export interface operations {
             /** @description Conflict with the current state (see `code`) */
             409: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): the key is over its plan; `reason` is `rate` or `concurrency`. Retry after `Retry-After` seconds, with the same Idempotency-Key */
+            429: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Overloaded (`overloaded`, shed before any work) or a dependency is unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -953,6 +1315,10 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -962,6 +1328,10 @@ export interface operations {
             /** @description Invalid request (see `code` and `issues`) */
             400: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -971,6 +1341,10 @@ export interface operations {
             /** @description Missing, malformed, unknown or revoked API key */
             401: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -980,6 +1354,10 @@ export interface operations {
             /** @description The API key lacks the required scope */
             403: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -989,6 +1367,10 @@ export interface operations {
             /** @description No such object for this tenant */
             404: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -998,6 +1380,10 @@ export interface operations {
             /** @description Conflict with the current state (see `code`) */
             409: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1007,6 +1393,36 @@ export interface operations {
             /** @description The Idempotency-Key was used for another request (`idempotency_key_reused`) */
             422: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): the key is over its plan; `reason` is `rate` or `concurrency`. Retry after `Retry-After` seconds, with the same Idempotency-Key */
+            429: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Overloaded (`overloaded`, shed before any work) or a dependency is unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1038,6 +1454,10 @@ export interface operations {
                 headers: {
                     /** @description Path of the created object, relative to this server (RFC 9110 §10.2.2); GET it to read the object */
                     Location: string;
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1047,6 +1467,10 @@ export interface operations {
             /** @description Invalid request (see `code` and `issues`) */
             400: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1056,6 +1480,10 @@ export interface operations {
             /** @description Missing, malformed, unknown or revoked API key */
             401: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1065,6 +1493,10 @@ export interface operations {
             /** @description The card was declined (`card_declined`, with `decline_code` and `payment_id`) */
             402: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1074,6 +1506,10 @@ export interface operations {
             /** @description The API key lacks the required scope */
             403: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1083,6 +1519,10 @@ export interface operations {
             /** @description No such object for this tenant */
             404: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1092,6 +1532,10 @@ export interface operations {
             /** @description Conflict with the current state (see `code`) */
             409: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1101,15 +1545,36 @@ export interface operations {
             /** @description The Idempotency-Key was used for another request (`idempotency_key_reused`) */
             422: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A dependency is unavailable; retry after `Retry-After` seconds */
+            /** @description Rate limited (`rate_limited`): the key is over its plan; `reason` is `rate` or `concurrency`. Retry after `Retry-After` seconds, with the same Idempotency-Key */
+            429: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Overloaded (`overloaded`, shed before any work) or a dependency is unavailable; retry after `Retry-After` seconds */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1119,6 +1584,10 @@ export interface operations {
             /** @description The request deadline passed; a payment left pending is resolved by a retry with the same key */
             504: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1141,6 +1610,10 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1150,6 +1623,10 @@ export interface operations {
             /** @description Invalid request (see `code` and `issues`) */
             400: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1159,6 +1636,10 @@ export interface operations {
             /** @description Missing, malformed, unknown or revoked API key */
             401: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1168,6 +1649,10 @@ export interface operations {
             /** @description The API key lacks the required scope */
             403: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1177,6 +1662,10 @@ export interface operations {
             /** @description No such object for this tenant */
             404: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1186,6 +1675,36 @@ export interface operations {
             /** @description Conflict with the current state (see `code`) */
             409: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): the key is over its plan; `reason` is `rate` or `concurrency`. Retry after `Retry-After` seconds, with the same Idempotency-Key */
+            429: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Overloaded (`overloaded`, shed before any work) or a dependency is unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1211,6 +1730,10 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1220,6 +1743,10 @@ export interface operations {
             /** @description Invalid request (see `code` and `issues`) */
             400: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1229,6 +1756,10 @@ export interface operations {
             /** @description Missing, malformed, unknown or revoked API key */
             401: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1238,6 +1769,10 @@ export interface operations {
             /** @description The API key lacks the required scope */
             403: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1247,6 +1782,10 @@ export interface operations {
             /** @description No such object for this tenant */
             404: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1256,6 +1795,36 @@ export interface operations {
             /** @description Conflict with the current state (see `code`) */
             409: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): the key is over its plan; `reason` is `rate` or `concurrency`. Retry after `Retry-After` seconds, with the same Idempotency-Key */
+            429: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Overloaded (`overloaded`, shed before any work) or a dependency is unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1278,6 +1847,10 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1293,6 +1866,10 @@ export interface operations {
             /** @description Invalid request (see `code` and `issues`) */
             400: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1302,6 +1879,10 @@ export interface operations {
             /** @description Missing, malformed, unknown or revoked API key */
             401: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1311,6 +1892,10 @@ export interface operations {
             /** @description The API key lacks the required scope */
             403: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1320,6 +1905,10 @@ export interface operations {
             /** @description No such object for this tenant */
             404: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1329,6 +1918,36 @@ export interface operations {
             /** @description Conflict with the current state (see `code`) */
             409: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): the key is over its plan; `reason` is `rate` or `concurrency`. Retry after `Retry-After` seconds, with the same Idempotency-Key */
+            429: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Overloaded (`overloaded`, shed before any work) or a dependency is unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1360,6 +1979,10 @@ export interface operations {
                 headers: {
                     /** @description Path of the created object, relative to this server (RFC 9110 §10.2.2); GET it to read the object */
                     Location: string;
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1369,6 +1992,10 @@ export interface operations {
             /** @description Invalid request (see `code` and `issues`) */
             400: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1378,6 +2005,10 @@ export interface operations {
             /** @description Missing, malformed, unknown or revoked API key */
             401: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1387,6 +2018,10 @@ export interface operations {
             /** @description The API key lacks the required scope */
             403: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1396,6 +2031,10 @@ export interface operations {
             /** @description No such object for this tenant */
             404: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1405,6 +2044,10 @@ export interface operations {
             /** @description Conflict with the current state (see `code`) */
             409: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1414,15 +2057,36 @@ export interface operations {
             /** @description The Idempotency-Key was used for another request (`idempotency_key_reused`) */
             422: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A dependency is unavailable; retry after `Retry-After` seconds */
+            /** @description Rate limited (`rate_limited`): the key is over its plan; `reason` is `rate` or `concurrency`. Retry after `Retry-After` seconds, with the same Idempotency-Key */
+            429: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Overloaded (`overloaded`, shed before any work) or a dependency is unavailable; retry after `Retry-After` seconds */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1432,6 +2096,10 @@ export interface operations {
             /** @description The request deadline passed; a payment left pending is resolved by a retry with the same key */
             504: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1454,6 +2122,10 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1463,6 +2135,10 @@ export interface operations {
             /** @description Invalid request (see `code` and `issues`) */
             400: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1472,6 +2148,10 @@ export interface operations {
             /** @description Missing, malformed, unknown or revoked API key */
             401: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1481,6 +2161,10 @@ export interface operations {
             /** @description The API key lacks the required scope */
             403: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1490,6 +2174,10 @@ export interface operations {
             /** @description No such object for this tenant */
             404: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1499,6 +2187,36 @@ export interface operations {
             /** @description Conflict with the current state (see `code`) */
             409: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): the key is over its plan; `reason` is `rate` or `concurrency`. Retry after `Retry-After` seconds, with the same Idempotency-Key */
+            429: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Overloaded (`overloaded`, shed before any work) or a dependency is unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {

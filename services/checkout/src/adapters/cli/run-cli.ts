@@ -120,8 +120,8 @@ async function execute(command: Command, commands: CliCommands, json: boolean): 
       });
     case 'keys create':
       return withAdmin(commands, true, async (ops) => {
-        const key = await ops.createKey(command.tenantId, command.scopes);
-        const text = `Created API key ${key.id} for ${key.tenant_id} with scopes ${key.scopes.join(',')}\n\n  ${key.token}\n\nStore it now: it is shown once and kept only as a hash.`;
+        const key = await ops.createKey(command.tenantId, command.scopes, command.plan);
+        const text = `Created API key ${key.id} for ${key.tenant_id} with scopes ${key.scopes.join(',')} and plan ${key.plan}\n\n  ${key.token}\n\nStore it now: it is shown once and kept only as a hash.`;
         return { json: key, text };
       });
     case 'keys revoke':

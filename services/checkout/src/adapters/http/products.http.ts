@@ -9,7 +9,14 @@ export function productRoutes(app: Application): FastifyPluginAsyncZod {
     fastify.post(
       '/products',
       operation(
-        { id: 'createProduct', tag: 'products', summary: 'Create a product', scope: 'write', idempotency: 'optional' },
+        {
+          id: 'createProduct',
+          tag: 'products',
+          summary: 'Create a product',
+          scope: 'write',
+          priority: 'write',
+          idempotency: 'optional',
+        },
         { body: createProductBody, response: { 201: productSchema } },
       ),
       async (request, reply) => {
@@ -31,7 +38,7 @@ export function productRoutes(app: Application): FastifyPluginAsyncZod {
     fastify.get(
       '/products/:id',
       operation(
-        { id: 'getProduct', tag: 'products', summary: 'Retrieve a product', scope: 'read' },
+        { id: 'getProduct', tag: 'products', summary: 'Retrieve a product', scope: 'read', priority: 'read' },
         { params: idParams, response: { 200: productSchema } },
       ),
       async (request) => productToWire(await app.queries.getProduct(request.ctx, request.params.id)),
@@ -40,7 +47,14 @@ export function productRoutes(app: Application): FastifyPluginAsyncZod {
     fastify.get(
       '/products',
       operation(
-        { id: 'listProducts', tag: 'products', summary: 'List products, newest first', scope: 'read' },
+        {
+          id: 'listProducts',
+          tag: 'products',
+          summary: 'List products, newest first',
+          scope: 'read',
+          priority: 'bulk',
+          cost: 2,
+        },
         { querystring: listProductsQuery, response: { 200: listOf(productSchema, 'ProductList') } },
       ),
       async (request) => {
@@ -56,6 +70,7 @@ export function productRoutes(app: Application): FastifyPluginAsyncZod {
           tag: 'products',
           summary: 'Update name, price or stock (optimistic concurrency on version)',
           scope: 'write',
+          priority: 'write',
           idempotency: 'optional',
         },
         { params: idParams, body: updateProductBody, response: { 200: productSchema } },
