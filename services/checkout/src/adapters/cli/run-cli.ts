@@ -35,9 +35,13 @@ function table(header: readonly string[], rows: readonly (readonly string[])[], 
   return [line(header), ...rows.map(line), ...more].join('\n');
 }
 
-/** Unset settings print as unset: `String(undefined)` would read like a value. */
+/**
+ * Unset settings print as unset: `String(undefined)` would read like a value. Objects (a table
+ * of plans) print as the JSON they are configured with.
+ */
 function configLine(name: string, value: unknown): string {
-  return `${name}=${value === undefined ? '(unset)' : String(value)}`;
+  if (value === undefined) return `${name}=(unset)`;
+  return `${name}=${typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value)}`;
 }
 
 /** A ledger that disagrees is printed like any report, and exits 1 (not the error format). */
