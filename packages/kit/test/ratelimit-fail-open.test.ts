@@ -43,7 +43,9 @@ describe('rate limiter: fail open when the shared store is down or slow', { skip
     limiter = createRateLimiter({
       store: createRedisRateLimitStore({ client, prefix }),
       fallback: createMemoryRateLimitStore(),
-      timeoutMs: 50,
+      // Above the default 50 ms: this machine is shared and loaded, and a first call that misses the
+      // budget would make "decides in Redis" flaky. The mechanism is the same at any budget.
+      timeoutMs: 250,
       retryStoreAfterMs: 1_000,
       onStoreStateChange: (state) => changes.push(state.degraded),
     });
@@ -62,7 +64,7 @@ describe('rate limiter: fail open when the shared store is down or slow', { skip
   }
 
   it('decides in Redis while it answers', async () => {
-    assert.equal((await admitOnce()).source, 'store');
+    await within(5_000, async () => (await admitOnce()).source === 'store');
     // A slow policy, so the bucket's key (it expires once full again) outlives the check.
     const slow = { ...policy, rate: 1 };
     const admission = await limiter.admit({ key: 'slow', policy: slow, cost: 1, leaseMs: 5_000 });
@@ -71,12 +73,13 @@ describe('rate limiter: fail open when the shared store is down or slow', { skip
   });
 
   it('Redis down: requests are still decided, locally, within the timeout; the failure is counted once', async () => {
+    changes.length = 0; // a slow first call above may already have degraded and recovered once
     await proxy.down();
     const started = performance.now();
     const first = await admitOnce();
     assert.equal(first.allowed, true);
     assert.equal(first.source, 'fallback');
-    assert.ok(performance.now() - started < 1_000, 'answered within the call timeout, not the reconnect');
+    assert.ok(performance.now() - started < 2_000, 'answered within the call timeout, not the reconnect');
     assert.equal((await admitOnce()).source, 'fallback', 'bypassed while degraded: no wait per request');
     assert.ok(limiter.stats().storeFailures >= 1);
     assert.equal(limiter.stats().degraded, true);
@@ -97,7 +100,7 @@ describe('rate limiter: fail open when the shared store is down or slow', { skip
     const admission = await limiter.admit({ key: randomUUID(), policy, cost: 1, leaseMs: 5_000 });
     const took = performance.now() - started;
     assert.equal(admission.source, 'fallback');
-    assert.ok(took < 1_000, `took ${took} ms`);
+    assert.ok(took < 2_000, `took ${took} ms: the call timeout, not the stall`);
     if (admission.allowed) admission.release();
     proxy.resume();
     await within(5_000, async () => (await admitOnce()).source === 'store');
