@@ -11,7 +11,8 @@ import { captureLogs, listen } from './http-test-support.ts';
 function harness() {
   const signal = { value: 0 };
   const clock = { now: 0 };
-  const shedder = createLoadShedder({ signal: () => signal.value, clock: () => clock.now });
+  // No floor: the ordering is about levels; the floor has its own test below.
+  const shedder = createLoadShedder({ signal: () => signal.value, clock: () => clock.now, minInFlight: 0 });
   /** Ticks `n` times, 100 ms apart. */
   const run = (n: number, value: number): void => {
     signal.value = value;
@@ -82,6 +83,20 @@ describe('load shedder', () => {
     assert.equal(shedder.stats().level, 0);
   });
 
+  it('below the in-flight floor nothing is shed, whatever the level: a lone client is never refused', () => {
+    const signal = { value: 3 };
+    const shedder = createLoadShedder({ signal: () => signal.value, minInFlight: 2 });
+    for (let i = 0; i < 30; i += 1) shedder.tick();
+    assert.equal(shedder.stats().level, 4);
+    const first = shedder.admit('bulk');
+    assert.equal(first.admitted, true, 'nothing in flight');
+    const second = shedder.admit('bulk');
+    assert.equal(second.admitted, true, 'one in flight');
+    assert.equal(shedder.admit('bulk').admitted, false, 'two in flight: the floor is reached');
+    for (const decision of [first, second]) if (decision.admitted) decision.done();
+    assert.equal(shedder.admit('bulk').admitted, true, 'back below the floor');
+  });
+
   it('requests in flight count as pressure', () => {
     const { shedder, run } = harness();
     const held = Array.from({ length: 1_100 }, () => shedder.admit('critical'));
@@ -96,7 +111,7 @@ describe('load shedding Fastify hook', () => {
   let app: FastifyInstance;
   let base: string;
   const signal = { value: 0 };
-  const shedder = createLoadShedder({ signal: () => signal.value });
+  const shedder = createLoadShedder({ signal: () => signal.value, minInFlight: 0 });
   let authenticated = 0;
 
   before(async () => {

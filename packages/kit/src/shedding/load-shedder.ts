@@ -14,6 +14,13 @@ export interface LoadShedderOptions {
   readonly signal: () => number;
   /** Requests in flight that count as at capacity (they add `inFlight / maxInFlight` to the signal). Default 1 000. */
   readonly maxInFlight?: number;
+  /**
+   * Below this many requests in flight nothing is shed, whatever the level: with so little
+   * concurrency there is no queue to cut, and a loop kept busy by the requests themselves (an
+   * embedded database runs its queries on it) or by a noisy neighbour must not refuse a lone
+   * client. Default 8.
+   */
+  readonly minInFlight?: number;
   /** Smoothed signal at which levels 1…4 are entered. Default [1, 1.25, 1.5, 2.5]. */
   readonly enterAt?: readonly [number, number, number, number];
   /** A level is left when the smoothed signal falls below this share of its entry point. Default 0.8. */
@@ -69,6 +76,7 @@ export interface LoadShedder {
 export function createLoadShedder(options: LoadShedderOptions): LoadShedder {
   const clock = options.clock ?? Date.now;
   const maxInFlight = options.maxInFlight ?? 1_000;
+  const minInFlight = options.minInFlight ?? 8;
   const enterAt = options.enterAt ?? [1, 1.25, 1.5, 2.5];
   const exitRatio = options.exitRatio ?? 0.8;
   const holdMs = options.holdMs ?? 2_000;
@@ -103,7 +111,7 @@ export function createLoadShedder(options: LoadShedderOptions): LoadShedder {
 
   return {
     admit(priority) {
-      const shed = level >= shedFromLevel(priority);
+      const shed = inFlight >= minInFlight && level >= shedFromLevel(priority);
       const name = `${priority}:${shed ? 'shed' : 'admitted'}`;
       decisions[name] = (decisions[name] ?? 0) + 1;
       if (shed) return { admitted: false, level, retryAfterMs: level * 1_000 };
