@@ -85,6 +85,13 @@ export async function startService(
       KEELSON_ADMIN_PORT: String(adminPort),
       KEELSON_LOG_LEVEL: options.logLevel,
       KEELSON_DATABASE_POOL_MAX: String(options.poolMax),
+      // The limiter and the shedder stay in the chain (their cost is measured) but never refuse:
+      // one key drives every scenario far past a plan, and a closed loop saturates the core by design.
+      KEELSON_RATE_LIMIT_RATE: '1000000000',
+      KEELSON_RATE_LIMIT_BURST: '1000000000',
+      KEELSON_RATE_LIMIT_CONCURRENCY: '1000000',
+      KEELSON_SHED_MAX_EVENT_LOOP_DELAY_MS: '60000',
+      KEELSON_SHED_MAX_IN_FLIGHT: '1000000',
       ...options.env,
     },
     output: fd,

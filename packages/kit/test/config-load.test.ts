@@ -177,15 +177,19 @@ describe('loadConfig', () => {
     it('names the file when one of its values is bad, and rejects unknown keys', () => {
       const file = tempFile(
         'bad.json',
-        JSON.stringify({ KEELSON_HTTP_PORT: 'x', KEELSON_REGOIN: 'eu', KEELSON_REGION: {} }),
+        JSON.stringify({ KEELSON_HTTP_PORT: 'x', KEELSON_REGOIN: 'eu', KEELSON_REGION: null }),
       );
       const problems = problemsOf(() => loadConfig(spec, { env: {}, file }));
       assert.deepEqual(problems, [
         `KEELSON_REGOIN: unknown key in config file ${file}`,
-        `KEELSON_REGION: expected a string, number or boolean in config file ${file}`,
         `KEELSON_HTTP_PORT: expected number, got 'x' (from ${file})`,
         'KEELSON_REGION: required but not set (Deployment region)',
       ]);
+    });
+
+    it('hands an object or array value to the schema as its JSON text', () => {
+      const file = tempFile('object.json', JSON.stringify({ KEELSON_REGION: { eu: [1, 2] } }));
+      assert.equal(loadConfig(spec, { env: {}, file }).region, '{"eu":[1,2]}');
     });
 
     it('reports a missing or malformed file alongside env problems', () => {

@@ -1,9 +1,28 @@
 import { type ConfigOf, configField } from '@keelson/kit/config';
+import { policyNamePattern } from '@keelson/kit/ratelimit';
 import { parseAllowlist } from '@keelson/kit/webhooks';
 import { z } from 'zod';
 
 const port = z.coerce.number().int().min(0).max(65_535);
 const ms = z.coerce.number().int().min(1);
+
+/** A named plan of KEELSON_RATE_LIMIT_PLANS; the name is announced in RateLimit-Policy. */
+const ratePlan = z.strictObject({
+  rate: z.number().gt(0),
+  burst: z.number().int().min(1),
+  concurrency: z.number().int().min(1),
+});
+const ratePlansSchema = z
+  .string()
+  .transform((text, ctx) => {
+    try {
+      return JSON.parse(text) as unknown; // checked by the record schema below
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be a JSON object of plans' });
+      return z.NEVER;
+    }
+  })
+  .pipe(z.record(z.string().regex(policyNamePattern, 'plan names are a-z, 0-9, _ and -'), ratePlan));
 
 /**
  * Every setting of the checkout service. `keelson config print` lists them (secrets redacted);
@@ -238,7 +257,7 @@ export const configSpec = {
     schema: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL'),
     optional: true,
     secret: true,
-    doc: 'Redis for shared cache, invalidations and key revocations; unset = in-process',
+    doc: 'Redis for shared rate limits, cache, invalidations and key revocations; unset = in-process',
   }),
   redisPrefix: configField({
     env: 'KEELSON_REDIS_PREFIX',
@@ -311,6 +330,56 @@ export const configSpec = {
     default: 16,
     doc: 'Webhook deliveries in flight per worker process (at most 4 to one endpoint); 0 = this process delivers none',
   }),
+  // Rate limiting and load shedding (issue 9): one block, see composition/limits.ts.
+  rateLimitRate: configField({
+    env: 'KEELSON_RATE_LIMIT_RATE',
+    schema: z.coerce.number().gt(0),
+    default: 100,
+    doc: 'Default plan: requests per second an API key may sustain',
+  }),
+  rateLimitBurst: configField({
+    env: 'KEELSON_RATE_LIMIT_BURST',
+    schema: z.coerce.number().int().min(1),
+    default: 200,
+    doc: 'Default plan: requests an API key may send at once after a quiet spell',
+  }),
+  rateLimitConcurrency: configField({
+    env: 'KEELSON_RATE_LIMIT_CONCURRENCY',
+    schema: z.coerce.number().int().min(1),
+    default: 50,
+    doc: 'Default plan: requests of one API key in flight at once',
+  }),
+  rateLimitPlans: configField({
+    env: 'KEELSON_RATE_LIMIT_PLANS',
+    schema: ratePlansSchema,
+    default: {},
+    doc: 'Named plans, a JSON object: {"gold": {"rate": 500, "burst": 1000, "concurrency": 100}}',
+  }),
+  // KEELSON_REDIS_URL (redisUrl) is defined once, in the Redis and caching block: limits share it.
+  rateLimitRedisTimeoutMs: configField({
+    env: 'KEELSON_RATE_LIMIT_REDIS_TIMEOUT_MS',
+    schema: z.coerce.number().int().min(1).max(1_000),
+    default: 50,
+    doc: 'Longest wait for Redis per rate-limit decision; beyond it this process decides alone',
+  }),
+  shedEnabled: configField({
+    env: 'KEELSON_SHED_ENABLED',
+    schema: z.stringbool(),
+    default: true,
+    doc: 'Shed load (503 overloaded) when the event loop is saturated',
+  }),
+  shedMaxEventLoopDelayMs: configField({
+    env: 'KEELSON_SHED_MAX_EVENT_LOOP_DELAY_MS',
+    schema: z.coerce.number().int().min(1),
+    default: 50,
+    doc: 'p99 event-loop delay that counts as at capacity for load shedding',
+  }),
+  shedMaxInFlight: configField({
+    env: 'KEELSON_SHED_MAX_IN_FLIGHT',
+    schema: z.coerce.number().int().min(1),
+    default: 1_000,
+    doc: 'Requests in flight that count as at capacity for load shedding',
+  }),
 } as const;
 
 export type Config = ConfigOf<typeof configSpec>;
@@ -326,6 +395,11 @@ export function configConflicts(config: Config): string[] {
   if (config.pspUrl === undefined && config.pspApiKey.startsWith('sk_live_')) {
     problems.push(
       'KEELSON_PSP_API_KEY: a live key needs KEELSON_PSP_URL; the in-process simulator takes test keys only',
+    );
+  }
+  if (Object.hasOwn(config.rateLimitPlans, 'default')) {
+    problems.push(
+      "KEELSON_RATE_LIMIT_PLANS: 'default' is the plan of KEELSON_RATE_LIMIT_RATE, _BURST and _CONCURRENCY; give yours another name",
     );
   }
   if (config.httpPort !== 0 && config.httpPort === config.adminPort) {

@@ -14,7 +14,7 @@ export function nonEmpty(value: string | undefined): string | undefined {
 
 /**
  * Reads the JSON config file (keys are env names) into strings, so one schema serves
- * both env and file. Problems are pushed, not thrown, to report everything at once.
+ * both env and file: scalars as their text, objects and arrays as their JSON. Problems are pushed, not thrown, to report everything at once.
  */
 export function readConfigFile(path: string, known: ReadonlySet<string>, problems: string[]): Map<string, string> {
   const values = new Map<string, string>();
@@ -38,7 +38,9 @@ export function readConfigFile(path: string, known: ReadonlySet<string>, problem
       const text = nonEmpty(String(value));
       if (text !== undefined) values.set(key, text);
     } else if (value !== null) {
-      problems.push(`${key}: expected a string, number or boolean in config file ${path}`);
+      // An object or array (e.g. a table of plans) reaches the schema as its JSON text, the same
+      // text the environment variable would carry.
+      values.set(key, JSON.stringify(value));
     }
   }
   return values;

@@ -89,6 +89,9 @@ export const kitErrorCodes = [
   'idempotency_key_invalid',
   'idempotency_key_reused',
   'idempotency_request_in_progress',
+  // Rate limiting (`@keelson/kit/ratelimit`) and load shedding (`@keelson/kit/shedding`).
+  'rate_limited',
+  'overloaded',
 ] as const;
 
 export type KitErrorCode = (typeof kitErrorCodes)[number];

@@ -65,6 +65,8 @@ export interface ApplicationDeps {
   readonly webhooks: WebhookRepository;
   readonly events: EventReader;
   readonly webhookSettings: WebhookSettings;
+  /** Names of the configured rate-limit plans a key may be given (besides the default). */
+  readonly ratePlans?: readonly string[];
 }
 
 /** Every use case, typed, for the transports to call directly (no command bus). */

@@ -38,6 +38,7 @@ import { deadLetterReplayers } from './dead-letters.ts';
 import { startEventFlow } from './events.ts';
 import { httpDurationBuckets } from './http-buckets.ts';
 import { startJobs } from './jobs.ts';
+import { openApiLimits } from './limits.ts';
 import { explainUnavailable, type OpenedDatabase, openDatabase } from './open-database.ts';
 import { paymentUpkeepOf } from './payment-upkeep.ts';
 import { lazyProvider, openProvider } from './provider.ts';
@@ -143,6 +144,7 @@ export async function build(config: Config, options: BuildOptions): Promise<Serv
       clock: { now: () => new Date() },
       newId,
       orderTtlMs: config.orderTtlSeconds * 1_000,
+      ratePlans: Object.keys(config.rateLimitPlans),
     });
     const seed = () => seedDemoTenant(createContext({ requestId: 'startup', timeoutMs: 10_000, logger }), app, access);
     const servers =
@@ -242,7 +244,8 @@ async function startServers(config: Config, parts: ServerParts): Promise<Servers
     parts.role === 'worker' ? undefined : createHttpServer({ ...timeouts, logger, metrics, tracing: parts.tracing });
   if (api !== undefined) {
     const idempotencyStore = createPgIdempotencyStore(db);
-    await registerApi(api, app, { version: serviceVersion, idempotencyStore });
+    const limits = openApiLimits(config, { logger, metrics, closers });
+    await registerApi(api, app, { version: serviceVersion, idempotencyStore, limits });
     // Health on the API port too, for load balancers that can only probe the serving port.
     registerHealthRoutes(api, health);
   }

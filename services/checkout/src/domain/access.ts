@@ -40,6 +40,8 @@ export interface ApiKey {
   readonly tenantId: string;
   readonly secretHash: string;
   readonly scopes: readonly Scope[];
+  /** The rate-limit plan by name; `undefined` = the default plan. */
+  readonly plan: string | undefined;
   readonly createdAt: Date;
   readonly revokedAt: Date | undefined;
 }
@@ -56,6 +58,7 @@ export function newApiKey(input: {
   readonly tenantId: string;
   readonly secretHash: string;
   readonly scopes: readonly Scope[];
+  readonly plan?: string | undefined;
   readonly now: Date;
 }): ApiKey {
   const unique = [...new Set(input.scopes)];
@@ -65,6 +68,7 @@ export function newApiKey(input: {
     tenantId: input.tenantId,
     secretHash: input.secretHash,
     scopes: unique,
+    plan: input.plan,
     createdAt: input.now,
     revokedAt: undefined,
   };

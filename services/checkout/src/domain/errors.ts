@@ -8,6 +8,7 @@ export const checkoutErrorCodes = [
   ...kitErrorCodes,
   'invalid_api_key',
   'insufficient_scope',
+  'unknown_plan',
   'invalid_currency',
   'invalid_cursor',
   'amount_too_large',

@@ -13,7 +13,7 @@ import type {
 import { backends } from '../support/databases.ts';
 import { useTestService } from '../support/service.ts';
 
-const keyFields = ['object', 'id', 'tenant_id', 'scopes', 'created_at', 'revoked_at'];
+const keyFields = ['object', 'id', 'tenant_id', 'scopes', 'plan', 'created_at', 'revoked_at'];
 
 for (const backend of backends()) {
   describe(`admin lists on ${backend.name}`, () => {

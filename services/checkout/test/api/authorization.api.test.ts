@@ -23,7 +23,9 @@ function isObject(value: unknown): value is Json {
 }
 
 /** Ids of one tenant's objects, by the collection a path names them under. */
-type Owned = Readonly<Record<'products' | 'orders' | 'payments' | 'refunds', string>> & { productVersion: number };
+type Owned = Readonly<
+  Record<'products' | 'orders' | 'payments' | 'refunds' | 'webhook_endpoints' | 'events', string>
+> & { productVersion: number };
 
 interface Call {
   readonly body?: unknown;
@@ -49,6 +51,14 @@ const calls: Readonly<Record<string, (ids: Owned) => Call>> = {
   createRefund: () => ({ body: { amount: 1 }, idempotencyKey: true }),
   listPaymentRefunds: () => ({}),
   getRefund: () => ({}),
+  createWebhookEndpoint: () => ({ body: { url: 'https://hooks.example.com/walk', enabled_events: ['*'] } }),
+  listWebhookEndpoints: () => ({}),
+  getWebhookEndpoint: () => ({}),
+  deleteWebhookEndpoint: () => ({}),
+  rotateWebhookSecret: () => ({}),
+  listWebhookDeliveries: () => ({}),
+  listEvents: () => ({}),
+  getEvent: () => ({}),
 };
 
 /** What another tenant's ids answer where they are not in the path (which is always 404). */
@@ -115,7 +125,13 @@ for (const backend of backends()) {
       assert.ok(refunded.data, JSON.stringify(refunded.error));
       const product = order.lines[0]?.product_id ?? assert.fail('the order has a line');
       const read = await owner.api.GET('/v1/products/{id}', { params: { path: { id: product } } });
+      const endpoint = await owner.api.POST('/v1/webhook_endpoints', {
+        body: { url: 'https://hooks.example.com/owner', enabled_events: ['order.paid'] },
+      });
+      const events = await owner.api.GET('/v1/events', {});
       const ids: Owned = {
+        webhook_endpoints: endpoint.data?.id ?? assert.fail(JSON.stringify(endpoint.error)),
+        events: events.data?.data[0]?.id ?? assert.fail('the owner has events'),
         products: product,
         orders: order.id,
         payments: payment.id,

@@ -24,7 +24,7 @@ describe('authenticate', () => {
 
     const principal = await app.access.authenticate(anonymousContext(), key.token);
 
-    assert.deepEqual(principal, { tenantId, keyId: key.id, scopes: ['read', 'write'] });
+    assert.deepEqual(principal, { tenantId, keyId: key.id, scopes: ['read', 'write'], plan: undefined });
   });
 
   it('rejects missing, malformed, unknown, wrong-secret and revoked keys identically', async () => {
@@ -66,7 +66,12 @@ describe('authenticate', () => {
 });
 
 describe('requireScope', () => {
-  const principal = (scopes: readonly Scope[]): Principal => ({ tenantId: 'ten_A', keyId: 'key_A', scopes });
+  const principal = (scopes: readonly Scope[]): Principal => ({
+    tenantId: 'ten_A',
+    keyId: 'key_A',
+    scopes,
+    plan: undefined,
+  });
 
   it('passes with the scope itself, or with admin', () => {
     assert.doesNotThrow(() => requireScope(principal(['read']), 'read'));
@@ -98,7 +103,7 @@ describe('createApiKey', () => {
 
     const { token, ...shown } = key;
     assert.ok(isIdOf('key', key.id), key.id);
-    assert.deepEqual(shown, { id: key.id, tenantId, scopes: ['write', 'read'], createdAt: fixedNow });
+    assert.deepEqual(shown, { id: key.id, tenantId, scopes: ['write', 'read'], plan: undefined, createdAt: fixedNow });
     const secret = secretOf(token);
     assert.equal(token, `${key.id}.${secret}`);
     assert.deepEqual(store.keys.get(key.id), {
@@ -106,6 +111,7 @@ describe('createApiKey', () => {
       tenantId,
       secretHash: createHash('sha256').update(secret).digest('hex'),
       scopes: ['write', 'read'],
+      plan: undefined,
       createdAt: fixedNow,
       revokedAt: undefined,
     });
@@ -124,6 +130,31 @@ describe('createApiKey', () => {
         name: 'AppError',
         kind: 'not_found',
         code: 'tenant_not_found',
+      },
+    );
+    assert.equal(store.keys.size, 0);
+  });
+
+  it('gives the key a configured plan, which authentication then reports; the default plan is stored as none', async () => {
+    const { app } = createTestApplication({ ratePlans: ['gold'] });
+    const { tenantId } = await newTenant(app);
+    const gold = await app.access.createApiKey(anonymousContext(), { tenantId, scopes: ['read'], plan: 'gold' });
+    assert.equal(gold.plan, 'gold');
+    assert.equal((await app.access.authenticate(anonymousContext(), gold.token)).plan, 'gold');
+    const plain = await app.access.createApiKey(anonymousContext(), { tenantId, scopes: ['read'], plan: 'default' });
+    assert.equal(plain.plan, undefined);
+  });
+
+  it('rejects a plan that is not configured as unknown_plan, naming the known ones, and stores nothing', async () => {
+    const { app, store } = createTestApplication({ ratePlans: ['gold'] });
+    const { tenantId } = await newTenant(app);
+
+    await assert.rejects(
+      app.access.createApiKey(anonymousContext(), { tenantId, scopes: ['read'], plan: 'platinum' }),
+      {
+        kind: 'invalid',
+        code: 'unknown_plan',
+        message: "No such rate-limit plan: 'platinum'. Known plans: default, gold (KEELSON_RATE_LIMIT_PLANS).",
       },
     );
     assert.equal(store.keys.size, 0);
@@ -240,8 +271,8 @@ describe('listApiKeys', () => {
 
     assert.deepEqual(page, {
       items: [
-        { id: newer.id, tenantId, scopes: ['admin'], createdAt: fixedNow, revokedAt: undefined },
-        { id: older.id, tenantId, scopes: ['read'], createdAt: fixedNow, revokedAt: fixedNow },
+        { id: newer.id, tenantId, scopes: ['admin'], plan: undefined, createdAt: fixedNow, revokedAt: undefined },
+        { id: older.id, tenantId, scopes: ['read'], plan: undefined, createdAt: fixedNow, revokedAt: fixedNow },
       ],
       hasMore: false,
     });

@@ -287,7 +287,7 @@ export interface TestApplication {
   callsTo(port: Call['port']): Call[];
 }
 
-export function createTestApplication(): TestApplication {
+export function createTestApplication(options: { readonly ratePlans?: readonly string[] } = {}): TestApplication {
   const store = createFakeStore();
   const app = buildApplication({
     products: fakeProductRepository(store),
@@ -308,6 +308,7 @@ export function createTestApplication(): TestApplication {
     webhooks: unwired<WebhookRepository>('webhooks'),
     events: unwired<EventReader>('events'),
     webhookSettings: unwired<WebhookSettings>('webhookSettings'),
+    ...(options.ratePlans === undefined ? {} : { ratePlans: options.ratePlans }),
   });
   return { app, store, callsTo: (port) => store.calls.filter((call) => call.port === port) };
 }

@@ -14,6 +14,7 @@ function key(secret: string): ApiKey {
     scopes: ['read'],
     createdAt: new Date(),
     revokedAt: undefined,
+    plan: undefined,
   };
 }
 

@@ -59,6 +59,7 @@ describe('newApiKey', () => {
       tenantId: 'ten_1',
       secretHash: 'h',
       scopes: ['read', 'write'],
+      plan: undefined,
       createdAt: now,
       revokedAt: undefined,
     });

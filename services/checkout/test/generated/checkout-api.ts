@@ -633,6 +633,10 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -642,6 +646,10 @@ export interface operations {
             /** @description Invalid request (see `code` and `issues`) */
             400: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -651,6 +659,10 @@ export interface operations {
             /** @description Missing, malformed, unknown or revoked API key */
             401: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -660,6 +672,10 @@ export interface operations {
             /** @description The API key lacks the required scope */
             403: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -669,6 +685,10 @@ export interface operations {
             /** @description No such object for this tenant */
             404: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -678,6 +698,36 @@ export interface operations {
             /** @description Conflict with the current state (see `code`) */
             409: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): the key is over its plan; `reason` is `rate` or `concurrency`. Retry after `Retry-After` seconds, with the same Idempotency-Key */
+            429: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Overloaded (`overloaded`, shed before any work) or a dependency is unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -707,6 +757,10 @@ export interface operations {
                 headers: {
                     /** @description Path of the created object, relative to this server (RFC 9110 §10.2.2); GET it to read the object */
                     Location: string;
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -716,6 +770,10 @@ export interface operations {
             /** @description Invalid request (see `code` and `issues`) */
             400: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -725,6 +783,10 @@ export interface operations {
             /** @description Missing, malformed, unknown or revoked API key */
             401: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -734,6 +796,10 @@ export interface operations {
             /** @description The API key lacks the required scope */
             403: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -743,6 +809,10 @@ export interface operations {
             /** @description No such object for this tenant */
             404: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -752,6 +822,10 @@ export interface operations {
             /** @description Conflict with the current state (see `code`) */
             409: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -761,6 +835,36 @@ export interface operations {
             /** @description The Idempotency-Key was used for another request (`idempotency_key_reused`) */
             422: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): the key is over its plan; `reason` is `rate` or `concurrency`. Retry after `Retry-After` seconds, with the same Idempotency-Key */
+            429: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Overloaded (`overloaded`, shed before any work) or a dependency is unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -790,6 +894,10 @@ export interface operations {
                     ETag: string;
                     /** @description `private, no-cache`: store it for this caller only, and revalidate before each use */
                     "Cache-Control": string;
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -803,6 +911,10 @@ export interface operations {
                     ETag: string;
                     /** @description `private, no-cache`: store it for this caller only, and revalidate before each use */
                     "Cache-Control": string;
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -810,6 +922,10 @@ export interface operations {
             /** @description Invalid request (see `code` and `issues`) */
             400: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -819,6 +935,10 @@ export interface operations {
             /** @description Missing, malformed, unknown or revoked API key */
             401: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -828,6 +948,10 @@ export interface operations {
             /** @description The API key lacks the required scope */
             403: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -837,6 +961,10 @@ export interface operations {
             /** @description No such object for this tenant */
             404: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -846,6 +974,36 @@ export interface operations {
             /** @description Conflict with the current state (see `code`) */
             409: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): the key is over its plan; `reason` is `rate` or `concurrency`. Retry after `Retry-After` seconds, with the same Idempotency-Key */
+            429: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Overloaded (`overloaded`, shed before any work) or a dependency is unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -875,6 +1033,10 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -884,6 +1046,10 @@ export interface operations {
             /** @description Invalid request (see `code` and `issues`) */
             400: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -893,6 +1059,10 @@ export interface operations {
             /** @description Missing, malformed, unknown or revoked API key */
             401: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -902,6 +1072,10 @@ export interface operations {
             /** @description The API key lacks the required scope */
             403: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -911,6 +1085,10 @@ export interface operations {
             /** @description No such object for this tenant */
             404: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -920,6 +1098,10 @@ export interface operations {
             /** @description Conflict with the current state (see `code`) */
             409: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -929,6 +1111,36 @@ export interface operations {
             /** @description The Idempotency-Key was used for another request (`idempotency_key_reused`) */
             422: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): the key is over its plan; `reason` is `rate` or `concurrency`. Retry after `Retry-After` seconds, with the same Idempotency-Key */
+            429: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Overloaded (`overloaded`, shed before any work) or a dependency is unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -954,6 +1166,10 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -963,6 +1179,10 @@ export interface operations {
             /** @description Invalid request (see `code` and `issues`) */
             400: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -972,6 +1192,10 @@ export interface operations {
             /** @description Missing, malformed, unknown or revoked API key */
             401: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -981,6 +1205,10 @@ export interface operations {
             /** @description The API key lacks the required scope */
             403: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -990,6 +1218,10 @@ export interface operations {
             /** @description No such object for this tenant */
             404: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -999,6 +1231,36 @@ export interface operations {
             /** @description Conflict with the current state (see `code`) */
             409: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): the key is over its plan; `reason` is `rate` or `concurrency`. Retry after `Retry-After` seconds, with the same Idempotency-Key */
+            429: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Overloaded (`overloaded`, shed before any work) or a dependency is unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1028,6 +1290,10 @@ export interface operations {
                 headers: {
                     /** @description Path of the created object, relative to this server (RFC 9110 §10.2.2); GET it to read the object */
                     Location: string;
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1037,6 +1303,10 @@ export interface operations {
             /** @description Invalid request (see `code` and `issues`) */
             400: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1046,6 +1316,10 @@ export interface operations {
             /** @description Missing, malformed, unknown or revoked API key */
             401: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1055,6 +1329,10 @@ export interface operations {
             /** @description The API key lacks the required scope */
             403: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1064,6 +1342,10 @@ export interface operations {
             /** @description No such object for this tenant */
             404: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1073,6 +1355,10 @@ export interface operations {
             /** @description Conflict with the current state (see `code`) */
             409: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1082,6 +1368,36 @@ export interface operations {
             /** @description The Idempotency-Key was used for another request (`idempotency_key_reused`) */
             422: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): the key is over its plan; `reason` is `rate` or `concurrency`. Retry after `Retry-After` seconds, with the same Idempotency-Key */
+            429: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Overloaded (`overloaded`, shed before any work) or a dependency is unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1104,6 +1420,10 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1113,6 +1433,10 @@ export interface operations {
             /** @description Invalid request (see `code` and `issues`) */
             400: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1122,6 +1446,10 @@ export interface operations {
             /** @description Missing, malformed, unknown or revoked API key */
             401: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1131,6 +1459,10 @@ export interface operations {
             /** @description The API key lacks the required scope */
             403: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1140,6 +1472,10 @@ export interface operations {
             /** @description No such object for this tenant */
             404: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1149,6 +1485,36 @@ export interface operations {
             /** @description Conflict with the current state (see `code`) */
             409: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): the key is over its plan; `reason` is `rate` or `concurrency`. Retry after `Retry-After` seconds, with the same Idempotency-Key */
+            429: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Overloaded (`overloaded`, shed before any work) or a dependency is unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1178,6 +1544,10 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1187,6 +1557,10 @@ export interface operations {
             /** @description Invalid request (see `code` and `issues`) */
             400: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1196,6 +1570,10 @@ export interface operations {
             /** @description Missing, malformed, unknown or revoked API key */
             401: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1205,6 +1583,10 @@ export interface operations {
             /** @description The API key lacks the required scope */
             403: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1214,6 +1596,10 @@ export interface operations {
             /** @description No such object for this tenant */
             404: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1223,6 +1609,10 @@ export interface operations {
             /** @description Conflict with the current state (see `code`) */
             409: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1232,6 +1622,36 @@ export interface operations {
             /** @description The Idempotency-Key was used for another request (`idempotency_key_reused`) */
             422: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): the key is over its plan; `reason` is `rate` or `concurrency`. Retry after `Retry-After` seconds, with the same Idempotency-Key */
+            429: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Overloaded (`overloaded`, shed before any work) or a dependency is unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1263,6 +1683,10 @@ export interface operations {
                 headers: {
                     /** @description Path of the created object, relative to this server (RFC 9110 §10.2.2); GET it to read the object */
                     Location: string;
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1272,6 +1696,10 @@ export interface operations {
             /** @description Invalid request (see `code` and `issues`) */
             400: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1281,6 +1709,10 @@ export interface operations {
             /** @description Missing, malformed, unknown or revoked API key */
             401: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1290,6 +1722,10 @@ export interface operations {
             /** @description The card was declined (`card_declined`, with `decline_code` and `payment_id`) */
             402: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1299,6 +1735,10 @@ export interface operations {
             /** @description The API key lacks the required scope */
             403: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1308,6 +1748,10 @@ export interface operations {
             /** @description No such object for this tenant */
             404: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1317,6 +1761,10 @@ export interface operations {
             /** @description Conflict with the current state (see `code`) */
             409: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1326,15 +1774,36 @@ export interface operations {
             /** @description The Idempotency-Key was used for another request (`idempotency_key_reused`) */
             422: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A dependency is unavailable; retry after `Retry-After` seconds */
+            /** @description Rate limited (`rate_limited`): the key is over its plan; `reason` is `rate` or `concurrency`. Retry after `Retry-After` seconds, with the same Idempotency-Key */
+            429: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Overloaded (`overloaded`, shed before any work) or a dependency is unavailable; retry after `Retry-After` seconds */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1344,6 +1813,10 @@ export interface operations {
             /** @description The request deadline passed; a payment left pending is resolved by a retry with the same key */
             504: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1366,6 +1839,10 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1375,6 +1852,10 @@ export interface operations {
             /** @description Invalid request (see `code` and `issues`) */
             400: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1384,6 +1865,10 @@ export interface operations {
             /** @description Missing, malformed, unknown or revoked API key */
             401: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1393,6 +1878,10 @@ export interface operations {
             /** @description The API key lacks the required scope */
             403: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1402,6 +1891,10 @@ export interface operations {
             /** @description No such object for this tenant */
             404: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1411,6 +1904,36 @@ export interface operations {
             /** @description Conflict with the current state (see `code`) */
             409: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): the key is over its plan; `reason` is `rate` or `concurrency`. Retry after `Retry-After` seconds, with the same Idempotency-Key */
+            429: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Overloaded (`overloaded`, shed before any work) or a dependency is unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1436,6 +1959,10 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1445,6 +1972,10 @@ export interface operations {
             /** @description Invalid request (see `code` and `issues`) */
             400: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1454,6 +1985,10 @@ export interface operations {
             /** @description Missing, malformed, unknown or revoked API key */
             401: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1463,6 +1998,10 @@ export interface operations {
             /** @description The API key lacks the required scope */
             403: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1472,6 +2011,10 @@ export interface operations {
             /** @description No such object for this tenant */
             404: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1481,6 +2024,36 @@ export interface operations {
             /** @description Conflict with the current state (see `code`) */
             409: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): the key is over its plan; `reason` is `rate` or `concurrency`. Retry after `Retry-After` seconds, with the same Idempotency-Key */
+            429: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Overloaded (`overloaded`, shed before any work) or a dependency is unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1503,6 +2076,10 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1518,6 +2095,10 @@ export interface operations {
             /** @description Invalid request (see `code` and `issues`) */
             400: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1527,6 +2108,10 @@ export interface operations {
             /** @description Missing, malformed, unknown or revoked API key */
             401: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1536,6 +2121,10 @@ export interface operations {
             /** @description The API key lacks the required scope */
             403: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1545,6 +2134,10 @@ export interface operations {
             /** @description No such object for this tenant */
             404: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1554,6 +2147,36 @@ export interface operations {
             /** @description Conflict with the current state (see `code`) */
             409: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): the key is over its plan; `reason` is `rate` or `concurrency`. Retry after `Retry-After` seconds, with the same Idempotency-Key */
+            429: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Overloaded (`overloaded`, shed before any work) or a dependency is unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1585,6 +2208,10 @@ export interface operations {
                 headers: {
                     /** @description Path of the created object, relative to this server (RFC 9110 §10.2.2); GET it to read the object */
                     Location: string;
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1594,6 +2221,10 @@ export interface operations {
             /** @description Invalid request (see `code` and `issues`) */
             400: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1603,6 +2234,10 @@ export interface operations {
             /** @description Missing, malformed, unknown or revoked API key */
             401: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1612,6 +2247,10 @@ export interface operations {
             /** @description The API key lacks the required scope */
             403: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1621,6 +2260,10 @@ export interface operations {
             /** @description No such object for this tenant */
             404: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1630,6 +2273,10 @@ export interface operations {
             /** @description Conflict with the current state (see `code`) */
             409: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1639,15 +2286,36 @@ export interface operations {
             /** @description The Idempotency-Key was used for another request (`idempotency_key_reused`) */
             422: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A dependency is unavailable; retry after `Retry-After` seconds */
+            /** @description Rate limited (`rate_limited`): the key is over its plan; `reason` is `rate` or `concurrency`. Retry after `Retry-After` seconds, with the same Idempotency-Key */
+            429: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Overloaded (`overloaded`, shed before any work) or a dependency is unavailable; retry after `Retry-After` seconds */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1657,6 +2325,10 @@ export interface operations {
             /** @description The request deadline passed; a payment left pending is resolved by a retry with the same key */
             504: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1679,6 +2351,10 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1688,6 +2364,10 @@ export interface operations {
             /** @description Invalid request (see `code` and `issues`) */
             400: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1697,6 +2377,10 @@ export interface operations {
             /** @description Missing, malformed, unknown or revoked API key */
             401: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1706,6 +2390,10 @@ export interface operations {
             /** @description The API key lacks the required scope */
             403: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1715,6 +2403,10 @@ export interface operations {
             /** @description No such object for this tenant */
             404: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1724,6 +2416,36 @@ export interface operations {
             /** @description Conflict with the current state (see `code`) */
             409: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): the key is over its plan; `reason` is `rate` or `concurrency`. Retry after `Retry-After` seconds, with the same Idempotency-Key */
+            429: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Overloaded (`overloaded`, shed before any work) or a dependency is unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1748,6 +2470,10 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1757,6 +2483,10 @@ export interface operations {
             /** @description Invalid request (see `code` and `issues`) */
             400: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1766,6 +2496,10 @@ export interface operations {
             /** @description Missing, malformed, unknown or revoked API key */
             401: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1775,6 +2509,10 @@ export interface operations {
             /** @description The API key lacks the required scope */
             403: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1784,6 +2522,10 @@ export interface operations {
             /** @description No such object for this tenant */
             404: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1793,6 +2535,36 @@ export interface operations {
             /** @description Conflict with the current state (see `code`) */
             409: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): the key is over its plan; `reason` is `rate` or `concurrency`. Retry after `Retry-After` seconds, with the same Idempotency-Key */
+            429: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Overloaded (`overloaded`, shed before any work) or a dependency is unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1819,6 +2591,10 @@ export interface operations {
                 headers: {
                     /** @description Path of the created object, relative to this server (RFC 9110 §10.2.2); GET it to read the object */
                     Location: string;
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1828,6 +2604,10 @@ export interface operations {
             /** @description Invalid request (see `code` and `issues`) */
             400: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1837,6 +2617,10 @@ export interface operations {
             /** @description Missing, malformed, unknown or revoked API key */
             401: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1846,6 +2630,10 @@ export interface operations {
             /** @description The API key lacks the required scope */
             403: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1855,6 +2643,10 @@ export interface operations {
             /** @description No such object for this tenant */
             404: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1864,6 +2656,36 @@ export interface operations {
             /** @description Conflict with the current state (see `code`) */
             409: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): the key is over its plan; `reason` is `rate` or `concurrency`. Retry after `Retry-After` seconds, with the same Idempotency-Key */
+            429: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Overloaded (`overloaded`, shed before any work) or a dependency is unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1886,6 +2708,10 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1895,6 +2721,10 @@ export interface operations {
             /** @description Invalid request (see `code` and `issues`) */
             400: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1904,6 +2734,10 @@ export interface operations {
             /** @description Missing, malformed, unknown or revoked API key */
             401: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1913,6 +2747,10 @@ export interface operations {
             /** @description The API key lacks the required scope */
             403: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1922,6 +2760,10 @@ export interface operations {
             /** @description No such object for this tenant */
             404: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1931,6 +2773,36 @@ export interface operations {
             /** @description Conflict with the current state (see `code`) */
             409: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): the key is over its plan; `reason` is `rate` or `concurrency`. Retry after `Retry-After` seconds, with the same Idempotency-Key */
+            429: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Overloaded (`overloaded`, shed before any work) or a dependency is unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1953,6 +2825,10 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1962,6 +2838,10 @@ export interface operations {
             /** @description Invalid request (see `code` and `issues`) */
             400: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1971,6 +2851,10 @@ export interface operations {
             /** @description Missing, malformed, unknown or revoked API key */
             401: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1980,6 +2864,10 @@ export interface operations {
             /** @description The API key lacks the required scope */
             403: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1989,6 +2877,10 @@ export interface operations {
             /** @description No such object for this tenant */
             404: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1998,6 +2890,36 @@ export interface operations {
             /** @description Conflict with the current state (see `code`) */
             409: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): the key is over its plan; `reason` is `rate` or `concurrency`. Retry after `Retry-After` seconds, with the same Idempotency-Key */
+            429: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Overloaded (`overloaded`, shed before any work) or a dependency is unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2024,6 +2946,10 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2033,6 +2959,10 @@ export interface operations {
             /** @description Invalid request (see `code` and `issues`) */
             400: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2042,6 +2972,10 @@ export interface operations {
             /** @description Missing, malformed, unknown or revoked API key */
             401: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2051,6 +2985,10 @@ export interface operations {
             /** @description The API key lacks the required scope */
             403: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2060,6 +2998,10 @@ export interface operations {
             /** @description No such object for this tenant */
             404: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2069,6 +3011,36 @@ export interface operations {
             /** @description Conflict with the current state (see `code`) */
             409: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): the key is over its plan; `reason` is `rate` or `concurrency`. Retry after `Retry-After` seconds, with the same Idempotency-Key */
+            429: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Overloaded (`overloaded`, shed before any work) or a dependency is unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2095,6 +3067,10 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2104,6 +3080,10 @@ export interface operations {
             /** @description Invalid request (see `code` and `issues`) */
             400: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2113,6 +3093,10 @@ export interface operations {
             /** @description Missing, malformed, unknown or revoked API key */
             401: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2122,6 +3106,10 @@ export interface operations {
             /** @description The API key lacks the required scope */
             403: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2131,6 +3119,10 @@ export interface operations {
             /** @description No such object for this tenant */
             404: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2140,6 +3132,36 @@ export interface operations {
             /** @description Conflict with the current state (see `code`) */
             409: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): the key is over its plan; `reason` is `rate` or `concurrency`. Retry after `Retry-After` seconds, with the same Idempotency-Key */
+            429: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Overloaded (`overloaded`, shed before any work) or a dependency is unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2166,6 +3188,10 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2175,6 +3201,10 @@ export interface operations {
             /** @description Invalid request (see `code` and `issues`) */
             400: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2184,6 +3214,10 @@ export interface operations {
             /** @description Missing, malformed, unknown or revoked API key */
             401: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2193,6 +3227,10 @@ export interface operations {
             /** @description The API key lacks the required scope */
             403: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2202,6 +3240,10 @@ export interface operations {
             /** @description No such object for this tenant */
             404: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2211,6 +3253,36 @@ export interface operations {
             /** @description Conflict with the current state (see `code`) */
             409: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): the key is over its plan; `reason` is `rate` or `concurrency`. Retry after `Retry-After` seconds, with the same Idempotency-Key */
+            429: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Overloaded (`overloaded`, shed before any work) or a dependency is unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2233,6 +3305,10 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2242,6 +3318,10 @@ export interface operations {
             /** @description Invalid request (see `code` and `issues`) */
             400: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2251,6 +3331,10 @@ export interface operations {
             /** @description Missing, malformed, unknown or revoked API key */
             401: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2260,6 +3344,10 @@ export interface operations {
             /** @description The API key lacks the required scope */
             403: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2269,6 +3357,10 @@ export interface operations {
             /** @description No such object for this tenant */
             404: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2278,6 +3370,36 @@ export interface operations {
             /** @description Conflict with the current state (see `code`) */
             409: {
                 headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): the key is over its plan; `reason` is `rate` or `concurrency`. Retry after `Retry-After` seconds, with the same Idempotency-Key */
+            429: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Overloaded (`overloaded`, shed before any work) or a dependency is unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {

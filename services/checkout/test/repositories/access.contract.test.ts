@@ -24,6 +24,8 @@ async function newKey(fx: RepositoryFixture, tenantId: string): Promise<ApiKey> 
     tenantId,
     secretHash: `hash-${fx.newId('h')}`,
     scopes: ['read', 'write'],
+    // A named plan, so every round trip below also carries the plan column (migration 009).
+    plan: 'gold',
     createdAt: new Date('2025-02-03T04:05:07.000Z'),
     revokedAt: undefined,
   };

@@ -80,6 +80,12 @@ export async function serviceEnv(settings: ServiceSettings): Promise<ServiceEnv>
     KEELSON_ADMIN_PORT: String(adminPort),
     KEELSON_DATA_DIR: settings.dataDir,
     KEELSON_LOG_LEVEL: settings.logLevel ?? 'info',
+    // Scenarios drive one key hard on a loaded machine; limits and shedding have their own tests,
+    // which override these (test/process/rate-limit-accuracy.process.test.ts).
+    KEELSON_RATE_LIMIT_RATE: '1000000',
+    KEELSON_RATE_LIMIT_BURST: '1000000',
+    KEELSON_RATE_LIMIT_CONCURRENCY: '100000',
+    KEELSON_SHED_ENABLED: 'false',
     ...(settings.databaseUrl === undefined ? {} : { KEELSON_DATABASE_URL: settings.databaseUrl }),
   });
   return { env, apiUrl: `http://127.0.0.1:${httpPort}`, adminUrl: `http://127.0.0.1:${adminPort}` };

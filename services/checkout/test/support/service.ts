@@ -67,6 +67,12 @@ export async function startTestService(
         KEELSON_DATA_DIR: dataDir,
         KEELSON_ADMIN_TOKEN: adminToken,
         KEELSON_LOG_LEVEL: 'silent',
+        // Suites share one key across many requests on a loaded machine: limits and shedding
+        // have their own tests (test/api/limits.api.test.ts), which set these themselves.
+        KEELSON_RATE_LIMIT_RATE: '1000000',
+        KEELSON_RATE_LIMIT_BURST: '1000000',
+        KEELSON_RATE_LIMIT_CONCURRENCY: '100000',
+        KEELSON_SHED_ENABLED: 'false',
         ...env,
       },
     });

@@ -53,7 +53,8 @@ export function adminApiClient(adminUrl: string, token: string): AdminOperations
     via: `the running server's admin API at ${adminUrl}`,
     createTenant: (name) => call('POST', '/tenants', { name }),
     listTenants: (options) => call('GET', `/tenants${listQuery(options, { name: options.name })}`),
-    createKey: (tenantId, scopes) => call('POST', '/keys', { tenant_id: tenantId, scopes }),
+    createKey: (tenantId, scopes, plan) =>
+      call('POST', '/keys', { tenant_id: tenantId, scopes, ...(plan === undefined ? {} : { plan }) }),
     listKeys: (options) => call('GET', `/keys${listQuery(options, { tenant_id: options.tenantId })}`),
     revokeKey: (id) => call('POST', `/keys/${encodeURIComponent(id)}/revoke`),
     migrationStatus: () => call<MigrationStatus>('GET', '/migrations'),

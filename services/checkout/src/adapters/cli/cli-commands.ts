@@ -41,7 +41,7 @@ export interface AdminOperations {
   readonly via: string;
   createTenant(name: string): Promise<TenantWire>;
   listTenants(options: ListOptions & { readonly name?: string }): Promise<TenantListWire>;
-  createKey(tenantId: string, scopes: readonly Scope[]): Promise<CreatedApiKeyWire>;
+  createKey(tenantId: string, scopes: readonly Scope[], plan?: string): Promise<CreatedApiKeyWire>;
   listKeys(options: ListOptions & { readonly tenantId?: string }): Promise<ApiKeyListWire>;
   revokeKey(id: string): Promise<RevokedApiKeyWire>;
   migrationStatus(): Promise<MigrationStatus>;

@@ -10,8 +10,9 @@ export const usage = `Usage: keelson <command> [--json]
   tenants create --name NAME              create a tenant (names are labels and may repeat; ids identify)
   tenants list [--name NAME] [--limit N] [--starting-after ID]
                                           list tenants, newest first
-  keys create --tenant ID [--scopes ${scopes.join(',')}]
-                                          create an API key (the token is shown once; default ${defaultScopes.join(',')})
+  keys create --tenant ID [--scopes ${scopes.join(',')}] [--plan NAME]
+                                          create an API key (the token is shown once; default ${defaultScopes.join(',')};
+                                          plan: a rate-limit plan of KEELSON_RATE_LIMIT_PLANS, default 'default')
   keys list [--tenant ID] [--limit N] [--starting-after ID]
                                           list API keys (never their secrets), newest first
   keys revoke ID                          revoke an API key
@@ -41,7 +42,12 @@ export type Command =
   | { readonly name: 'migrate'; readonly action: 'up' | 'down' | 'status'; readonly yes: boolean }
   | { readonly name: 'tenants create'; readonly tenantName: string }
   | { readonly name: 'tenants list'; readonly page: ListOptions; readonly tenantName: string | undefined }
-  | { readonly name: 'keys create'; readonly tenantId: string; readonly scopes: readonly Scope[] }
+  | {
+      readonly name: 'keys create';
+      readonly tenantId: string;
+      readonly scopes: readonly Scope[];
+      readonly plan: string | undefined;
+    }
   | { readonly name: 'keys list'; readonly page: ListOptions; readonly tenantId: string | undefined }
   | { readonly name: 'keys revoke'; readonly keyId: string }
   | { readonly name: 'payments reconcile'; readonly options: ReconcileOptions }
@@ -132,7 +138,12 @@ export function parseCommandLine(argv: readonly string[]): Command {
     case 'keys list':
       return { name: 'keys list', page: parsePage(values), tenantId: values.tenant };
     case 'keys create':
-      return { name: 'keys create', tenantId: required(values.tenant, '--tenant'), scopes: parseScopes(values.scopes) };
+      return {
+        name: 'keys create',
+        tenantId: required(values.tenant, '--tenant'),
+        scopes: parseScopes(values.scopes),
+        plan: values.plan,
+      };
     case 'keys revoke':
       return { name: 'keys revoke', keyId: required(arg, 'key id') };
     case 'payments reconcile':
@@ -164,6 +175,7 @@ function parse(argv: readonly string[]) {
       name: { type: 'string' },
       tenant: { type: 'string' },
       scopes: { type: 'string' },
+      plan: { type: 'string' },
       limit: { type: 'string' },
       'starting-after': { type: 'string' },
       'min-age-ms': { type: 'string' },

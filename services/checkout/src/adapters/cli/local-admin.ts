@@ -68,8 +68,8 @@ export function localAdminOperations(deps: LocalAdminDeps): AdminOperations {
           ...(options.tenantId === undefined ? {} : { tenantId: options.tenantId }),
         }),
       ),
-    createKey: async (tenantId, scopes) =>
-      keyToWire(await app.access.createApiKey(operationContext(), { tenantId, scopes })),
+    createKey: async (tenantId, scopes, plan) =>
+      keyToWire(await app.access.createApiKey(operationContext(), { tenantId, scopes, plan })),
     revokeKey: async (id) => revokedKeyToWire(await app.access.revokeApiKey(operationContext(), { keyId: id })),
     migrationStatus: () => deps.migrator.status(),
     reconcilePayments: (options) =>

@@ -36,9 +36,13 @@ function table(header: readonly string[], rows: readonly (readonly string[])[], 
   return [line(header), ...rows.map(line), ...more].join('\n');
 }
 
-/** Unset settings print as unset: `String(undefined)` would read like a value. */
+/**
+ * Unset settings print as unset: `String(undefined)` would read like a value. Objects (a table
+ * of plans) print as the JSON they are configured with.
+ */
 function configLine(name: string, value: unknown): string {
-  return `${name}=${value === undefined ? '(unset)' : String(value)}`;
+  if (value === undefined) return `${name}=(unset)`;
+  return `${name}=${typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value)}`;
 }
 
 /** A table cell: the first line of an error, cut to fit a terminal. */
@@ -138,8 +142,8 @@ async function execute(command: Command, commands: CliCommands, json: boolean): 
       });
     case 'keys create':
       return withAdmin(commands, true, async (ops) => {
-        const key = await ops.createKey(command.tenantId, command.scopes);
-        const text = `Created API key ${key.id} for ${key.tenant_id} with scopes ${key.scopes.join(',')}\n\n  ${key.token}\n\nStore it now: it is shown once and kept only as a hash.`;
+        const key = await ops.createKey(command.tenantId, command.scopes, command.plan);
+        const text = `Created API key ${key.id} for ${key.tenant_id} with scopes ${key.scopes.join(',')} and plan ${key.plan}\n\n  ${key.token}\n\nStore it now: it is shown once and kept only as a hash.`;
         return { json: key, text };
       });
     case 'keys revoke':

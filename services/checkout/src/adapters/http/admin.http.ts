@@ -28,6 +28,9 @@ function tokenMatches(header: string | undefined, token: string): boolean {
   return presented.length === expected.length && timingSafeEqual(presented, expected);
 }
 
+/** Checked against the configured plans by the use case (`unknown_plan` names them). */
+const planName = z.string().min(1).max(64);
+
 const scopeList = z
   .array(z.enum(scopes))
   .min(1)
@@ -57,10 +60,10 @@ function adminRoutes(app: Application, migrator: Migrator, upkeep: PaymentUpkeep
     );
     admin.post(
       '/keys',
-      { schema: { body: z.strictObject({ tenant_id: objectId, scopes: scopeList }) } },
+      { schema: { body: z.strictObject({ tenant_id: objectId, scopes: scopeList, plan: planName.optional() }) } },
       async (request, reply) => {
-        const { tenant_id, scopes: requested } = request.body;
-        const key = await app.access.createApiKey(request.ctx, { tenantId: tenant_id, scopes: requested });
+        const { tenant_id, scopes: requested, plan } = request.body;
+        const key = await app.access.createApiKey(request.ctx, { tenantId: tenant_id, scopes: requested, plan });
         return reply.code(201).send(keyToWire(key));
       },
     );

@@ -1,4 +1,4 @@
-import type { CreatedKey } from '../../app/access/create-api-key.ts';
+import { type CreatedKey, defaultPlan } from '../../app/access/create-api-key.ts';
 import type { RevokedKey } from '../../app/access/revoke-api-key.ts';
 import type { RepublishReport } from '../../app/events/republish-events.ts';
 import type { ReconcileReport } from '../../app/payments/reconcile.ts';
@@ -24,6 +24,8 @@ export interface CreatedApiKeyWire {
   readonly id: string;
   readonly tenant_id: string;
   readonly scopes: readonly Scope[];
+  /** The rate-limit plan; `default` unless created with another. */
+  readonly plan: string;
   readonly token: string;
   readonly created_at: string;
 }
@@ -41,6 +43,7 @@ export interface ApiKeyWire {
   readonly id: string;
   readonly tenant_id: string;
   readonly scopes: readonly Scope[];
+  readonly plan: string;
   readonly created_at: string;
   /** null while the key is active. */
   readonly revoked_at: string | null;
@@ -66,7 +69,13 @@ function keyHead(k: { readonly id: string; readonly tenantId: string }) {
 }
 
 export function keyToWire(k: CreatedKey): CreatedApiKeyWire {
-  return { ...keyHead(k), scopes: k.scopes, token: k.token, created_at: k.createdAt.toISOString() };
+  return {
+    ...keyHead(k),
+    scopes: k.scopes,
+    plan: k.plan ?? defaultPlan,
+    token: k.token,
+    created_at: k.createdAt.toISOString(),
+  };
 }
 
 export function revokedKeyToWire(k: RevokedKey): RevokedApiKeyWire {
@@ -75,7 +84,13 @@ export function revokedKeyToWire(k: RevokedKey): RevokedApiKeyWire {
 
 export function keySummaryToWire(k: ApiKeySummary): ApiKeyWire {
   const revoked_at = k.revokedAt?.toISOString() ?? null;
-  return { ...keyHead(k), scopes: k.scopes, created_at: k.createdAt.toISOString(), revoked_at };
+  return {
+    ...keyHead(k),
+    scopes: k.scopes,
+    plan: k.plan ?? defaultPlan,
+    created_at: k.createdAt.toISOString(),
+    revoked_at,
+  };
 }
 
 export function tenantListToWire(page: Page<Tenant>): TenantListWire {

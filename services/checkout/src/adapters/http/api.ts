@@ -14,6 +14,8 @@ import { apiIndexRoutes } from './api-index.http.ts';
 import { installAuthentication } from './authenticate.hook.ts';
 import { eventRoutes } from './events.http.ts';
 import { withIdempotencyHeader } from './idempotency-header.ts';
+import { type ApiLimits, installRateLimits, installShedLimits } from './limits.http.ts';
+import { withLimitHeaders } from './limits-openapi.ts';
 import { polishOpenApiDocument } from './openapi-polish.ts';
 import { apiKeySchemeDescription, withRequiredScope } from './openapi-security.ts';
 import { orderRoutes } from './orders.http.ts';
@@ -30,6 +32,8 @@ export interface ApiOptions {
   readonly version: string;
   /** Where idempotency keys are kept (the service's database). */
   readonly idempotencyStore: IdempotencyStore;
+  /** Rate limits per key and load shedding (composition/limits.ts). */
+  readonly limits: ApiLimits;
 }
 
 /**
@@ -68,7 +72,7 @@ export async function registerApi(fastify: FastifyInstance, app: Application, op
       const out = jsonSchemaTransform(input);
       return { ...out, schema: withRequiredScope(withIdempotencyHeader(out.schema, input.route), input.route) };
     },
-    transformObject: (input) => polishOpenApiDocument(jsonSchemaTransformObject(input)),
+    transformObject: (input) => withLimitHeaders(polishOpenApiDocument(jsonSchemaTransformObject(input))),
   });
   await fastify.register(fastifySwaggerUi, { routePrefix: docsPath, uiConfig: { deepLinking: true } });
   fastify.get(openApiPath, { schema: { hide: true } }, async () => fastify.swagger());
@@ -80,7 +84,11 @@ export async function registerApi(fastify: FastifyInstance, app: Application, op
       await v1.register(apiIndexRoutes({ docs: docsPath, openapi: openApiPath }));
       // Its own scope so the hook covers these routes and not the public index above.
       await v1.register(async (authenticated) => {
+        // Hook order is the order of these calls: shed (before any lookup), authenticate, rate-limit
+        // per key, then idempotency, so a shed, unauthenticated or limited request stores nothing.
+        installShedLimits(authenticated, options.limits);
         installAuthentication(authenticated, app);
+        installRateLimits(authenticated, options.limits);
         // After authentication (a rejected request stores nothing), before the routes it guards.
         installIdempotency(authenticated, {
           store: options.idempotencyStore,

@@ -1,6 +1,6 @@
 import { withTenant } from '@keelson/kit/context';
 import type { FastifyInstance } from 'fastify';
-import { requireScope } from '../../app/access/authenticate.ts';
+import { type Principal, requireScope } from '../../app/access/authenticate.ts';
 import type { Application } from '../../app/application.ts';
 import type { Scope } from '../../domain/access.ts';
 
@@ -8,6 +8,10 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** The API-key scope a route requires. */
     scope?: Scope;
+  }
+  interface FastifyRequest {
+    /** The authenticated key (set by the authentication hook), e.g. for its rate-limit plan; null before. */
+    principal: Principal | null;
   }
 }
 
@@ -27,10 +31,12 @@ export function installAuthentication(fastify: FastifyInstance, app: Application
       throw new Error(`${String(route.method)} ${route.url}: an authenticated route must declare its scope`);
     }
   });
+  if (!fastify.hasRequestDecorator('principal')) fastify.decorateRequest('principal', null);
   fastify.addHook('onRequest', async (request) => {
     const principal = await app.access.authenticate(request.ctx, bearerToken(request.headers.authorization));
     // Never reached without a scope (onRoute above); 'admin' keeps the fallback the strictest.
     requireScope(principal, request.routeOptions.config.scope ?? 'admin');
     request.ctx = withTenant(request.ctx, principal.tenantId);
+    request.principal = principal;
   });
 }

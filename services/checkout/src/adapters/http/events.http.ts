@@ -16,6 +16,8 @@ export function eventRoutes(app: Application): FastifyPluginAsyncZod {
           tag: 'events',
           summary: 'List events, newest first, optionally of one type',
           scope: 'read',
+          priority: 'bulk',
+          cost: 2,
         },
         { querystring: listEventsQuery, response: { 200: listOf(eventSchema, 'EventList') } },
       ),
@@ -32,7 +34,7 @@ export function eventRoutes(app: Application): FastifyPluginAsyncZod {
     fastify.get(
       '/events/:id',
       operation(
-        { id: 'getEvent', tag: 'events', summary: 'Retrieve an event', scope: 'read' },
+        { id: 'getEvent', tag: 'events', summary: 'Retrieve an event', scope: 'read', priority: 'read' },
         { params: idParams, response: { 200: eventSchema } },
       ),
       async (request) => eventToWire(await app.queries.getEvent(request.ctx, request.params.id)),

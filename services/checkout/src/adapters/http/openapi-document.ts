@@ -1,4 +1,5 @@
 import { createMemoryIdempotencyStore } from '@keelson/kit/idempotency';
+import { createMemoryRateLimitStore, createRateLimiter } from '@keelson/kit/ratelimit';
 import Fastify from 'fastify';
 import type { Application } from '../../app/application.ts';
 import { serviceVersion } from '../../version.ts';
@@ -21,6 +22,11 @@ export async function buildOpenApiDocument(): Promise<Record<string, unknown>> {
   await registerApi(fastify, documentOnly, {
     version: serviceVersion,
     idempotencyStore: createMemoryIdempotencyStore(),
+    limits: {
+      limiter: createRateLimiter({ store: createMemoryRateLimitStore() }),
+      plans: { policyOf: () => ({ name: 'default', rate: 1, burst: 1, concurrency: 1 }) },
+      shedder: undefined,
+    },
   });
   await fastify.ready();
   // @fastify/swagger returns the document as a plain JSON object.

@@ -1,4 +1,5 @@
 import type { IdempotencyMode } from '@keelson/kit/idempotency';
+import type { Priority } from '@keelson/kit/shedding';
 import type { z } from 'zod';
 import type { Scope } from '../../domain/access.ts';
 import { problemResponses, problemSchema } from './schemas.ts';
@@ -11,6 +12,13 @@ export interface OperationMeta {
   readonly scope: Scope;
   /** Whether the route takes an `Idempotency-Key` (unsafe routes); absent = it does not. */
   readonly idempotency?: IdempotencyMode;
+  /**
+   * Its class under load shedding: `critical` (payments, refunds) > `write` > `read` > `bulk`
+   * (lists), shed from the end.
+   */
+  readonly priority: Priority;
+  /** Rate-limit tokens a request spends; default 1. */
+  readonly cost?: number;
 }
 
 interface OperationSchemas {
@@ -35,9 +43,21 @@ export function operation<const S extends OperationSchemas>(meta: OperationMeta,
       tags: [meta.tag],
       summary: meta.summary,
       ...schemas,
-      // An idempotent route can also answer 422 idempotency_key_reused.
-      response: { ...schemas.response, ...problemResponses, ...(meta.idempotency ? { 422: problemSchema } : {}) },
+      // An idempotent route can also answer 422 idempotency_key_reused; every route 429 (rate
+      // limits) and 503 (load shedding, an unavailable dependency).
+      response: {
+        ...schemas.response,
+        ...problemResponses,
+        ...(meta.idempotency ? { 422: problemSchema } : {}),
+        429: problemSchema,
+        503: problemSchema,
+      },
     },
-    config: { scope: meta.scope, ...(meta.idempotency === undefined ? {} : { idempotency: meta.idempotency }) },
+    config: {
+      scope: meta.scope,
+      priority: meta.priority,
+      ...(meta.cost === undefined ? {} : { rateLimitCost: meta.cost }),
+      ...(meta.idempotency === undefined ? {} : { idempotency: meta.idempotency }),
+    },
   };
 }

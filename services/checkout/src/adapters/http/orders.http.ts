@@ -14,6 +14,7 @@ export function orderRoutes(app: Application): FastifyPluginAsyncZod {
           tag: 'orders',
           summary: 'Place an order, reserving stock atomically',
           scope: 'write',
+          priority: 'write',
           idempotency: 'optional',
         },
         { body: createOrderBody, response: { 201: orderSchema } },
@@ -32,7 +33,7 @@ export function orderRoutes(app: Application): FastifyPluginAsyncZod {
     fastify.get(
       '/orders/:id',
       operation(
-        { id: 'getOrder', tag: 'orders', summary: 'Retrieve an order', scope: 'read' },
+        { id: 'getOrder', tag: 'orders', summary: 'Retrieve an order', scope: 'read', priority: 'read' },
         { params: idParams, response: { 200: orderSchema } },
       ),
       async (request) => orderToWire(await app.queries.getOrder(request.ctx, request.params.id)),
@@ -41,7 +42,14 @@ export function orderRoutes(app: Application): FastifyPluginAsyncZod {
     fastify.get(
       '/orders',
       operation(
-        { id: 'listOrders', tag: 'orders', summary: 'List orders, newest first, optionally by status', scope: 'read' },
+        {
+          id: 'listOrders',
+          tag: 'orders',
+          summary: 'List orders, newest first, optionally by status',
+          scope: 'read',
+          priority: 'bulk',
+          cost: 2,
+        },
         { querystring: listOrdersQuery, response: { 200: listOf(orderSchema, 'OrderList') } },
       ),
       async (request) => {
@@ -62,6 +70,7 @@ export function orderRoutes(app: Application): FastifyPluginAsyncZod {
           tag: 'orders',
           summary: 'Cancel an unpaid order and release its stock',
           scope: 'write',
+          priority: 'write',
           idempotency: 'optional',
         },
         { params: idParams, body: cancelOrderBody, response: { 200: orderSchema } },

@@ -32,6 +32,7 @@ export function paymentRoutes(app: Application): FastifyPluginAsyncZod {
           tag: 'payments',
           summary: 'Pay an order: authorize and capture its total through the payment provider',
           scope: 'write',
+          priority: 'critical',
           idempotency: 'required',
         },
         { params: idParams, body: createPaymentBody, response: { 201: paymentSchema, ...providerProblems } },
@@ -52,7 +53,7 @@ export function paymentRoutes(app: Application): FastifyPluginAsyncZod {
     fastify.get(
       '/payments/:id',
       operation(
-        { id: 'getPayment', tag: 'payments', summary: 'Retrieve a payment', scope: 'read' },
+        { id: 'getPayment', tag: 'payments', summary: 'Retrieve a payment', scope: 'read', priority: 'read' },
         { params: idParams, response: { 200: paymentSchema } },
       ),
       async (request) => paymentToWire(await app.queries.getPayment(request.ctx, request.params.id)),
@@ -66,6 +67,8 @@ export function paymentRoutes(app: Application): FastifyPluginAsyncZod {
           tag: 'payments',
           summary: 'List payments, newest first, optionally of one order',
           scope: 'read',
+          priority: 'bulk',
+          cost: 2,
         },
         { querystring: listPaymentsQuery, response: { 200: listOf(paymentSchema, 'PaymentList') } },
       ),
@@ -87,6 +90,7 @@ export function paymentRoutes(app: Application): FastifyPluginAsyncZod {
           tag: 'payments',
           summary: 'Refund a payment, in full (default) or in part; the sum never exceeds the capture',
           scope: 'write',
+          priority: 'critical',
           idempotency: 'required',
         },
         {
@@ -109,7 +113,14 @@ export function paymentRoutes(app: Application): FastifyPluginAsyncZod {
     fastify.get(
       '/payments/:id/refunds',
       operation(
-        { id: 'listPaymentRefunds', tag: 'payments', summary: "A payment's refunds, newest first", scope: 'read' },
+        {
+          id: 'listPaymentRefunds',
+          tag: 'payments',
+          summary: "A payment's refunds, newest first",
+          scope: 'read',
+          priority: 'bulk',
+          cost: 2,
+        },
         {
           params: idParams,
           response: {
@@ -127,7 +138,7 @@ export function paymentRoutes(app: Application): FastifyPluginAsyncZod {
     fastify.get(
       '/refunds/:id',
       operation(
-        { id: 'getRefund', tag: 'payments', summary: 'Retrieve a refund', scope: 'read' },
+        { id: 'getRefund', tag: 'payments', summary: 'Retrieve a refund', scope: 'read', priority: 'read' },
         { params: idParams, response: { 200: refundSchema } },
       ),
       async (request) => refundToWire(await app.queries.getRefund(request.ctx, request.params.id)),

@@ -10,7 +10,14 @@ export function productRoutes(app: Application): FastifyPluginAsyncZod {
     fastify.post(
       '/products',
       operation(
-        { id: 'createProduct', tag: 'products', summary: 'Create a product', scope: 'write', idempotency: 'optional' },
+        {
+          id: 'createProduct',
+          tag: 'products',
+          summary: 'Create a product',
+          scope: 'write',
+          priority: 'write',
+          idempotency: 'optional',
+        },
         { body: createProductBody, response: { 201: productSchema } },
       ),
       async (request, reply) => {
@@ -33,7 +40,7 @@ export function productRoutes(app: Application): FastifyPluginAsyncZod {
     fastify.get(
       '/products/:id',
       operation(
-        { id: 'getProduct', tag: 'products', summary: 'Retrieve a product', scope: 'read' },
+        { id: 'getProduct', tag: 'products', summary: 'Retrieve a product', scope: 'read', priority: 'read' },
         { params: idParams, headers: conditionalHeaders, response: { 200: productSchema, 304: notModified } },
       ),
       async (request, reply) => {
@@ -48,7 +55,14 @@ export function productRoutes(app: Application): FastifyPluginAsyncZod {
     fastify.get(
       '/products',
       operation(
-        { id: 'listProducts', tag: 'products', summary: 'List products, newest first', scope: 'read' },
+        {
+          id: 'listProducts',
+          tag: 'products',
+          summary: 'List products, newest first',
+          scope: 'read',
+          priority: 'bulk',
+          cost: 2,
+        },
         { querystring: listProductsQuery, response: { 200: listOf(productSchema, 'ProductList') } },
       ),
       async (request) => {
@@ -64,6 +78,7 @@ export function productRoutes(app: Application): FastifyPluginAsyncZod {
           tag: 'products',
           summary: 'Update name, price or stock (optimistic concurrency on version)',
           scope: 'write',
+          priority: 'write',
           idempotency: 'optional',
         },
         { params: idParams, body: updateProductBody, response: { 200: productSchema } },

@@ -28,6 +28,7 @@ export function webhookRoutes(app: Application): FastifyPluginAsyncZod {
           tag: 'webhooks',
           summary: 'Register a webhook endpoint; its signing secret is in this answer only',
           scope: 'write',
+          priority: 'write',
         },
         { body: createWebhookEndpointBody, response: { 201: webhookEndpointWithSecretSchema } },
       ),
@@ -46,7 +47,14 @@ export function webhookRoutes(app: Application): FastifyPluginAsyncZod {
     fastify.get(
       '/webhook_endpoints',
       operation(
-        { id: 'listWebhookEndpoints', tag: 'webhooks', summary: 'List webhook endpoints, newest first', scope: 'read' },
+        {
+          id: 'listWebhookEndpoints',
+          tag: 'webhooks',
+          summary: 'List webhook endpoints, newest first',
+          scope: 'read',
+          priority: 'bulk',
+          cost: 2,
+        },
         { querystring: pageOnlyQuery, response: { 200: listOf(webhookEndpointSchema, 'WebhookEndpointList') } },
       ),
       async (request) =>
@@ -56,7 +64,13 @@ export function webhookRoutes(app: Application): FastifyPluginAsyncZod {
     fastify.get(
       '/webhook_endpoints/:id',
       operation(
-        { id: 'getWebhookEndpoint', tag: 'webhooks', summary: 'Retrieve a webhook endpoint', scope: 'read' },
+        {
+          id: 'getWebhookEndpoint',
+          tag: 'webhooks',
+          summary: 'Retrieve a webhook endpoint',
+          scope: 'read',
+          priority: 'read',
+        },
         { params: idParams, response: { 200: webhookEndpointSchema } },
       ),
       async (request) => webhookEndpointToWire(await app.webhooks.getEndpoint(request.ctx, request.params.id)),
@@ -70,6 +84,7 @@ export function webhookRoutes(app: Application): FastifyPluginAsyncZod {
           tag: 'webhooks',
           summary: 'Delete a webhook endpoint; deliveries not yet made are dropped',
           scope: 'write',
+          priority: 'write',
         },
         { params: idParams, response: { 200: deletedWebhookEndpointSchema } },
       ),
@@ -87,6 +102,7 @@ export function webhookRoutes(app: Application): FastifyPluginAsyncZod {
           tag: 'webhooks',
           summary: 'New signing secret (shown once); the old one keeps signing for the overlap window',
           scope: 'write',
+          priority: 'write',
         },
         { params: idParams, body: rotateSecretBody, response: { 200: webhookEndpointWithSecretSchema } },
       ),
@@ -104,6 +120,8 @@ export function webhookRoutes(app: Application): FastifyPluginAsyncZod {
           tag: 'webhooks',
           summary: "An endpoint's deliveries, newest first: attempts, status codes, timing, errors",
           scope: 'read',
+          priority: 'bulk',
+          cost: 2,
         },
         {
           params: idParams,

@@ -13,6 +13,7 @@ interface KeySummaryRow {
   id: string;
   tenant_id: string;
   scopes: string[];
+  plan: string | null;
   created_at: Date;
   revoked_at: Date | null;
 }
@@ -31,6 +32,7 @@ function keySummaryFromRow(row: KeySummaryRow): ApiKeySummary {
     tenantId: row.tenant_id,
     // Only the validated scope union is ever written.
     scopes: row.scopes as Scope[],
+    plan: row.plan ?? undefined,
     createdAt: row.created_at,
     revokedAt: row.revoked_at ?? undefined,
   };
@@ -40,9 +42,9 @@ function keyFromRow(row: KeyRow): ApiKey {
   return { ...keySummaryFromRow(row), secretHash: row.secret_hash };
 }
 
-const keyColumns = 'id, tenant_id, secret_hash, scopes, created_at, revoked_at';
+const keyColumns = 'id, tenant_id, secret_hash, scopes, plan, created_at, revoked_at';
 // Lists never read the hash, so it cannot leak through a mapper or a log line.
-const keySummaryColumns = 'id, tenant_id, scopes, created_at, revoked_at';
+const keySummaryColumns = 'id, tenant_id, scopes, plan, created_at, revoked_at';
 
 /**
  * Every method is one statement, so each runs in autocommit: no transaction round trips. The
@@ -80,11 +82,12 @@ export function createAccessPgRepository(db: Autocommit): AccessRepository {
       return rows[0]?.count ?? 0;
     },
     async insertKey(ctx, key) {
-      await db.query(ctx, `INSERT INTO api_keys (${keyColumns}) VALUES ($1, $2, $3, $4, $5, NULL)`, [
+      await db.query(ctx, `INSERT INTO api_keys (${keyColumns}) VALUES ($1, $2, $3, $4, $5, $6, NULL)`, [
         key.id,
         key.tenantId,
         key.secretHash,
         key.scopes,
+        key.plan ?? null,
         key.createdAt,
       ]);
     },

@@ -8,6 +8,8 @@ export interface Principal {
   readonly tenantId: string;
   readonly keyId: string;
   readonly scopes: readonly Scope[];
+  /** The key's rate-limit plan; `undefined` = the default plan. */
+  readonly plan: string | undefined;
 }
 
 const rejection = 'Missing, malformed, unknown or revoked API key.';
@@ -32,7 +34,7 @@ export function authenticate(deps: { access: AccessRepository; keyCache?: KeyCac
     if (!key || !isActive(key) || !matches(parsed.secret)) {
       fail('unauthenticated', 'invalid_api_key', rejection);
     }
-    return { tenantId: key.tenantId, keyId: key.id, scopes: key.scopes };
+    return { tenantId: key.tenantId, keyId: key.id, scopes: key.scopes, plan: key.plan };
   };
 }
 

@@ -1,0 +1,108 @@
+import type { Closer } from '@keelson/kit/lifecycle';
+import { type Metrics, registerRateLimitMetrics, registerSheddingMetrics } from '@keelson/kit/metrics';
+import {
+  checkPolicy,
+  createMemoryRateLimitStore,
+  createRateLimiter,
+  createRedisRateLimitStore,
+  type RateLimitPolicy,
+} from '@keelson/kit/ratelimit';
+import { createEventLoopSignal, createLoadShedder } from '@keelson/kit/shedding';
+import type { Logger } from 'pino';
+import { createClient } from 'redis';
+import type { ApiLimits, RatePlans } from '../adapters/http/limits.http.ts';
+import { defaultPlan } from '../app/access/create-api-key.ts';
+import type { Config } from '../config.ts';
+
+/** Every Keelson process shares the buckets under this prefix (one Redis may serve other apps). */
+const redisPrefix = 'keelson:rl:';
+
+/** The default plan from KEELSON_RATE_LIMIT_RATE/BURST/CONCURRENCY, and the named ones of KEELSON_RATE_LIMIT_PLANS. */
+export function ratePlansOf(config: Config, logger: Logger): RatePlans {
+  const fallback = checkPolicy({
+    name: defaultPlan,
+    rate: config.rateLimitRate,
+    burst: config.rateLimitBurst,
+    concurrency: config.rateLimitConcurrency,
+  });
+  const named = new Map<string, RateLimitPolicy>(
+    Object.entries(config.rateLimitPlans).map(([name, plan]) => [name, checkPolicy({ name, ...plan })]),
+  );
+  const warned = new Set<string>();
+  return {
+    policyOf(plan) {
+      if (plan === undefined) return fallback;
+      const policy = named.get(plan);
+      if (policy !== undefined) return policy;
+      // A plan removed from the config after keys got it: those keys fall back, said once per plan.
+      if (!warned.has(plan)) {
+        warned.add(plan);
+        logger.warn({ plan }, 'API keys name a rate-limit plan that is not configured; they get the default plan');
+      }
+      return fallback;
+    },
+  };
+}
+
+/**
+ * The API's limits: a limiter over Redis when KEELSON_REDIS_URL is set (failing open to a
+ * per-process limiter within KEELSON_RATE_LIMIT_REDIS_TIMEOUT_MS), in memory otherwise; the
+ * load shedder unless disabled. Their metrics go on `metrics`; what they open goes on `closers`.
+ */
+export function openApiLimits(
+  config: Config,
+  deps: { logger: Logger; metrics: Metrics; closers: Closer[] },
+): ApiLimits {
+  const { logger, metrics, closers } = deps;
+  const limiter = createRateLimiter(
+    config.redisUrl === undefined
+      ? { store: createMemoryRateLimitStore() }
+      : {
+          store: createRedisRateLimitStore({
+            client: openRedis(config.redisUrl, logger, closers),
+            prefix: redisPrefix,
+          }),
+          fallback: createMemoryRateLimitStore(),
+          timeoutMs: config.rateLimitRedisTimeoutMs,
+          onStoreStateChange: ({ degraded, error }) => {
+            if (degraded)
+              logger.warn({ err: error }, 'Redis unreachable: rate limits are enforced per process until it answers');
+            else logger.info('Redis answers again: rate limits are shared');
+          },
+        },
+  );
+  registerRateLimitMetrics(metrics, limiter);
+  let shedder: ApiLimits['shedder'];
+  if (config.shedEnabled) {
+    const signal = createEventLoopSignal({ maxDelayMs: config.shedMaxEventLoopDelayMs });
+    shedder = createLoadShedder({ signal: signal.read, maxInFlight: config.shedMaxInFlight });
+    const stop = shedder.start();
+    closers.push({
+      name: 'load-shedder',
+      close: async () => {
+        stop();
+        signal.close();
+      },
+    });
+    registerSheddingMetrics(metrics, shedder);
+  }
+  return { limiter, plans: ratePlansOf(config, logger), shedder };
+}
+
+/**
+ * A client that never queues a command while disconnected (the limiter answers locally instead)
+ * and reconnects within a second, so shared limits return soon after Redis does. It connects in
+ * the background: a Redis that is down at start-up only means limits per process until it is up.
+ */
+function openRedis(url: string, logger: Logger, closers: Closer[]) {
+  const client = createClient({
+    url,
+    disableOfflineQueue: true,
+    socket: { connectTimeout: 2_000, reconnectStrategy: (retries) => Math.min(100 * 2 ** retries, 1_000) },
+  });
+  // Every failed reconnect emits one; the limiter logs the outage once, so these stay at debug.
+  client.on('error', (error: unknown) => logger.debug({ err: error }, 'Redis connection error'));
+  client.connect().catch((error: unknown) => logger.warn({ err: error }, 'Redis connection failed'));
+  closers.push({ name: 'redis', close: async () => client.destroy() });
+  return client;
+}
