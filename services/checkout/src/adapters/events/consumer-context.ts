@@ -13,7 +13,13 @@ export function contextForDelivery(delivery: Delivery, logger: Logger, timeoutMs
   const ctx = createContext({
     requestId: message.headers['x-request-id'] ?? message.id,
     timeoutMs,
-    logger: logger.child({ event: message.id, type: message.type, attempt: delivery.attempt }),
+    logger: logger.child({
+      event: message.id,
+      type: message.type,
+      attempt: delivery.attempt,
+      // The trace of the span handling it (or of the request that caused it), for log search.
+      ...(traceparent === undefined ? {} : { trace_id: traceparent.slice(3, 35), span_id: traceparent.slice(36, 52) }),
+    }),
     signal: delivery.signal,
     ...(traceparent === undefined ? {} : { traceparent }),
   });
