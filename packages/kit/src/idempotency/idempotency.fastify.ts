@@ -61,8 +61,10 @@ export interface InstallIdempotencyOptions extends Pick<IdempotencyOptions, 'ret
  * 409 `idempotency_request_in_progress` with `Retry-After`; completed → the stored status, body
  * bytes and `replayedHeaders`, plus `Idempotent-Replayed: true`. Otherwise the handler runs with
  * `request.idempotency` set, and an `onSend` hook (at this call's place among the scope's onSend
- * hooks) stores a final outcome (`isFinalStatus`) or releases the key. If storing fails, the
- * answer is still sent and the key stays locked until its lease ends (then a retry takes over).
+ * hooks) stores a final outcome (`isFinalStatus`) before the answer is sent; any other answer is
+ * sent first and the key released after it, so a store write never delays a 5xx or a 504 (a retry
+ * in between gets 409 `idempotency_request_in_progress`). If storing fails, the answer is still
+ * sent and the key stays locked until its lease ends (then a retry takes over).
  * Returns the core, e.g. to start its purge timer.
  *
  * @example
@@ -184,12 +186,29 @@ export function installIdempotency(fastify: FastifyInstance, options: InstallIde
       );
     }
   });
+  // Releases still running after their answers went out; closing the server waits for them.
+  const releasing = new Set<Promise<void>>();
+  const releaseAfterAnswer = (request: FastifyRequest, reply: FastifyReply): void => {
+    const done: Promise<void> = settle(request, reply).finally(() => releasing.delete(done));
+    releasing.add(done);
+  };
   fastify.addHook('onSend', async (request, reply, payload) => {
-    await settle(request, reply, { sent: payload });
+    // A final outcome is stored before it is sent, so a client holding the answer can replay it.
+    if (isFinalStatus(reply.statusCode)) await settle(request, reply, { sent: payload });
+    // A transient failure (a 504 at the deadline, a 503) is answered first and released after:
+    // a store write must not push the answer past the deadline. Until then the lease still
+    // holds, so a retry in that moment gets 409 with Retry-After, never a second execution.
+    // 'close' comes after the last byte is written, or when the client went away first.
+    else if (leases.has(request)) reply.raw.once('close', () => releaseAfterAnswer(request, reply));
     return payload;
   });
   // A reply that never passed onSend (a failing onSend hook before ours) still ends its lease.
-  fastify.addHook('onResponse', (request, reply) => settle(request, reply));
+  fastify.addHook('onResponse', async (request, reply) => {
+    if (leases.has(request)) releaseAfterAnswer(request, reply);
+  });
+  fastify.addHook('onClose', async () => {
+    await Promise.allSettled(releasing);
+  });
   return core;
 }
 
