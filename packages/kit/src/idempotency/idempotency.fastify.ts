@@ -93,6 +93,10 @@ export function installIdempotency(fastify: FastifyInstance, options: InstallIde
     ...(options.clock === undefined ? {} : { clock: options.clock }),
   });
   const leases = new WeakMap<FastifyRequest, IdempotencyLease>();
+  // Releases still running after their answers went out, by scope: a retry that reaches this
+  // process meanwhile waits for its key's release instead of meeting the lease (409, Retry-After
+  // 1 s). Closing the server waits for them all.
+  const releasing = new Map<string, Promise<void>>();
   const wired = new Set<string>();
 
   async function begin(mode: IdempotencyMode, request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
@@ -109,6 +113,7 @@ export function installIdempotency(fastify: FastifyInstance, options: InstallIde
     const { method, params, query, body } = request;
     const fingerprint = fingerprintOf({ method, route: request.routeOptions.url ?? request.url, params, query, body });
     const leaseMs = options.leaseMs(request);
+    await releasing.get(scopeId(scope));
     const decision = await core.begin(scope, fingerprint, { leaseMs, deadline: request.ctx.deadline });
     switch (decision.kind) {
       case 'execute':
@@ -186,11 +191,14 @@ export function installIdempotency(fastify: FastifyInstance, options: InstallIde
       );
     }
   });
-  // Releases still running after their answers went out; closing the server waits for them.
-  const releasing = new Set<Promise<void>>();
   const releaseAfterAnswer = (request: FastifyRequest, reply: FastifyReply): void => {
-    const done: Promise<void> = settle(request, reply).finally(() => releasing.delete(done));
-    releasing.add(done);
+    const lease = leases.get(request);
+    if (lease === undefined) return;
+    const id = scopeId(lease);
+    const done: Promise<void> = settle(request, reply).finally(() => {
+      if (releasing.get(id) === done) releasing.delete(id);
+    });
+    releasing.set(id, done);
   };
   fastify.addHook('onSend', async (request, reply, payload) => {
     // A final outcome is stored before it is sent, so a client holding the answer can replay it.
@@ -203,13 +211,15 @@ export function installIdempotency(fastify: FastifyInstance, options: InstallIde
     return payload;
   });
   // A reply that never passed onSend (a failing onSend hook before ours) still ends its lease.
-  fastify.addHook('onResponse', async (request, reply) => {
-    if (leases.has(request)) releaseAfterAnswer(request, reply);
-  });
+  fastify.addHook('onResponse', async (request, reply) => releaseAfterAnswer(request, reply));
   fastify.addHook('onClose', async () => {
-    await Promise.allSettled(releasing);
+    await Promise.allSettled(releasing.values());
   });
   return core;
+}
+
+function scopeId(scope: { readonly tenant: string; readonly key: string }): string {
+  return `${scope.tenant}\u0000${scope.key}`;
 }
 
 function listOf<T>(value: T | readonly T[] | undefined): T[] {
