@@ -40,11 +40,18 @@ export interface TimedResult {
  */
 export async function timedRequests(job: TimedJob): Promise<TimedResult[]> {
   const child = fork(join(import.meta.dirname, 'timed-requests.child.ts'), [], { execArgv: [], stdio: 'inherit' });
+  // A child that dies before it answers fails the test instead of hanging it.
+  const exited = once(child, 'exit').then(([code]) => {
+    throw new Error(`timed client exited (${code}) before answering`);
+  });
+  exited.catch(() => {});
+  const next = async (): Promise<unknown> => (await Promise.race([once(child, 'message'), exited]))[0];
   try {
-    const [ready] = await once(child, 'message');
+    const ready = await next();
     if (ready !== 'ready') throw new Error(`timed client: unexpected ${JSON.stringify(ready)}`);
     child.send(job);
-    const [answer] = (await once(child, 'message')) as [{ results?: TimedResult[]; error?: string }];
+    // The child's documented answer (timed-requests.child.ts).
+    const answer = (await next()) as { results?: TimedResult[]; error?: string };
     if (answer.results === undefined) throw new Error(`timed client failed: ${answer.error}`);
     return answer.results;
   } finally {
