@@ -68,6 +68,8 @@ export async function startService(
     readonly logLevel: string;
     /** Extra environment, e.g. KEELSON_PSP_URL of the simulator the bench started. */
     readonly env?: NodeJS.ProcessEnv;
+    /** Node flags before the script, e.g. `--cpu-prof` (bench/profile-payments.ts). */
+    readonly nodeArgs?: readonly string[];
   },
 ): Promise<RunningService> {
   const [httpPort, adminPort] = [await freePort(), await freePort()];
@@ -76,7 +78,7 @@ export async function startService(
   const child = spawnPinned({
     name: 'checkout service',
     core: options.core,
-    args: [mainScript, 'serve'],
+    args: [...(options.nodeArgs ?? []), mainScript, 'serve'],
     cwd: env.repoRoot,
     env: {
       ...baseEnv(env),

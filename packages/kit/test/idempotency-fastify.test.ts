@@ -267,6 +267,32 @@ for (const backend of stores) {
       assert.equal(h.executions(), failures.length * 2);
     });
 
+    it('a 5xx is answered before its key is released; a retry meanwhile waits for the release, then runs once', async (t) => {
+      const gate = deferred();
+      const h = await start(t, (store) => ({
+        ...store,
+        release: async (lease, request) => {
+          await gate.promise;
+          return store.release(lease, request);
+        },
+      }));
+      h.behave(async () => {
+        throw new AppError('deadline_exceeded', 'deadline_exceeded', 'Late.');
+      });
+      const k = key();
+      // Answered although the store has not released the key (it cannot until the gate opens).
+      await problem(await h.post('/v1/orders', { sku: 'a' }, k), 504, 'deadline_exceeded');
+      assert.ok((await h.record(k['idempotency-key']))?.lockedUntil !== undefined, 'still locked after the answer');
+      h.behave(createdOrder);
+      // In this process the retry waits for that release; had it met the lease it would be a 409.
+      const retry = h.post('/v1/orders', { sku: 'a' }, k);
+      gate.resolve();
+      const retried = await retry;
+      assert.equal(retried.status, 201);
+      assert.equal(((await retried.json()) as { recovered: boolean }).recovered, true);
+      assert.equal(h.executions(), 2);
+    });
+
     it('final 4xx outcomes (402, 409 business conflicts) are stored and replayed', async (t) => {
       const h = await start(t);
       h.behave(async () => {

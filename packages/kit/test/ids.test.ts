@@ -47,3 +47,11 @@ test('10 000 ids minted in a tight loop are unique and sort in minting order', (
   const milliseconds = new Set(ids.map((id) => id.slice('ord_'.length, 'ord_'.length + 10)));
   assert.ok(milliseconds.size < ids.length, 'every id was minted in its own millisecond');
 });
+
+test('separate generators (separate random pools) mint different ids, even in one millisecond', () => {
+  // Each generator draws its ULID randomness from its own pool of CSPRNG bytes: an unfilled or
+  // shared pool would repeat the random part, and ids minted in the same millisecond would collide.
+  const ids = Array.from({ length: 1_000 }, () => createIdGenerator()('ord'));
+  assert.equal(new Set(ids).size, ids.length);
+  assert.equal(new Set(ids.map((id) => id.slice(-16))).size, ids.length, 'the random parts differ');
+});

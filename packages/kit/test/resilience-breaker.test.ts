@@ -110,9 +110,11 @@ test('failures a 400 stands for do not trip the breaker', async (t) => {
 test('while open, calls are refused at once with the time until half-open, and never invoked', async (t) => {
   useFakeTime(t);
   const { policy } = watched();
+  assert.equal(policy.refusalMs(), undefined, 'closed: a call would pass');
   await run(policy, fails(503), 10);
   assert.equal(policy.state, 'open');
   t.mock.timers.tick(400);
+  assert.equal(policy.refusalMs(), 600, 'what a caller can check before doing any work');
   let invoked = 0;
   const rejected = await rejection(
     policy.execute(
@@ -135,11 +137,13 @@ test('half-open admits exactly the configured probes, refuses the rest at once, 
   const { policy, changes } = watched();
   await run(policy, fails(503), 10);
   t.mock.timers.tick(1_000);
+  assert.equal(policy.refusalMs(), undefined, 'half-open is due: a probe would pass');
   const { attempts, call } = parked();
   const probes = [policy.execute(farDeadline(), call, classify), policy.execute(farDeadline(), call, classify)];
   await settle();
   assert.equal(policy.state, 'half_open');
   assert.equal(attempts.length, 2);
+  assert.equal(policy.refusalMs(), 1_000, 'every probe is out');
   const third = await rejection(policy.execute(farDeadline(), call, classify));
   assert.equal(third.reason, 'circuit_open');
   assert.equal(attempts.length, 2, 'the third call never reached the dependency');
@@ -150,6 +154,7 @@ test('half-open admits exactly the configured probes, refuses the rest at once, 
   assert.deepEqual(await Promise.all(probes), ['one', 'two']);
   assert.equal(policy.state, 'closed');
   assert.deepEqual(changes, ['open', 'half_open', 'closed']);
+  assert.equal(policy.refusalMs(), undefined);
   await run(policy, fails(503), 9);
   assert.equal(policy.state, 'closed', 'closing forgot the failures that opened it');
 });

@@ -61,8 +61,10 @@ export interface InstallIdempotencyOptions extends Pick<IdempotencyOptions, 'ret
  * 409 `idempotency_request_in_progress` with `Retry-After`; completed → the stored status, body
  * bytes and `replayedHeaders`, plus `Idempotent-Replayed: true`. Otherwise the handler runs with
  * `request.idempotency` set, and an `onSend` hook (at this call's place among the scope's onSend
- * hooks) stores a final outcome (`isFinalStatus`) or releases the key. If storing fails, the
- * answer is still sent and the key stays locked until its lease ends (then a retry takes over).
+ * hooks) stores a final outcome (`isFinalStatus`) before the answer is sent; any other answer is
+ * sent first and the key released after it, so a store write never delays a 5xx or a 504 (a retry
+ * in between gets 409 `idempotency_request_in_progress`). If storing fails, the answer is still
+ * sent and the key stays locked until its lease ends (then a retry takes over).
  * Returns the core, e.g. to start its purge timer.
  *
  * @example
@@ -91,6 +93,10 @@ export function installIdempotency(fastify: FastifyInstance, options: InstallIde
     ...(options.clock === undefined ? {} : { clock: options.clock }),
   });
   const leases = new WeakMap<FastifyRequest, IdempotencyLease>();
+  // Releases still running after their answers went out, by scope: a retry that reaches this
+  // process meanwhile waits for its key's release instead of meeting the lease (409, Retry-After
+  // 1 s). Closing the server waits for them all.
+  const releasing = new Map<string, Promise<void>>();
   const wired = new Set<string>();
 
   async function begin(mode: IdempotencyMode, request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
@@ -107,6 +113,7 @@ export function installIdempotency(fastify: FastifyInstance, options: InstallIde
     const { method, params, query, body } = request;
     const fingerprint = fingerprintOf({ method, route: request.routeOptions.url ?? request.url, params, query, body });
     const leaseMs = options.leaseMs(request);
+    await releasing.get(scopeId(scope));
     const decision = await core.begin(scope, fingerprint, { leaseMs, deadline: request.ctx.deadline });
     switch (decision.kind) {
       case 'execute':
@@ -184,13 +191,35 @@ export function installIdempotency(fastify: FastifyInstance, options: InstallIde
       );
     }
   });
+  const releaseAfterAnswer = (request: FastifyRequest, reply: FastifyReply): void => {
+    const lease = leases.get(request);
+    if (lease === undefined) return;
+    const id = scopeId(lease);
+    const done: Promise<void> = settle(request, reply).finally(() => {
+      if (releasing.get(id) === done) releasing.delete(id);
+    });
+    releasing.set(id, done);
+  };
   fastify.addHook('onSend', async (request, reply, payload) => {
-    await settle(request, reply, { sent: payload });
+    // A final outcome is stored before it is sent, so a client holding the answer can replay it.
+    if (isFinalStatus(reply.statusCode)) await settle(request, reply, { sent: payload });
+    // A transient failure (a 504 at the deadline, a 503) is answered first and released after:
+    // a store write must not push the answer past the deadline. Until then the lease still
+    // holds, so a retry in that moment gets 409 with Retry-After, never a second execution.
+    // 'close' comes after the last byte is written, or when the client went away first.
+    else if (leases.has(request)) reply.raw.once('close', () => releaseAfterAnswer(request, reply));
     return payload;
   });
   // A reply that never passed onSend (a failing onSend hook before ours) still ends its lease.
-  fastify.addHook('onResponse', (request, reply) => settle(request, reply));
+  fastify.addHook('onResponse', async (request, reply) => releaseAfterAnswer(request, reply));
+  fastify.addHook('onClose', async () => {
+    await Promise.allSettled(releasing.values());
+  });
   return core;
+}
+
+function scopeId(scope: { readonly tenant: string; readonly key: string }): string {
+  return `${scope.tenant}\u0000${scope.key}`;
 }
 
 function listOf<T>(value: T | readonly T[] | undefined): T[] {

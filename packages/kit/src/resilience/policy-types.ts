@@ -78,6 +78,13 @@ export interface Policy {
   readonly name: string;
   readonly state: BreakerState;
   /**
+   * Milliseconds until the breaker lets a call through again while the circuit is open (or
+   * half-open with every probe out); `undefined` when a call made now would pass the breaker
+   * (the bulkhead may still refuse it). Lets a caller refuse early, before work that is only
+   * worth doing if the call can be made; `execute` still decides, so a race only costs that work.
+   */
+  refusalMs(): number | undefined;
+  /**
    * Runs `call` under the policy. Resolves with its value; rethrows a failure `classify` calls
    * not retryable as it is; otherwise rejects with a {@link PolicyRejection}.
    */

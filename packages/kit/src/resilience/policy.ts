@@ -57,6 +57,10 @@ class ResiliencePolicy implements Policy {
     return this.breaker.state;
   }
 
+  refusalMs(): number | undefined {
+    return this.breaker.refusal(Date.now());
+  }
+
   stats(): PolicyStats {
     return {
       state: this.breaker.state,

@@ -18,6 +18,7 @@ import { listOrders } from './orders/list-orders.ts';
 import { placeOrder } from './orders/place-order.ts';
 import { getPayment, getRefund, listPayments, listRefunds } from './payments/get-payment.ts';
 import { payOrder } from './payments/pay-order.ts';
+import { requireProvider } from './payments/provider-gate.ts';
 import { reconcilePayments } from './payments/reconcile.ts';
 import { refundPayment } from './payments/refund-payment.ts';
 import { verifyLedger } from './payments/verify-ledger.ts';
@@ -111,6 +112,10 @@ export function buildApplication(deps: ApplicationDeps) {
       enqueueDeliveries: enqueueWebhookDeliveries(deps),
       /** For the dead-letter replayer registry (source `webhook`). */
       replayDeadLetter: replayWebhookDeadLetter(deps),
+    },
+    /** Checks a transport runs before an operation's own work, to refuse early and cheaply. */
+    gates: {
+      requireProvider: requireProvider(deps),
     },
     access: {
       authenticate: authenticate(deps),

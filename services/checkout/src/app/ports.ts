@@ -332,6 +332,11 @@ export interface PaymentProvider {
    * and refunded. Hedged read. Undefined when the provider does not know the id.
    */
   retrieveCharge(ctx: RequestContext, providerPaymentId: string): Promise<ProviderCharge | undefined>;
+  /**
+   * Milliseconds until the provider may be called again while its circuit breaker is open (a
+   * call now would be refused without reaching it); `undefined` when a call may go out.
+   */
+  unavailableForMs(): number | undefined;
 }
 
 // Dead letters

@@ -55,12 +55,18 @@ export function lazyProvider(
   open: () => Promise<OpenedProvider>,
 ): PaymentProvider & { opened(): Promise<OpenedProvider> } {
   let opening: Promise<OpenedProvider> | undefined;
+  let client: PspClient | undefined;
   const opened = (): Promise<OpenedProvider> => {
-    opening ??= open();
+    opening ??= open().then((provider) => {
+      client = provider.client;
+      return provider;
+    });
     return opening;
   };
   return {
     opened,
+    // Not opened yet: no call has been refused, so none would be.
+    unavailableForMs: () => client?.unavailableForMs(),
     charge: async (ctx, request) => (await opened()).client.charge(ctx, request),
     refund: async (ctx, request) => (await opened()).client.refund(ctx, request),
     retrieveCharge: async (ctx, id) => (await opened()).client.retrieveCharge(ctx, id),

@@ -4,11 +4,12 @@
 // Faults are seeded, so every run meets the same ones; each test clears its own.
 import assert from 'node:assert/strict';
 import { describe, it, type TestContext } from 'node:test';
-import type { FaultRule } from '@keelson/psp-sim';
+import type { FaultRule, PspSim } from '@keelson/psp-sim';
 import { clearFaults, putFaults, requestsTo, stats, waitFor } from '../psp/support.ts';
 import { assertProblem, createExchangeLog } from '../support/api-checks.ts';
 import { backends } from '../support/databases.ts';
-import { useTestServiceWithPsp } from '../support/service.ts';
+import { type ApiClient, useTestServiceWithPsp } from '../support/service.ts';
+import { timedRequests } from '../support/timed-requests.ts';
 import {
   newKey,
   onlyIntentOf,
@@ -41,7 +42,7 @@ for (const backend of backends()) {
     const service = useTestServiceWithPsp(backend);
     const log = createExchangeLog();
 
-    async function tenant() {
+    async function newTenant() {
       const created = await service().newTenant();
       created.api.use(log.middleware);
       return created;
@@ -56,7 +57,7 @@ for (const backend of backends()) {
     }
 
     it('http_500 on the first provider call: retried inside the client with the same key → 201, one PaymentIntent', async (t) => {
-      const { api } = await tenant();
+      const { api } = await newTenant();
       const order = await orderToPay(api);
       await faults(t, [{ kind: 'http_500', probability: 0.5, path_prefix: '/v1/payment_intents' }], firstFaulted);
       const paid = await pay(api, order.id, 'pm_card_visa', newKey('after-500'));
@@ -70,7 +71,7 @@ for (const backend of backends()) {
     });
 
     it('lost_response after the charge is recorded: the retry with the same key replays it, one PaymentIntent', async (t) => {
-      const { api } = await tenant();
+      const { api } = await newTenant();
       const order = await orderToPay(api);
       await faults(t, [{ kind: 'lost_response', probability: 0.5, path_prefix: '/v1/payment_intents' }], firstFaulted);
       const paid = await pay(api, order.id, 'pm_card_visa', newKey('lost'));
@@ -84,7 +85,7 @@ for (const backend of backends()) {
     });
 
     it('every answer lost: 503 with the payment pending; the client retry with the same key → 201, charged once', async (t) => {
-      const { api } = await tenant();
+      const { api } = await newTenant();
       const order = await orderToPay(api);
       const key = newKey('all-lost');
       await faults(t, [{ kind: 'lost_response', probability: 1, path_prefix: '/v1/payment_intents' }]);
@@ -105,52 +106,93 @@ for (const backend of backends()) {
       assert.equal((await orderOf(api, order.id)).status, 'paid');
     });
 
-    it('a hanging provider with X-Request-Deadline 300 ms ahead: 504 before it, payment pending, then resolved once', async (t) => {
-      const { api } = await tenant();
-      const order = await orderToPay(api);
-      const key = newKey('hang');
+    it('a hanging provider with X-Request-Deadline 200 ms ahead: 504 within 250 ms, the call aborted, payment pending, then resolved once', async (t) => {
+      const tenant = await newTenant();
+      const { api } = tenant;
       await faults(t, [{ kind: 'hang', probability: 1, path_prefix: '/v1/payment_intents' }]);
-      const started = performance.now();
-      const timedOut = await api.POST('/v1/orders/{id}/payments', {
-        params: { path: { id: order.id }, header: { 'Idempotency-Key': key } },
-        headers: deadlineIn(300),
-        body: { payment_method: 'pm_card_visa' },
-      });
-      const elapsedMs = performance.now() - started;
-      t.diagnostic(`hang → 504 after ${elapsedMs.toFixed(0)} ms (deadline 300 ms)`);
-      assertProblem(log, timedOut, { status: 504, code: 'deadline_exceeded' });
-      // The provider call gives up at the deadline minus KEELSON_PSP_TIMEOUT_MARGIN_MS (250 ms);
-      // what follows is releasing the key and writing the answer (257–379 ms seen, CPU shared).
-      assert.ok(elapsedMs < 500, `answered after ${elapsedMs} ms`);
+      // On a loaded machine the work before the provider call (key, order lock, pending payment)
+      // can take the whole 150 ms: then the answer is the same 504 and the call never went out.
+      // Each try must answer in time; the first whose call reached the provider is followed up.
+      for (let tries = 1; ; tries++) {
+        const order = await orderToPay(api);
+        await resetProviderStats(service().psp); // this try's calls only
+        // Timed by a client in its own process: the in-process service (and PGlite) share this
+        // process' event loop, which would delay reading the answer, not sending it.
+        const keyPrefix = newKey('hang');
+        const [timedOut, floor] = await timedRequests({
+          url: `${service().apiUrl}/v1/orders/${order.id}/payments`,
+          headers: { authorization: `Bearer ${tenant.token}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ payment_method: 'pm_card_visa' }),
+          count: 1,
+          keyPrefix,
+          deadlineMs: 200,
+          // Right after it, the machine's floor: a request refused before any work (401).
+          alternate: [{ url: `${service().apiUrl}/v1/orders/${order.id}/payments`, headers: {}, body: '{}' }],
+        });
+        const floorMs = floor?.elapsedMs ?? Number.NaN;
+        const elapsedMs = timedOut?.elapsedMs ?? Number.NaN;
+        t.diagnostic(
+          `hang → ${timedOut?.status} after ${elapsedMs.toFixed(0)} ms (deadline 200 ms; floor ${floorMs.toFixed(0)} ms)`,
+        );
+        assert.deepEqual([timedOut?.status, timedOut?.code, floor?.status], [504, 'deadline_exceeded', 401]);
+        // The provider call gives up at the deadline minus KEELSON_PSP_TIMEOUT_MARGIN_MS (150 ms);
+        // the answer goes out at once and the key is released after it (151–199 ms seen at load
+        // 19). A try answered late is excused only when the machine itself was slow at that
+        // moment (its floor, ~2 ms when it is not, over 20 ms: at load 22–23 on 2 cores answers of
+        // 258–326 ms came with floors of 36–72 ms), and then tried again.
+        if (!(elapsedMs < 250)) {
+          assert.ok(floorMs > 20 && tries < 5, `answered after ${elapsedMs} ms, floor ${floorMs} ms`);
+          continue;
+        }
+        if (await providerSawCall(service().psp)) {
+          await hungChargeResolves(api, order.id, `${keyPrefix}-0`);
+          return;
+        }
+        assert.ok(tries < 5, 'in 5 tries the work before the provider call always took the whole deadline');
+      }
+    });
+
+    /** Whether psp-sim received the charge (it arrives within ms of being sent), waiting up to 1 s. */
+    async function providerSawCall(sim: PspSim): Promise<boolean> {
+      const giveUpAt = Date.now() + 1_000;
+      while (requestsTo(await stats(sim), createIntent) === 0) {
+        if (Date.now() > giveUpAt) return false;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      return true;
+    }
+
+    /** After a 504 whose charge hung: the call was aborted, the payment is pending and one retry settles it once. */
+    async function hungChargeResolves(api: ApiClient, orderId: string, key: string): Promise<void> {
       // The outbound request was given up, not left hanging.
       await waitFor(
         () => stats(service().psp),
         (s) => s.client_aborts === 1,
         'psp-sim to see the aborted charge',
       );
-      const [pending] = await paymentsOfOrder(api, order.id);
+      const [pending] = await paymentsOfOrder(api, orderId);
       assert.equal(pending?.status, 'pending');
-      assert.equal((await orderOf(api, order.id)).status, 'pending_payment');
+      assert.equal((await orderOf(api, orderId)).status, 'pending_payment');
 
       // While it is pending no second payment of the order can even be attempted.
       await withoutProviderCall(service().psp, async () => {
-        assertProblem(log, await pay(api, order.id, 'pm_card_mastercard', newKey('meanwhile')), {
+        assertProblem(log, await pay(api, orderId, 'pm_card_mastercard', newKey('meanwhile')), {
           status: 409,
           code: 'payment_in_progress',
         });
       });
 
       await clearFaults(service().psp);
-      const retried = await pay(api, order.id, 'pm_card_visa', key);
+      const retried = await pay(api, orderId, 'pm_card_visa', key);
       assert.equal(retried.response.status, 201, JSON.stringify(retried.error));
       assert.equal(retried.data?.id, pending?.id);
       assert.equal(retried.data?.status, 'succeeded');
       assert.equal((await onlyIntentOf(service().psp, pending?.id ?? '')).status, 'succeeded');
-      assert.equal((await orderOf(api, order.id)).status, 'paid');
-    });
+      assert.equal((await orderOf(api, orderId)).status, 'paid');
+    }
 
     it('lost_response after a refund is recorded: one provider refund, refunded once', async (t) => {
-      const { api } = await tenant();
+      const { api } = await newTenant();
       const { payment } = await paidOrder(api, 1500, 2);
       await faults(t, [{ kind: 'lost_response', probability: 0.5, path_prefix: '/v1/refunds' }], firstFaulted);
       const refunded = await refund(api, payment.id, { amount: 1200 }, newKey('lost-refund'));
@@ -168,7 +210,7 @@ for (const backend of backends()) {
     });
 
     it('a hanging refund: 504, the amount stays reserved, the retry with the same key refunds it once', async (t) => {
-      const { api } = await tenant();
+      const { api } = await newTenant();
       const { order, payment } = await paidOrder(api, 1500, 2);
       const key = newKey('hang-refund');
       await faults(t, [{ kind: 'hang', probability: 1, path_prefix: '/v1/refunds' }]);

@@ -42,7 +42,7 @@ const requestTimeoutMs = 2_000;
 const concurrency = 10;
 /** Provider latency widens the window in which a kill finds a charge sent and not yet recorded. */
 const providerLatency = { kind: 'latency', probability: 1, ms: 5, jitter_ms: 45 } as const;
-const clientBudgetMs = 45_000;
+const clientBudgetMs = 90_000;
 const expectedAnswers = new Set([
   '409 idempotency_request_in_progress',
   '409 payment_in_progress',
@@ -52,16 +52,19 @@ const expectedAnswers = new Set([
 ]);
 
 const postgres = serverBackend();
-// PGlite restarts take ~3 s (WASM start and crash recovery) against ~1.5 s on PostgreSQL: fewer
-// payments and at most 4 kills keep the file under a minute on a 2-core machine.
+// PostgreSQL takes the issue's 100 payments (54 s for 60 at load 22 on 2 cores; see the commit
+// for 100). PGlite restarts take ~3 s (WASM start and crash recovery) against ~1.5 s on
+// PostgreSQL, and the embedded database serializes every payment's transactions: 100 there
+// would add a minute or more of CI for the same property, so 30 payments and at most 4 kills.
 const targets = [
   {
     name: 'postgres',
-    payments: 60,
+    payments: 100,
     maxKills: 5,
+    timeoutMs: 240_000,
     skip: postgres === undefined ? 'needs real PostgreSQL (KEELSON_TEST_DATABASE_URL)' : false,
   },
-  { name: 'pglite', payments: 30, maxKills: 4, skip: false },
+  { name: 'pglite', payments: 30, maxKills: 4, timeoutMs: 240_000, skip: false },
 ] as const;
 
 describe(`payments crash: kill -9 of the service 3-5 times (PGlite 3-4) while clients pay (seed ${seed})`, () => {
@@ -70,7 +73,7 @@ describe(`payments crash: kill -9 of the service 3-5 times (PGlite 3-4) while cl
       `${target.name}: ${target.payments} payments, 0 double charges, none left pending`,
       {
         skip: target.skip,
-        timeout: 60_000,
+        timeout: target.timeoutMs,
       },
       (t) => crashScenario(t, target.name, target.payments, target.maxKills),
     );
@@ -100,7 +103,9 @@ async function crashScenario(
     for (const each of started) await each.kill();
   });
   const start = async (): Promise<ServiceProcess> => {
-    const service = await startServiceProcess({ ...settings, env }, { readyTimeoutMs: 20_000 });
+    // A first PGlite start (initdb in WASM) took over 45 s at load 25 on 2 cores: the machine,
+    // not a hang. Generous bounds cost nothing when the machine is fast.
+    const service = await startServiceProcess({ ...settings, env }, { readyTimeoutMs: 90_000 });
     started.push(service);
     return service;
   };

@@ -16,6 +16,14 @@ import { listToWire, pageRequest } from './wire.ts';
 /** What a provider call can answer besides success: a decline, the provider down, the deadline. */
 const providerProblems = { 402: problemSchema, 503: problemSchema, 504: problemSchema };
 
+/**
+ * Payments and refunds need the provider: while its circuit is open they are refused here, a
+ * route preHandler, so before the kit's idempotency preHandler (appended after it) takes the key.
+ */
+function providerGate(app: Application) {
+  return { preHandler: async () => app.gates.requireProvider() };
+}
+
 /** The Idempotency-Key the kit's adapter checked (required on these routes, so always there). */
 function keyOf(request: { idempotency: { key: string; recovered: boolean } | null }) {
   if (request.idempotency === null) throw new Error('a route with idempotency: required ran without a key');
@@ -26,17 +34,20 @@ export function paymentRoutes(app: Application): FastifyPluginAsyncZod {
   return async (fastify) => {
     fastify.post(
       '/orders/:id/payments',
-      operation(
-        {
-          id: 'createPayment',
-          tag: 'payments',
-          summary: 'Pay an order: authorize and capture its total through the payment provider',
-          scope: 'write',
-          priority: 'critical',
-          idempotency: 'required',
-        },
-        { params: idParams, body: createPaymentBody, response: { 201: paymentSchema, ...providerProblems } },
-      ),
+      {
+        ...providerGate(app),
+        ...operation(
+          {
+            id: 'createPayment',
+            tag: 'payments',
+            summary: 'Pay an order: authorize and capture its total through the payment provider',
+            scope: 'write',
+            priority: 'critical',
+            idempotency: 'required',
+          },
+          { params: idParams, body: createPaymentBody, response: { 201: paymentSchema, ...providerProblems } },
+        ),
+      },
       async (request, reply) => {
         const payment = await app.commands.payOrder(request.ctx, {
           orderId: request.params.id,
@@ -84,21 +95,24 @@ export function paymentRoutes(app: Application): FastifyPluginAsyncZod {
 
     fastify.post(
       '/payments/:id/refunds',
-      operation(
-        {
-          id: 'createRefund',
-          tag: 'payments',
-          summary: 'Refund a payment, in full (default) or in part; the sum never exceeds the capture',
-          scope: 'write',
-          priority: 'critical',
-          idempotency: 'required',
-        },
-        {
-          params: idParams,
-          body: createRefundBody,
-          response: { 201: refundSchema, 503: problemSchema, 504: problemSchema },
-        },
-      ),
+      {
+        ...providerGate(app),
+        ...operation(
+          {
+            id: 'createRefund',
+            tag: 'payments',
+            summary: 'Refund a payment, in full (default) or in part; the sum never exceeds the capture',
+            scope: 'write',
+            priority: 'critical',
+            idempotency: 'required',
+          },
+          {
+            params: idParams,
+            body: createRefundBody,
+            response: { 201: refundSchema, 503: problemSchema, 504: problemSchema },
+          },
+        ),
+      },
       async (request, reply) => {
         const refund = await app.commands.refundPayment(request.ctx, {
           paymentId: request.params.id,

@@ -88,6 +88,7 @@ export function createPspClient(options: PspClientOptions): PspClient {
 
   return {
     policy,
+    unavailableForMs: () => policy.refusalMs(),
     charge: (ctx, request) =>
       call(
         ctx,

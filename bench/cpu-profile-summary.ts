@@ -1,0 +1,90 @@
+// Summarises a V8 .cpuprofile (`node --cpu-prof`): self time by function and by area (our
+// service, the kit, each npm package, Node's internals, GC, idle), as a Markdown table.
+// Usage: node bench/cpu-profile-summary.ts <file.cpuprofile> [--last-ms N]
+import { readFileSync } from 'node:fs';
+
+interface ProfileNode {
+  readonly id: number;
+  readonly callFrame: { readonly functionName: string; readonly url: string; readonly lineNumber: number };
+}
+
+interface CpuProfile {
+  readonly startTime: number;
+  readonly endTime: number;
+  readonly nodes: readonly ProfileNode[];
+  readonly samples: readonly number[];
+  readonly timeDeltas: readonly number[];
+}
+
+/** Where a function lives, by its script URL. */
+export function areaOf(url: string, functionName: string): string {
+  if (url === '') return functionName.startsWith('(') ? functionName : '(native)';
+  const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url)?.[1];
+  if (pkg !== undefined) return pkg;
+  if (url.startsWith('node:')) return 'node (internals)';
+  if (url.includes('/services/checkout/src/')) return 'checkout (ours)';
+  if (url.includes('/services/psp-sim/')) return 'psp-sim';
+  if (url.includes('/packages/kit/src/')) return '@keelson/kit (ours)';
+  return url;
+}
+
+/** `lastMs`: only the samples of the profile's last that many milliseconds (e.g. the load, not the start-up). */
+export function summarise(profile: CpuProfile, top: number, lastMs = Number.POSITIVE_INFINITY): string {
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const selfUs = new Map<number, number>();
+  const fromUs = profile.endTime - lastMs * 1_000;
+  // timeDeltas[i] is the time before sample i; attribute it to the sample's node.
+  let at = profile.startTime;
+  for (const [i, id] of profile.samples.entries()) {
+    const delta = profile.timeDeltas[i] ?? 0;
+    at += delta;
+    if (at >= fromUs) selfUs.set(id, (selfUs.get(id) ?? 0) + delta);
+  }
+  const total = [...selfUs.values()].reduce((a, b) => a + b, 0);
+  const idle = [...selfUs]
+    .filter(([id]) => byId.get(id)?.callFrame.functionName === '(idle)')
+    .reduce((a, [, us]) => a + us, 0);
+  const busy = total - idle;
+  const fns = new Map<string, number>();
+  const areas = new Map<string, number>();
+  for (const [id, us] of selfUs) {
+    const frame = byId.get(id)?.callFrame;
+    if (frame === undefined || frame.functionName === '(idle)') continue;
+    const area = areaOf(frame.url, frame.functionName);
+    const where =
+      frame.url === ''
+        ? ''
+        : ` ${frame.url.replace(/^.*\/(node_modules|services|packages)\//, '$1/')}:${frame.lineNumber + 1}`;
+    const key = `${frame.functionName || '(anonymous)'}${where}`;
+    fns.set(key, (fns.get(key) ?? 0) + us);
+    areas.set(area, (areas.get(area) ?? 0) + us);
+  }
+  const pct = (us: number) => `${((100 * us) / busy).toFixed(1)} %`;
+  const rows = (map: Map<string, number>, n: number) =>
+    [...map]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n)
+      .map(([name, us]) => `| ${name.replaceAll('|', '\\|')} | ${(us / 1_000).toFixed(0)} | ${pct(us)} |`)
+      .join('\n');
+  return [
+    `Busy CPU ${(busy / 1_000).toFixed(0)} ms of ${(total / 1_000).toFixed(0)} ms sampled (the rest idle)${
+      Number.isFinite(lastMs) ? `, the profile's last ${(lastMs / 1_000).toFixed(1)} s` : ''
+    }.`,
+    '',
+    '| area (self time) | ms | of busy |',
+    '|---|---:|---:|',
+    rows(areas, 15),
+    '',
+    `| function (self time, top ${top}) | ms | of busy |`,
+    '|---|---:|---:|',
+    rows(fns, top),
+  ].join('\n');
+}
+
+if (import.meta.main) {
+  const [file, flag, n] = process.argv.slice(2);
+  if (file === undefined) throw new Error('usage: node bench/cpu-profile-summary.ts <file.cpuprofile> [--last-ms N]');
+  // A .cpuprofile is this JSON shape (V8's Profiler.Profile).
+  const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
+  console.log(summarise(profile, 25, flag === '--last-ms' ? Number(n) : undefined));
+}

@@ -1,0 +1,125 @@
+// CPU profile of the payment path (issue 7 §7): the checkout service under `node --cpu-prof`,
+// paying pre-created orders (pm_card_visa, a fresh Idempotency-Key each) against psp-sim on
+// PostgreSQL, as bench/run.ts's payment scenario does, and nothing else: the profile holds the
+// start-up, one warm-up and the measured window of that scenario only. Prints the summary.
+// Usage: node bench/profile-payments.ts [--duration S] [--connections N] [--out DIR]
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { createBenchDatabase } from './bench-database.ts';
+import { createProduct, provisionAccess, startService } from './checkout-service.ts';
+import { installSignalHandlers, onCleanup, runCleanups } from './cleanup.ts';
+import { summarise } from './cpu-profile-summary.ts';
+import { freePort } from './free-port.ts';
+import type { LoadSpec } from './load-autocannon.ts';
+import { runPinnedForJson, spawnPinned, tasksetAvailable } from './pinned-process.ts';
+import { seedOrders } from './seed-orders.ts';
+import { waitUntilReady } from './wait-ready.ts';
+
+const benchDir = fileURLToPath(new URL('.', import.meta.url));
+const repoRoot = resolve(benchDir, '..');
+const pspApiKey = 'sk_test_bench';
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      duration: { type: 'string', default: '15' },
+      connections: { type: 'string', default: '16' },
+      out: { type: 'string', default: join(benchDir, 'results') },
+    },
+  });
+  const durationS = Number(values.duration);
+  const connections = Number(values.connections);
+  const [serverCore, loadCore] = tasksetAvailable() ? [0, 1] : [undefined, undefined];
+  const db = await createBenchDatabase(
+    process.env.KEELSON_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+  );
+  const dataDir = mkdtempSync(join(tmpdir(), 'keelson-profile-'));
+  onCleanup(`remove ${dataDir}`, () => rmSync(dataDir, { recursive: true, force: true }));
+  const profileDir = join(dataDir, 'cpu-prof');
+  mkdirSync(join(dataDir, 'psp-sim'));
+
+  const pspPort = await freePort();
+  const psp = spawnPinned({
+    name: 'psp-sim',
+    core: serverCore,
+    args: [join(benchDir, 'psp-sim-server.ts'), String(pspPort), join(dataDir, 'psp-sim')],
+    cwd: repoRoot,
+    output: 'ignore',
+  });
+  const pspUrl = `http://127.0.0.1:${pspPort}`;
+  await waitUntilReady([`${pspUrl}/sim/faults`], psp, 30_000);
+
+  const env = { repoRoot, databaseUrl: db.url, dataDir };
+  const { tenantId, token } = await provisionAccess(env);
+  const service = await startService(env, {
+    core: serverCore,
+    poolMax: 10,
+    logLevel: 'info',
+    env: { KEELSON_PSP_URL: pspUrl, KEELSON_PSP_API_KEY: pspApiKey },
+    nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`],
+  });
+  const productId = await createProduct(service.baseUrl, token, 1_000_000_000, 0);
+  const pathsFile = join(dataDir, 'payment-paths.txt');
+  await seedOrders({
+    databaseUrl: db.url,
+    tenantId,
+    productIds: [productId],
+    count: 600 * (durationS + 2),
+    concurrency: 10,
+    pathsFile,
+  });
+  const spec: LoadSpec = {
+    scenario: 'service POST /v1/orders/{id}/payments (profiled)',
+    url: `${service.baseUrl}/v1/orders/-/payments`,
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    bodies: [JSON.stringify({ payment_method: 'pm_card_visa' })],
+    pathsFile,
+    freshIdempotencyKey: true,
+    connections,
+    durationS,
+    warmupS: 2,
+  };
+  const loadStartedAt = Date.now();
+  const measured = await runPinnedForJson({
+    name: 'autocannon (payments)',
+    core: loadCore,
+    args: [join(benchDir, 'load-autocannon.ts'), JSON.stringify(spec)],
+    cwd: repoRoot,
+    timeoutMs: (durationS + 2) * 1_000 + 60_000,
+  });
+  // SIGTERM: a graceful exit is when V8 writes the profile.
+  await service.child.stop(15_000);
+  // The load's warm-up and window (and the shutdown after), not the start-up and the seeding.
+  const loadMs = Date.now() - loadStartedAt;
+  await psp.stop();
+  const [file] = readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile'));
+  if (file === undefined) throw new Error('the service wrote no .cpuprofile');
+  const kept = join(tmpdir(), `keelson-payment-${Date.now()}.cpuprofile`);
+  copyFileSync(join(profileDir, file), kept);
+  const summary = summarise(JSON.parse(readFileSync(kept, 'utf8')), 25, loadMs);
+  const stamp = new Date().toISOString().slice(0, 16).replace('T', '-').replace(':', '');
+  mkdirSync(values.out, { recursive: true });
+  const out = join(values.out, `${stamp}-payment-profile.md`);
+  writeFileSync(
+    out,
+    `# CPU profile of the payment path (${new Date().toISOString()})\n\n` +
+      `\`node bench/profile-payments.ts --duration ${durationS} --connections ${connections}\`: the service under ` +
+      `\`node --cpu-prof\` on PostgreSQL, psp-sim on the same core, ${connections} connections.\n\n` +
+      `Load: ${JSON.stringify(measured)}\n\n${summary}\n\nThe profile: ${kept} (not kept in the repository; open it in Chrome DevTools).\n`,
+  );
+  console.log(summary);
+  console.log(`\nwritten to ${out}`);
+}
+
+installSignalHandlers();
+main()
+  .then(() => runCleanups())
+  .catch(async (error: unknown) => {
+    console.error(error);
+    await runCleanups();
+    process.exitCode = 1;
+  });
