@@ -196,6 +196,12 @@ export const configSpec = {
     secret: true,
     doc: 'RabbitMQ server for events; unset (and no NATS URL) = the in-process bus',
   }),
+  flagsFile: configField({
+    env: 'KEELSON_FLAGS_PATH',
+    schema: z.string().min(1),
+    optional: true,
+    doc: 'Feature flags in flagd format, watched (edits apply within a second); unset = every flag at its default',
+  }),
   otlpEndpoint: configField({
     env: 'KEELSON_OTLP_ENDPOINT',
     schema: z.url({ protocol: /^https?$/ }),

@@ -36,6 +36,7 @@ import { type Caching, openCaching } from './caching.ts';
 import { adminTokenFor, recordRunningServer } from './data-dir.ts';
 import { deadLetterReplayers } from './dead-letters.ts';
 import { startEventFlow } from './events.ts';
+import { type FlagCheck, openFlags } from './flags.ts';
 import { httpDurationBuckets } from './http-buckets.ts';
 import { startJobs } from './jobs.ts';
 import { openApiLimits } from './limits.ts';
@@ -103,6 +104,7 @@ export async function build(config: Config, options: BuildOptions): Promise<Serv
       sampleRatio: config.traceSampleRatio,
     });
     closers.push({ name: 'tracing', close: () => tracing.shutdown() });
+    const flags = await openFlags(config, logger, closers);
     const opened = options.database ?? (await openDatabase(config, logger));
     if (options.database === undefined) closers.push({ name: 'database', close: () => opened.db.close() });
     if (options.migrate !== false) {
@@ -124,7 +126,7 @@ export async function build(config: Config, options: BuildOptions): Promise<Serv
     const orders = createOrderPgRepository(outboxWrites, newId);
     // The provider opens on first use (the CLI's tenant commands never need it), or now, below,
     // when servers start: a misconfigured provider then fails the start, not the first payment.
-    const provider = lazyProvider(() => openProvider(config, logger, closers));
+    const provider = lazyProvider(() => openProvider(config, logger, closers, { tracing, flags }));
     const webhooks = openWebhooks(config, db, newId, logger);
     const app = buildApplication({
       ...webhooks.ports,
@@ -154,6 +156,7 @@ export async function build(config: Config, options: BuildOptions): Promise<Serv
             ...opened,
             db,
             tracing,
+            flags,
             app,
             newId,
             provider,
@@ -184,6 +187,7 @@ interface ServerParts {
   readonly migrator: Migrator;
   readonly app: Application;
   readonly tracing: Tracing;
+  readonly flags: FlagCheck;
   readonly newId: IdGenerator;
   readonly role: Role;
   readonly logger: Logger;
@@ -228,6 +232,7 @@ async function startServers(config: Config, parts: ServerParts): Promise<Servers
     exclusive: embedded,
     closers,
     tracing: parts.tracing,
+    flags: parts.flags,
   });
   const upkeep = paymentUpkeepOf(config);
   const profiler = createProfiler();

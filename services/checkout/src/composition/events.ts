@@ -22,6 +22,7 @@ import { eventDeadLetterWriter } from '../adapters/postgres/event-dead-letters.t
 import { webhookDispatcher } from '../adapters/webhooks/webhook-dispatcher.ts';
 import type { Application } from '../app/application.ts';
 import type { Config } from '../config.ts';
+import { type FlagCheck, featureFlags } from './flags.ts';
 
 /** Which transport carries events, from the config: a broker URL, or the in-process bus. */
 export type BusKind = 'jetstream' | 'amqp' | 'in-process';
@@ -73,13 +74,16 @@ export interface EventFlowParts {
   /** The build's list; the event flow's closer is appended. */
   readonly closers: Closer[];
   readonly tracing: Tracing;
+  readonly flags: FlagCheck;
 }
 
 /** The consumers this service runs; also what dead-letter replay hands entries back to. */
-export function eventConsumers(app: Application, logger: Logger, config: Config): EventConsumer[] {
+export function eventConsumers(app: Application, logger: Logger, config: Config, flags?: FlagCheck): EventConsumer[] {
+  // Without flags (a dead-letter replay, an operator's explicit act) webhook delivery is on.
+  const deliveryEnabled = (tenant: string) => flags?.(featureFlags.webhookDelivery, tenant) ?? Promise.resolve(true);
   return [
     fulfillmentConsumer(app, logger, config.requestTimeoutMs + config.fulfillmentDelayMs),
-    webhookDispatcher(app.webhooks.enqueueDeliveries, logger, config.requestTimeoutMs),
+    webhookDispatcher(app.webhooks.enqueueDeliveries, logger, config.requestTimeoutMs, deliveryEnabled),
   ];
 }
 
@@ -123,7 +127,7 @@ export async function startEventFlow(config: Config, parts: EventFlowParts): Pro
     },
   });
   const writeDeadLetter = eventDeadLetterWriter(db, parts.newId);
-  for (const consumer of eventConsumers(app, logger, config)) {
+  for (const consumer of eventConsumers(app, logger, config, parts.flags)) {
     const options = consumerSubscribeOptions(
       {
         consumer: consumer.name,

@@ -1,10 +1,12 @@
 import { resolve } from 'node:path';
 import type { Closer } from '@keelson/kit/lifecycle';
+import type { Tracing } from '@keelson/kit/telemetry';
 import { startPspSim } from '@keelson/psp-sim';
 import type { Logger } from 'pino';
 import { createPspClient, defaultPspPolicy, type PspClient } from '../adapters/psp/psp.http-client.ts';
 import type { PaymentProvider } from '../app/ports.ts';
 import type { Config } from '../config.ts';
+import { type FlagCheck, featureFlags } from './flags.ts';
 
 export interface OpenedProvider {
   readonly client: PspClient;
@@ -18,7 +20,18 @@ export interface OpenedProvider {
  * two README commands still need no servers and a restart forgets no charge. The simulator is
  * put on `closers`, so it closes after whatever uses it.
  */
-export async function openProvider(config: Config, logger: Logger, closers: Closer[]): Promise<OpenedProvider> {
+/** What the provider client reports to or asks: traces, and the hedged-reads flag. */
+export interface ProviderSeams {
+  readonly tracing: Tracing;
+  readonly flags: FlagCheck;
+}
+
+export async function openProvider(
+  config: Config,
+  logger: Logger,
+  closers: Closer[],
+  seams: ProviderSeams,
+): Promise<OpenedProvider> {
   let url = config.pspUrl;
   // The host only: a URL may carry credentials.
   let description = url === undefined ? '' : `payment provider at ${new URL(url).host}`;
@@ -30,6 +43,8 @@ export async function openProvider(config: Config, logger: Logger, closers: Clos
   }
   const client = createPspClient({
     url,
+    tracing: seams.tracing,
+    hedgeReads: (ctx) => seams.flags(featureFlags.hedgedProviderReads, ctx.tenantId),
     apiKey: config.pspApiKey,
     logger,
     policy: {

@@ -72,6 +72,7 @@ it('an unreachable broker fails the worker start instead of running without even
       exclusive: false,
       closers: [],
       tracing: createTracing({ serviceName: 'test', serviceVersion: '0' }),
+      flags: async (flag) => flag.fallback,
     });
   };
   // Port 1 on loopback: nothing listens, the connection is refused at once.

@@ -1,5 +1,6 @@
 import type { RequestContext } from '@keelson/kit/context';
 import { createPolicy, type Policy, type PolicyConfig } from '@keelson/kit/resilience';
+import { SpanKind, SpanStatusCode, type Tracing } from '@keelson/kit/telemetry';
 import type { Logger } from 'pino';
 import type { PaymentProvider } from '../../app/ports.ts';
 import { maxResponseBytes } from './capped-body.ts';
@@ -36,6 +37,10 @@ export interface PspClientOptions {
   readonly logger: Logger;
   /** The retry jitter's random source; tests pass a fixed one. */
   readonly random?: () => number;
+  /** Whether a read is hedged for this caller (a feature flag); default: always. */
+  readonly hedgeReads?: (ctx: RequestContext) => Promise<boolean>;
+  /** A CLIENT span per provider call, child of the caller's traceparent. */
+  readonly tracing?: Tracing;
 }
 
 /** The provider client plus its policy, for `registerPolicyMetrics` in the composition root. */
@@ -77,12 +82,22 @@ export function createPspClient(options: PspClientOptions): PspClient {
     hedged = false,
   ): Promise<T> {
     const attempt = async (signal: AbortSignal): Promise<T> => interpret(await send({ ...request, signal }));
+    // Named by template: ids in the path would make every span name unique.
+    const template = request.path.replace(/\/v1\/(\w+)\/[^/]+/, '/v1/$1/{id}');
+    const span = options.tracing?.startSpan(`${request.method} ${template}`, {
+      kind: SpanKind.CLIENT,
+      parent: ctx.traceparent,
+      attributes: { 'http.request.method': request.method, 'server.address': url.host, 'url.template': template },
+    });
     try {
-      return hedged
+      return hedged && (await (options.hedgeReads?.(ctx) ?? true))
         ? await policy.hedge(ctx, attempt, classifyPspFailure, { afterMs: hedgeAfterMs })
         : await policy.execute(ctx, attempt, classifyPspFailure);
     } catch (error) {
+      span?.setStatus({ code: SpanStatusCode.ERROR });
       throw toPspAppError(error);
+    } finally {
+      span?.end();
     }
   }
 

@@ -16,12 +16,22 @@ type EnqueueDeliveries = (ctx: RequestContext, event: StoredEvent) => Promise<nu
  * row; a failure (the database) throws, and the bus redelivers. Only database work: the delivery
  * worker makes the HTTP calls.
  */
-export function webhookDispatcher(enqueue: EnqueueDeliveries, logger: Logger, timeoutMs = 10_000): EventConsumer {
+export function webhookDispatcher(
+  enqueue: EnqueueDeliveries,
+  logger: Logger,
+  timeoutMs = 10_000,
+  /** Per tenant (a feature flag): off, its events make no deliveries. */
+  enabled: (tenant: string) => Promise<boolean> = async () => true,
+): EventConsumer {
   return {
     name: 'webhooks',
     types: '*',
     async handle(delivery: Delivery): Promise<ConsumedOutcome> {
       const ctx = contextForDelivery(delivery, logger, timeoutMs);
+      if (!(await enabled(delivery.message.tenantId))) {
+        ctx.logger.info('webhook delivery is switched off for this tenant (flag webhook-delivery); no deliveries');
+        return 'unchanged';
+      }
       const created = await enqueue(ctx, delivery.message);
       if (created > 0) ctx.logger.debug({ deliveries: created }, 'webhook deliveries enqueued');
       return created > 0 ? 'applied' : 'duplicate';

@@ -1,0 +1,35 @@
+import { createFlags, type Flags } from '@keelson/kit/flags';
+import type { Closer } from '@keelson/kit/lifecycle';
+import type { Logger } from 'pino';
+import type { Config } from '../config.ts';
+
+/**
+ * The service's feature flags, each with the value it has when no flag file says otherwise. Keys
+ * are what a flag file (flagd format, `KEELSON_FLAGS_PATH`) names; targeting is by tenant id.
+ */
+export const featureFlags = {
+  /** Hedge `GET /v1/payment_intents/{id}` lookups (reconcile, ledger verify). Kill switch. */
+  hedgedProviderReads: { key: 'psp-hedged-reads', fallback: true },
+  /** Create webhook deliveries for a tenant's events. Off: its endpoints receive nothing new. */
+  webhookDelivery: { key: 'webhook-delivery', fallback: true },
+} as const;
+
+export type FeatureFlag = (typeof featureFlags)[keyof typeof featureFlags];
+
+/** Whether `flag` is on for `tenant`, as the file says (or its fallback). */
+export type FlagCheck = (flag: FeatureFlag, tenant: string | undefined) => Promise<boolean>;
+
+/** The flags from `KEELSON_FLAGS_PATH` (watched; edits apply within a second), or all fallbacks. */
+export async function openFlags(config: Config, logger: Logger, closers: Closer[]): Promise<FlagCheck> {
+  const flags: Flags = await createFlags({
+    file: config.flagsFile,
+    onReloadError: (error) =>
+      logger.warn({ err: error }, 'flag file edit ignored: it does not parse; the last good flags stay'),
+    onEvaluation: (evaluation) => {
+      if (evaluation.reason === 'ERROR')
+        logger.warn({ flag: evaluation.key }, 'flag evaluation failed; its fallback applies');
+    },
+  });
+  closers.push({ name: 'flags', close: () => flags.close() });
+  return (flag, tenant) => flags.enabled(flag.key, flag.fallback, { tenant });
+}
