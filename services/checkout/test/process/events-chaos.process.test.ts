@@ -164,6 +164,9 @@ describe(`event flow chaos on PostgreSQL + JetStream (seed ${seed}, scale ${scal
     const drainMs = Date.now() - began - loadMs;
     assert.deepEqual(await stack.worker().stop(20_000), { code: 0, signal: null }, stack.worker().describe());
 
+    console.log(
+      `[events chaos] seed ${seed}, ${orderCount} orders: ${log.join('; ')}; load ${loadMs} ms, drain ${drainMs} ms`,
+    );
     const stored = await readStream(stack.natsUrl, stack.stream);
     const result = await audit(database, stored, load.orderIds);
     const counts = await consumerCounts(stack.natsUrl, stack.stream, 'fulfillment', stack.paidSubject);

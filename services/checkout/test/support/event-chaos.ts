@@ -238,13 +238,19 @@ export async function audit(
     if (message.aggregateVersion <= last) outOfOrder.add(message.aggregateId);
     versions.set(message.aggregateId, message.aggregateVersion);
   }
+  // Aggregated once per table (hash joins): a correlated count per order scans the outbox per order.
   const perOrder = await database.db.query<{ id: string; status: string; consumed: number; fulfilled: number }>(
     scope,
-    `SELECT o.id, o.status,
-       (SELECT count(*) FROM outbox p JOIN inbox i ON i.consumer = 'fulfillment' AND i.event_id = p.id
-         WHERE p.aggregate_id = o.id AND p.type = 'order.paid')::int AS consumed,
-       (SELECT count(*) FROM outbox f WHERE f.aggregate_id = o.id AND f.type = 'order.fulfilled')::int AS fulfilled
-     FROM orders o WHERE o.id = ANY($1::text[])`,
+    `WITH paid AS (
+       SELECT p.aggregate_id, count(i.event_id)::int AS consumed
+       FROM outbox p LEFT JOIN inbox i ON i.consumer = 'fulfillment' AND i.event_id = p.id
+       WHERE p.type = 'order.paid' GROUP BY p.aggregate_id
+     ), shipped AS (
+       SELECT aggregate_id, count(*)::int AS fulfilled FROM outbox WHERE type = 'order.fulfilled' GROUP BY aggregate_id
+     )
+     SELECT o.id, o.status, coalesce(paid.consumed, 0) AS consumed, coalesce(shipped.fulfilled, 0) AS fulfilled
+     FROM orders o LEFT JOIN paid ON paid.aggregate_id = o.id LEFT JOIN shipped ON shipped.aggregate_id = o.id
+     WHERE o.id = ANY($1::text[])`,
     [orderIds],
   );
   const found = new Set(perOrder.rows.map((r) => r.id));
