@@ -135,12 +135,17 @@ export interface PayingLoad {
   readonly done: Promise<void>;
 }
 
-/** `count` orders of one product, each paid once, `lanes` at a time; `onPaid` after each payment. */
+/**
+ * `count` orders of one product, each paid once, `lanes` at a time; `onPaid` after each payment.
+ * While `more()` holds the lanes go on past `count` (up to 10 × `count`, the product's stock), so
+ * a test can keep the load running until its last fault has struck.
+ */
 export async function payingLoad(
   stack: EventStack,
   count: number,
   lanes: number,
   onPaid: () => void = () => {},
+  more: () => boolean = () => false,
 ): Promise<PayingLoad> {
   const { api, token } = stack;
   const product = await postUntilCreated(`${api.apiUrl}/v1/products`, token, `product-${Date.now()}`, {
@@ -148,13 +153,13 @@ export async function payingLoad(
     name: 'Chaos mug',
     unit_amount: 1_000,
     currency: 'EUR',
-    stock: count,
+    stock: count * 10,
   });
   const orderIds: string[] = [];
   let next = 0;
   let paid = 0;
   const lane = async (): Promise<void> => {
-    for (let index = next++; index < count; index = next++) {
+    for (let index = next++; index < count || (more() && index < count * 10); index = next++) {
       const order = await postUntilCreated(`${api.apiUrl}/v1/orders`, token, `order-${product}-${index}`, {
         lines: [{ product_id: product, quantity: 1 }],
       });
