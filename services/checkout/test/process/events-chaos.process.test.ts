@@ -24,8 +24,8 @@ import type { ServiceProcess } from '../support/service-process.ts';
 //
 // Size: the run is 5,000 orders and payments with 10 kills (KEELSON_CHAOS_SCALE=1). Each
 // kill costs a worker restart (~2 s) and, for the messages the dead worker held, JetStream's ack
-// wait (30 s) before redelivery; 5,000 payments took 5.5 minutes on the shared 2-core machine
-// (about a minute idle). CI runs KEELSON_CHAOS_SCALE=0.1 by default (at least 500 orders, 4 kills,
+// wait (30 s) before redelivery; the full size took 6 and 3.9 minutes on the shared 2-core host
+// (load averages ~20 and ~8; not measured idle). CI runs KEELSON_CHAOS_SCALE=0.1 by default (at least 500 orders, 4 kills,
 // the same 2 cuts: about 70 s) and the full size is run by hand. The load continues past its
 // count until the last fault has struck, so every kill lands while orders are being paid.
 //
