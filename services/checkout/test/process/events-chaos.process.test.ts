@@ -219,10 +219,12 @@ describe(`event flow chaos on PostgreSQL + JetStream (seed ${seed}, scale ${scal
     const database = (await postgres?.create()) ?? assert.fail('no database');
     // A slow shipping step keeps messages in the consumer's hands when the stop comes.
     const stack = await startEventStack(t, database, { fulfillmentDelayMs: 400, leaseMs: 3_000 });
-    const first = await stack.startWorker();
     const orders = 60;
+    // Paid before any worker runs: the worker then starts on a backlog (60 × 400 ms at concurrency 8,
+    // ~3 s of work), so the stop below finds messages in hand however fast this machine is.
     const load = await payingLoad(stack, orders, 8);
     await load.done;
+    const first = await stack.startWorker();
     const { stream, paidSubject: subject } = stack;
     // Stop while the consumer holds messages it has not acknowledged and orders remain to fulfil.
     await waitUntil(() => countLines(first, /"msg":"event flow started"/g) > 0, 10_000, 'started', first);
