@@ -17,6 +17,8 @@ export function fulfillmentConsumer(app: Application, logger: Logger, timeoutMs:
         receipt: { consumer: 'fulfillment', eventId: delivery.message.id },
       });
       if (outcome === 'unchanged') ctx.logger.info('fulfillment: the order is no longer paid; nothing to ship');
+      // A redelivery the inbox absorbed: rare, and what an operator (and the chaos test) counts.
+      if (outcome === 'duplicate') ctx.logger.info('fulfillment: event already applied; redelivery ignored');
       return outcome;
     },
   };
