@@ -10,8 +10,8 @@ import {
   createRedisTier,
   openRedis,
 } from '../src/cache/index.ts';
-import { targetOf, testRedisUrl } from './support/redis-url.ts';
 import { startTcpProxy } from './support/tcp-proxy.ts';
+import { targetOf, testRedisUrl } from './support/test-redis.ts';
 
 interface Product {
   readonly id: string;

@@ -39,3 +39,9 @@ export async function deletePrefix(client: TestRedisClient, prefix: string): Pro
 }
 
 export type TestRedisClient = Awaited<ReturnType<typeof connectRedis>>;
+
+/** `{ host, port }` of a redis:// URL, for the test's TCP proxy. */
+export function targetOf(url: string): { host: string; port: number } {
+  const parsed = new URL(url);
+  return { host: parsed.hostname, port: Number(parsed.port || 6379) };
+}

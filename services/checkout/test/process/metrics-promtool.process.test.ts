@@ -1,36 +1,15 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { accessSync, constants, existsSync } from 'node:fs';
+import { accessSync, constants } from 'node:fs';
 import { after, describe, it } from 'node:test';
 import { backends } from '../support/databases.ts';
+import { promtool, promtoolSkip, runPromtool } from '../support/promtool.ts';
 import { startTestService } from '../support/service.ts';
 
 // `promtool check metrics` (Debian's `prometheus` package) on a live scrape of the admin port,
 // after traffic, so every metric family the service registers has samples. CI installs promtool;
 // with KEELSON_TEST_REQUIRE_SERVICES=1 the suite never skips: a missing promtool fails it.
 
-const configured = process.env.KEELSON_TEST_PROMTOOL || undefined;
-const required = process.env.KEELSON_TEST_REQUIRE_SERVICES === '1';
-const promtool = configured ?? '/usr/bin/promtool';
-const skip =
-  !required && configured === undefined && !existsSync(promtool)
-    ? 'no promtool: /usr/bin/promtool is missing and KEELSON_TEST_PROMTOOL is unset (apt-get install prometheus)'
-    : false;
-
-/** Runs `promtool check metrics` with the exposition on stdin; asynchronous, so the service keeps serving. */
-function checkMetrics(exposition: string): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(promtool, ['check', 'metrics'], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, output }));
-    child.stdin.end(exposition);
-  });
-}
-
-describe('metrics exposition', { skip }, () => {
+describe('metrics exposition', { skip: promtoolSkip }, () => {
   let stop: (() => Promise<void>) | undefined;
   after(() => stop?.());
 
@@ -50,7 +29,7 @@ describe('metrics exposition', { skip }, () => {
     assert.equal(scrape.status, 200);
     const exposition = await scrape.text();
     assert.match(exposition, /^http_request_duration_seconds_count\{/m, 'the scrape carries the traffic');
-    const { code, output } = await checkMetrics(exposition);
+    const { code, output } = await runPromtool(['check', 'metrics'], { stdin: exposition });
     assert.equal(code, 0, `promtool check metrics:\n${output}`);
   });
 });

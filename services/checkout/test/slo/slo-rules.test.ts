@@ -3,8 +3,7 @@
 // that must page, must only ticket, must stay quiet); every alert links to a runbook section that
 // exists; the latency threshold is a bucket edge of the service's histogram.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
@@ -12,26 +11,10 @@ import { ruleGroups } from '../../../../deploy/slo/burn-rate-rules.ts';
 import { defaultRunbookBase, generate, outputs } from '../../../../deploy/slo/generate.ts';
 import { latencyThresholdSeconds, slos } from '../../../../deploy/slo/slos.ts';
 import { httpDurationBuckets } from '../../src/composition/http-buckets.ts';
+import { promtoolSkip, runPromtool } from '../support/promtool.ts';
 
 const root = join(import.meta.dirname, '..', '..', '..', '..');
-const configured = process.env.KEELSON_TEST_PROMTOOL || undefined;
-const required = process.env.KEELSON_TEST_REQUIRE_SERVICES === '1';
-const promtool = configured ?? '/usr/bin/promtool';
-const noPromtool =
-  !required && configured === undefined && !existsSync(promtool)
-    ? 'no promtool: /usr/bin/promtool is missing and KEELSON_TEST_PROMTOOL is unset (apt-get install prometheus)'
-    : false;
-
-function run(args: readonly string[]): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(promtool, args, { cwd: root });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, output }));
-  });
-}
+const run = (args: readonly string[]) => runPromtool(args, { cwd: root });
 
 describe('SLOs as code', () => {
   it('the committed files are what npm run slo generates', () => {
@@ -87,7 +70,7 @@ describe('SLOs as code', () => {
     assert.ok((httpDurationBuckets as readonly number[]).includes(latencyThresholdSeconds));
   });
 
-  describe('promtool', { skip: noPromtool }, () => {
+  describe('promtool', { skip: promtoolSkip }, () => {
     it('check rules accepts the generated rules', async () => {
       const { code, output } = await run(['check', 'rules', outputs.rules]);
       assert.equal(code, 0, output);
