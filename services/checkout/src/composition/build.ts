@@ -274,7 +274,7 @@ async function startServers(config: Config, parts: ServerParts): Promise<Servers
     await api?.close();
     throw error;
   }
-  if (parts.role !== 'api' && config.webhooksConcurrency > 0) closers.push(parts.webhooks.startDelivery());
+  if (parts.role !== 'api' && config.webhooksConcurrency > 0) closers.push(parts.webhooks.startDelivery({ metrics }));
   if (embedded) {
     const clearRecord = recordRunningServer(config.dataDir, { pid: process.pid, adminUrl: adminAddress });
     closers.push({ name: 'embedded-state', close: async () => clearRecord() });

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import type { Database } from '@keelson/kit/db';
 import type { IdGenerator } from '@keelson/kit/ids';
 import type { Closer } from '@keelson/kit/lifecycle';
+import { createOutcomeCounter, type Metrics } from '@keelson/kit/metrics';
 import { createAddressGuard, type Resolve } from '@keelson/kit/webhooks';
 import type { Logger } from 'pino';
 import { renderEvent } from '../adapters/http/event.wire.ts';
@@ -69,7 +70,7 @@ export interface Webhooks {
   /** For buildApplication. */
   readonly ports: { webhooks: WebhookRepository; events: EventReader; webhookSettings: WebhookSettings };
   /** Starts the delivery worker (worker and all roles); the closer stops it. */
-  startDelivery(options?: { readonly resolve?: Resolve }): Closer;
+  startDelivery(options?: { readonly resolve?: Resolve; readonly metrics?: Metrics }): Closer;
 }
 
 /** Webhook endpoints, events and delivery, over the service's database. */
@@ -86,7 +87,23 @@ export function openWebhooks(config: Config, db: Database, newId: IdGenerator, l
         secretOverlapMs: Math.round(config.webhooksSecretOverlapHours * hourMs),
       },
     },
-    startDelivery(options = {}) {
+    startDelivery({ metrics, ...options } = {}) {
+      // Deliveries by outcome: the webhook-delivery SLO (deploy/slo/slos.ts) reads delivered and dead_lettered.
+      const count =
+        metrics === undefined
+          ? undefined
+          : createOutcomeCounter(
+              metrics,
+              'webhook_deliveries_total',
+              'Webhook delivery attempts recorded, by outcome.',
+              ['delivered', 'retried', 'dead_lettered', 'superseded'] as const,
+            );
+      const outcomes = {
+        succeeded: 'delivered',
+        retry: 'retried',
+        dead: 'dead_lettered',
+        superseded: 'superseded',
+      } as const;
       const worker = startDeliveryWorker({
         queue: createWebhookDeliveryQueue(db, newId, box),
         policy: deliveryPolicyOf(config),
@@ -97,6 +114,7 @@ export function openWebhooks(config: Config, db: Database, newId: IdGenerator, l
         pollMs: webhookDelivery.pollMs,
         timeoutMs: webhookDelivery.timeoutMs,
         logger: logger.child({ component: 'webhook-delivery' }),
+        ...(count === undefined ? {} : { onRecorded: (recorded) => count(outcomes[recorded]) }),
         ...options,
       });
       return { name: 'webhook-delivery', close: () => worker.stop(webhookDelivery.drainMs) };

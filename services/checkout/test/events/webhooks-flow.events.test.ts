@@ -66,6 +66,13 @@ for (const run of runs) {
         params: { path: { id: hook.data.id } },
       });
       assert.equal(deliveries.data?.data.length, 2, 'one delivery per event');
+      // What the webhook-delivery SLO reads (deploy/slo/slos.ts); an attempt is counted once recorded,
+      // just after the receiver answered.
+      const scrape = async () => (await fetch(`${service().adminUrl}/metrics`)).text();
+      await waitFor('both deliveries counted', async () =>
+        /^webhook_deliveries_total\{outcome="delivered"\} 2$/m.test(await scrape()),
+      );
+      assert.match(await scrape(), /^webhook_deliveries_total\{outcome="dead_lettered"\} 0$/m);
     });
   });
 }

@@ -28,7 +28,12 @@ export interface DeliveryWorkerOptions {
   /** A receiver answers (status line and headers) within this, or the attempt failed. */
   readonly timeoutMs: number;
   readonly logger: Logger;
+  /** Told each recorded attempt's outcome (a metric). */
+  readonly onRecorded?: (outcome: RecordedAttempt) => void;
 }
+
+/** What recording an attempt did: delivered, to be retried, dead-lettered, or superseded by a newer attempt. */
+export type RecordedAttempt = 'succeeded' | 'retry' | 'dead' | 'superseded';
 
 export interface DeliveryWorker {
   /** Look for due deliveries now (after an enqueue in this process). */
@@ -99,6 +104,7 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
     if (abort.signal.aborted) return;
     const result = resultOf(outcome, at);
     const recorded = await queue.record(delivery, result, options.policy, random());
+    options.onRecorded?.(recorded);
     logger.debug(
       { delivery: delivery.id, attempt: delivery.attempt, recorded, error: result.error },
       'webhook attempt',
