@@ -16,8 +16,8 @@ import { type TestService, useTestServiceWithPsp } from '../support/service.ts';
 // refund behind Keelson's back).
 
 /** The suite's service over its own psp-sim, and a fresh tenant of it. */
-function useServiceWithSim(backend: Backend, env: Record<string, string>) {
-  const service = useTestServiceWithPsp(backend, env);
+function useServiceWithSim(backend: Backend, env: Record<string, string>, role: 'api' | 'all' = 'api') {
+  const service = useTestServiceWithPsp(backend, env, role);
   return async (): Promise<{ service: TestService; simUrl: string; shop: Shop; tenantId: string }> => {
     const tenant = await service().newTenant();
     const shop = { apiUrl: service().apiUrl, token: tenant.token };
@@ -97,11 +97,16 @@ for (const backend of backends()) {
 
   describe(`periodic reconcile by the worker's schedule (${backend.name})`, () => {
     // Requests last at most 1 s, so a payment pending for 1 s + the 2 s margin is no one's.
-    const setup = useServiceWithSim(backend, {
-      KEELSON_RECONCILE_INTERVAL_MS: '100',
-      KEELSON_REQUEST_TIMEOUT_MS: '1000',
-      KEELSON_MAX_REQUEST_TIMEOUT_MS: '1000',
-    });
+    const setup = useServiceWithSim(
+      backend,
+      {
+        KEELSON_RECONCILE_INTERVAL_MS: '100',
+        KEELSON_REQUEST_TIMEOUT_MS: '1000',
+        KEELSON_MAX_REQUEST_TIMEOUT_MS: '1000',
+      },
+      // The reconcile schedule runs where the jobs run: the worker and all roles.
+      'all',
+    );
 
     it('settles a payment left pending once it is older than the longest request', { timeout: 20_000 }, async () => {
       const { simUrl, shop } = await setup();

@@ -165,12 +165,16 @@ export interface TestServiceWithPsp extends TestService {
  * `useTestService` with a psp-sim the suite starts first and closes last, so a test can set
  * faults on the provider and read its ledger. `env` may not set KEELSON_PSP_URL.
  */
-export function useTestServiceWithPsp(backend: Backend, env: Record<string, string> = {}): () => TestServiceWithPsp {
+export function useTestServiceWithPsp(
+  backend: Backend,
+  env: Record<string, string> = {},
+  role: Role = 'api',
+): () => TestServiceWithPsp {
   let psp: PspSim | undefined;
   let service: (TestService & { stop(): Promise<void> }) | undefined;
   before(async () => {
     psp = await startPspSim();
-    service = await startTestService(backend, { ...env, KEELSON_PSP_URL: psp.url });
+    service = await startTestService(backend, { ...env, KEELSON_PSP_URL: psp.url }, role);
   });
   after(async () => {
     try {
