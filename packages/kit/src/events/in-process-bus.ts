@@ -6,6 +6,9 @@ import type { Delivery, EventBus, EventHandler, EventMessage, SubscribeOptions, 
  * dead-lettered after `maxDeliveries`). The outbox relay marks rows published only then, so
  * the outbox table *is* the durable queue: a crash before that leaves the rows unpublished, and
  * the next start delivers them again, to consumers whose inbox absorbs what they had applied.
+ * Publish rejects when a stop left any message unsettled: one still waiting for a slot (a stop
+ * starts nothing new) or one whose handler was aborted (its outcome then does not count).
+ * Subscribe before the relay starts: a publish with no subscription delivers to nobody.
  *
  * Backpressure: a publish waits for its handlers, and the relay claims its next batch only after,
  * so at most one batch per relay is in memory. Within a batch one aggregate's messages are
