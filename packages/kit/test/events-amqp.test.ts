@@ -31,6 +31,7 @@ eventBusContract({
   transport: 'amqp',
   skip: url === undefined ? 'KEELSON_TEST_AMQP_URL is not set' : false,
   publishDeduplication: false,
+  durableQueue: 'broker',
   brokerUrl: url,
   async open(ns, via) {
     const bus = await createAmqpBus({

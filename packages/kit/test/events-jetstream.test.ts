@@ -18,6 +18,7 @@ eventBusContract({
   transport: 'jetstream',
   skip: url === undefined ? 'KEELSON_TEST_NATS_URL is not set' : false,
   publishDeduplication: true,
+  durableQueue: 'broker',
   brokerUrl: url,
   open: (ns, via) =>
     createJetStreamBus({

@@ -6,6 +6,9 @@ import type { Delivery, EventBus, EventHandler, EventMessage, SubscribeOptions, 
  * dead-lettered after `maxDeliveries`). The outbox relay marks rows published only then, so
  * the outbox table *is* the durable queue: a crash before that leaves the rows unpublished, and
  * the next start delivers them again, to consumers whose inbox absorbs what they had applied.
+ * Publish rejects when a stop left any message unsettled: one still waiting for a slot (a stop
+ * starts nothing new) or one whose handler was aborted (its outcome then does not count).
+ * Subscribe before the relay starts: a publish with no subscription delivers to nobody.
  *
  * Backpressure: a publish waits for its handlers, and the relay claims its next batch only after,
  * so at most one batch per relay is in memory. Within a batch one aggregate's messages are
@@ -86,7 +89,12 @@ class InProcessSubscription implements Subscription {
       groups.map(async (group) => {
         await this.#slots.acquire();
         try {
-          for (const message of group) await this.#settle(message, signal);
+          for (const message of group) {
+            // Stopped while this waited for a slot: start nothing new; the publish rejects, the rows stay unpublished.
+            if (this.#stopped)
+              throw new Error(`consumer ${this.#options.consumer} stopped before handling ${message.id}`);
+            await this.#settle(message, signal);
+          }
         } finally {
           this.#slots.release();
         }
@@ -99,17 +107,24 @@ class InProcessSubscription implements Subscription {
     for (let attempt = 1; ; attempt += 1) {
       signal.throwIfAborted();
       const delivery: Delivery = { message, attempt, signal };
+      let failure: unknown;
       try {
         await this.#handler(delivery);
-        return;
       } catch (error) {
-        if (signal.aborted) throw error;
-        if (attempt >= this.#options.maxDeliveries) {
-          await this.#options.onDeadLetter(delivery, error);
-          return;
-        }
-        await abortableDelay(this.#options.backoffMs(attempt), signal);
+        failure = error ?? new Error('handler threw a nullish value');
       }
+      // Aborted (stop past its budget): the handler was told to give up, so its outcome does not count.
+      signal.throwIfAborted();
+      if (failure === undefined) return;
+      if (attempt >= this.#options.maxDeliveries) {
+        try {
+          await this.#options.onDeadLetter(delivery, failure);
+          return;
+        } catch {
+          // Not recorded anywhere yet: keep the message and try again on its next delivery, as the brokers do.
+        }
+      }
+      await abortableDelay(this.#options.backoffMs(attempt), signal);
     }
   }
 

@@ -7,8 +7,10 @@ import { networkFaultCases } from './event-bus-contract-faults.ts';
 import { eventually, recorder, scenarioRunner, testEvent } from './event-bus-recorder.ts';
 
 /**
- * What one transport is, for the contract suite every `EventBus` passes. Capabilities differ only
- * where the guarantees truly do; everything else is asserted the same way for every transport.
+ * What one transport is, for the contract suite every `EventBus` passes: NATS JetStream, RabbitMQ
+ * and the in-process bus of embedded mode. Capabilities differ only where the guarantees truly do
+ * (`publishDeduplication`, `durableQueue`, `brokerUrl`); everything else is asserted the same way
+ * for every transport.
  */
 export interface EventBusContractTarget {
   readonly transport: string;
@@ -16,6 +18,15 @@ export interface EventBusContractTarget {
   readonly skip: string | false;
   /** A message id published twice within the window is delivered once (JetStream); otherwise at least once. */
   readonly publishDeduplication: boolean;
+  /**
+   * Where a message waits until a consumer has settled it (handled, or dead-lettered).
+   * `'broker'`: in the broker's durable consumer queue. Publish resolves once the broker stored it;
+   * a consumer that was stopped, or whose handler a stop aborted, gets it on its next subscribe.
+   * `'publisher'`: nowhere in the bus (in-process; the outbox table is the durable queue, ADR 0009).
+   * Publish resolves only once every subscribed consumer settled the messages and rejects if a stop
+   * left any unsettled; the publisher (the outbox relay) then publishes them again.
+   */
+  readonly durableQueue: 'broker' | 'publisher';
   /** The broker's address, for the connection-cut case; `undefined` for a bus without a broker. */
   readonly brokerUrl: string | undefined;
   /**
@@ -35,6 +46,18 @@ export function eventBusContract(target: EventBusContractTarget): void {
 
   const publish = (bus: EventBus, messages: readonly EventMessage[]) =>
     bus.publish(messages, AbortSignal.timeout(15_000));
+  const brokerKeeps = target.durableQueue === 'broker';
+
+  /**
+   * A publish whose handlers the test holds: a broker acknowledges it before they run (awaited
+   * here), the in-process bus only after (the caller settles it later, see `durableQueue`).
+   */
+  async function publishHeld(bus: EventBus, messages: readonly EventMessage[]): Promise<{ published: Promise<void> }> {
+    const published = publish(bus, messages);
+    published.catch(() => {}); // settled and asserted by the caller
+    if (brokerKeeps) await published;
+    return { published }; // wrapped: an async function returning the promise itself would wait for it
+  }
 
   describe(`EventBus contract: ${target.transport}`, { skip: target.skip, timeout }, () => {
     it('publish resolves once acknowledged; the consumer gets the message and its headers', () =>
@@ -114,9 +137,10 @@ export function eventBusContract(target: EventBusContractTarget): void {
           inFlight -= 1;
         });
         await subscribe(bus, seen.options({ concurrency: 3 }), seen.handler);
+        // One aggregate each: the in-process bus runs one aggregate's messages one after another.
         await publish(
           bus,
-          Array.from({ length: 40 }, () => testEvent()),
+          Array.from({ length: 40 }, (_, index) => testEvent({ aggregateId: `ord_${index}` })),
         );
         await eventually(() => seen.ids().size === 40, 'every message');
         assert.equal(highest, 3, 'the bound is reached and never exceeded');
@@ -158,23 +182,30 @@ export function eventBusContract(target: EventBusContractTarget): void {
         ]);
       }));
 
-    it('a durable consumer stopped and subscribed again (from a new bus) gets what was published meanwhile', () =>
-      scenario(async ({ open, subscribe }) => {
-        const first = await open();
-        const seen = recorder('durable');
-        const subscription = await subscribe(first, seen.options(), seen.handler);
-        const early = testEvent();
-        await publish(first, [early]);
-        await eventually(() => seen.ids().has(early.id), 'the first message');
-        await subscription.stop(5_000);
-        const meanwhile = Array.from({ length: 5 }, () => testEvent());
-        await publish(first, meanwhile);
-        await first.close();
-        const second = await open();
-        await subscribe(second, seen.options(), seen.handler);
-        await eventually(() => meanwhile.every(({ id }) => seen.ids().has(id)), 'what was published while stopped');
-        assert.equal(seen.of(early.id).length, 1, 'the acknowledged message is not delivered again');
-      }));
+    const durableSkip = brokerKeeps
+      ? false
+      : 'the bus keeps nothing while no consumer is subscribed: the outbox table is the durable queue (ADR 0009)';
+    it(
+      'a durable consumer stopped and subscribed again (from a new bus) gets what was published meanwhile',
+      { skip: durableSkip },
+      () =>
+        scenario(async ({ open, subscribe }) => {
+          const first = await open();
+          const seen = recorder('durable');
+          const subscription = await subscribe(first, seen.options(), seen.handler);
+          const early = testEvent();
+          await publish(first, [early]);
+          await eventually(() => seen.ids().has(early.id), 'the first message');
+          await subscription.stop(5_000);
+          const meanwhile = Array.from({ length: 5 }, () => testEvent());
+          await publish(first, meanwhile);
+          await first.close();
+          const second = await open();
+          await subscribe(second, seen.options(), seen.handler);
+          await eventually(() => meanwhile.every(({ id }) => seen.ids().has(id)), 'what was published while stopped');
+          assert.equal(seen.of(early.id).length, 1, 'the acknowledged message is not delivered again');
+        }),
+    );
 
     it('stop(drainMs) lets in-flight handlers finish and fetches nothing new', () =>
       scenario(async ({ open, subscribe }) => {
@@ -190,8 +221,8 @@ export function eventBusContract(target: EventBusContractTarget): void {
           finished.push(message.id);
         });
         const subscription = await subscribe(bus, seen.options({ concurrency: 2 }), seen.handler);
-        const messages = Array.from({ length: 6 }, () => testEvent());
-        await publish(bus, messages);
+        const messages = Array.from({ length: 6 }, (_, index) => testEvent({ aggregateId: `ord_${index}` }));
+        const { published } = await publishHeld(bus, messages);
         await eventually(() => seen.deliveries.length === 2, 'two handlers in flight');
         const stopped = subscription.stop(10_000);
         await delay(50); // stop is underway: a fetch it failed to stop would deliver now
@@ -202,29 +233,46 @@ export function eventBusContract(target: EventBusContractTarget): void {
         const next = recorder('drain');
         await subscribe(bus, next.options(), next.handler);
         const rest = messages.filter(({ id }) => !finished.includes(id));
-        await eventually(() => rest.every(({ id }) => next.ids().has(id)), 'the other four, after a new subscribe');
-        assert.ok(
-          finished.every((id) => !next.ids().has(id)),
-          'what finished was acknowledged',
-        );
+        if (brokerKeeps) {
+          await eventually(() => rest.every(({ id }) => next.ids().has(id)), 'the other four, after a new subscribe');
+          assert.ok(
+            finished.every((id) => !next.ids().has(id)),
+            'what finished was acknowledged',
+          );
+        } else {
+          await assert.rejects(published, 'four were never handled: the batch is not acknowledged');
+          await publish(bus, messages); // the relay's next round: the whole batch, still unpublished
+          assert.ok(
+            rest.every(({ id }) => next.ids().has(id)),
+            'the other four, once published again',
+          );
+        }
       }));
 
     it('stop(drainMs) aborts a handler still running after drainMs; its message is delivered again', () =>
       scenario(async ({ open, subscribe }) => {
         const bus = await open();
         const aborted: unknown[] = [];
-        const seen = recorder('abort', async ({ signal, attempt }) => {
-          if (attempt > 1) return;
+        let held = false;
+        // Only the first delivery hangs: a message the publisher publishes again counts from attempt 1.
+        const seen = recorder('abort', async ({ signal }) => {
+          if (held) return;
+          held = true;
           await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
           aborted.push(signal.reason);
         });
         const subscription = await subscribe(bus, seen.options(), seen.handler);
         const message = testEvent();
-        await publish(bus, [message]);
+        const { published } = await publishHeld(bus, [message]);
         await eventually(() => seen.deliveries.length === 1, 'the handler in flight');
         await subscription.stop(200);
         assert.equal(aborted.length, 1, 'its signal aborted once the budget was spent');
         await subscribe(bus, seen.options(), seen.handler);
+        if (!brokerKeeps) {
+          // The handler returned after its abort: that is not handled, so the message is not acknowledged.
+          await assert.rejects(published, 'the aborted message is not acknowledged');
+          await publish(bus, [message]); // the relay's next round
+        }
         await eventually(() => seen.of(message.id).length === 2, 'the released message, delivered again');
       }));
 
