@@ -100,7 +100,13 @@ for (const backend of backends()) {
       assert.equal(metrics.status, 200);
       assert.match(await metrics.text(), /\njob_queue_depth\{queue="orders\.expire"\} \d+\n/);
       const started = service.logLines().find((l) => l.msg === 'jobs: worker started');
-      assert.deepEqual(started?.queues, ['orders.expire', 'idempotency.purge', 'payments.reconcile', 'outbox.prune']);
+      assert.deepEqual(started?.queues, [
+        'orders.expire',
+        'idempotency.purge',
+        'payments.reconcile',
+        'events.replay',
+        'outbox.prune',
+      ]);
       assert.deepEqual(await service.stop(), { code: 0, signal: null }, service.describe());
       const closed = service
         .logLines()

@@ -200,6 +200,7 @@ describe(`keelson serve shuts down gracefully on SIGTERM (${where})`, () => {
       'psp-sim',
       ...poller,
       'database',
+      'flags',
       // First opened, so spans of the shutdown itself are still exported.
       'tracing',
     ];
