@@ -10,7 +10,7 @@
 //     pull consumer in this process; p50/p99/max of (handler entered − COMMIT returned).
 // Compare ratios, not absolute figures across runs: the host is shared (STACK.md).
 //
-//   node bench/event-flow.ts [--rows N] [--rounds N] [--batch N] [--rate N] [--seconds S] [--out DIR]
+//   node bench/event-flow.ts [--rows N] [--rounds N] [--batch N] [--rate N] [--seconds S] [--json] [--out DIR]
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -40,6 +40,8 @@ const { values } = parseArgs({
     batch: { type: 'string', default: '100' },
     rate: { type: 'string', default: '1000' },
     seconds: { type: 'string', default: '10' },
+    // One JSON line on stdout and no files: how bench/event-benches.ts (npm run bench) runs it.
+    json: { type: 'boolean', default: false },
     out: { type: 'string', default: join(import.meta.dirname, 'results') },
   },
 });
@@ -283,11 +285,15 @@ try {
     '',
     `Per round (relay rows/s, raw msg/s): ${perRound.map((r) => `${r.relay} / ${r.raw}`).join('; ')}`,
   ];
-  console.log(lines.join('\n'));
-  mkdirSync(values.out, { recursive: true });
-  const stamp = summary.date.slice(0, 16).replace('T', '-').replace(':', '');
-  writeFileSync(join(values.out, `${stamp}-event-flow.json`), `${JSON.stringify(summary, null, 2)}\n`);
-  writeFileSync(join(values.out, `${stamp}-event-flow.md`), `${lines.join('\n')}\n`);
+  if (values.json) {
+    process.stdout.write(`${JSON.stringify(summary)}\n`);
+  } else {
+    console.log(lines.join('\n'));
+    mkdirSync(values.out, { recursive: true });
+    const stamp = summary.date.slice(0, 16).replace('T', '-').replace(':', '');
+    writeFileSync(join(values.out, `${stamp}-event-flow.json`), `${JSON.stringify(summary, null, 2)}\n`);
+    writeFileSync(join(values.out, `${stamp}-event-flow.md`), `${lines.join('\n')}\n`);
+  }
 } finally {
   await runCleanups();
 }
