@@ -1,6 +1,8 @@
 // The event-side benches of `npm run bench` (issue 8 §7), run after the HTTP scenarios with the
 // servers stopped: bench/event-flow.ts (needs NATS JetStream) and bench/webhook-dispatch.ts, each
-// as a pinned child with --json and its own throwaway database. A service that is not reachable
+// as a child with --json and its own throwaway database. Not pinned: both sides of each ratio run
+// in the one process, and pinned to one core the latency bench measured its own CPU queue on a busy
+// host (p50 486 ms at 1 000/s vs ~10 ms unpinned, results/2026-12-07-0101.md). A service that is not reachable
 // skips its bench with the reason in the report, never fails the run; a bench that fails does.
 import { connect } from 'node:net';
 import { join } from 'node:path';
@@ -70,7 +72,6 @@ function check<T>(value: unknown, field: string, name: string): T {
 export interface EventBenchOptions {
   readonly benchDir: string;
   readonly repoRoot: string;
-  readonly core: number | undefined;
   readonly databaseUrl: string;
   readonly natsUrl: string;
   readonly log: (message: string) => void;
@@ -82,7 +83,7 @@ export async function runEventBenches(options: EventBenchOptions): Promise<Event
     options.log(`measuring ${script} ${args.join(' ')}`);
     return runPinnedForJson({
       name: script,
-      core: options.core,
+      core: undefined,
       args: [join(options.benchDir, script), ...args, '--database-url', options.databaseUrl, '--json'],
       cwd: options.repoRoot,
       timeoutMs: 600_000,

@@ -305,7 +305,6 @@ async function main(args: BenchArgs): Promise<number> {
     : await runEventBenches({
         benchDir,
         repoRoot,
-        core: serverCore,
         databaseUrl: args.databaseUrl,
         natsUrl: args.natsUrl,
         log,
