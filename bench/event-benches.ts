@@ -1,8 +1,8 @@
 // The event-side benches of `npm run bench` (issue 8 §7), run after the HTTP scenarios with the
 // servers stopped: bench/event-flow.ts (needs NATS JetStream) and bench/webhook-dispatch.ts, each
 // as a child with --json and its own throwaway database. Not pinned: both sides of each ratio run
-// in the one process, and pinned to one core the latency bench measured its own CPU queue on a busy
-// host (p50 486 ms at 1 000/s vs ~10 ms unpinned, results/2026-12-07-0101.md). A service that is not reachable
+// in the one process (so pinning favours neither), and unpinned their figures compare with the
+// scripts' standalone runs. A service that is not reachable
 // skips its bench with the reason in the report, never fails the run; a bench that fails does.
 import { connect } from 'node:net';
 import { join } from 'node:path';
