@@ -15,6 +15,10 @@ export interface BenchArgs {
   readonly paymentOrders: number;
   readonly logLevel: string;
   readonly databaseUrl: string;
+  /** NATS JetStream for bench/event-flow.ts; unreachable = that bench is skipped. */
+  readonly natsUrl: string;
+  /** Skip the event benches (event flow, webhook dispatch) after the HTTP scenarios. */
+  readonly skipEvents: boolean;
   readonly serverCore: number;
   readonly loadCore: number;
   readonly outDir: string | undefined;
@@ -34,6 +38,9 @@ export const usage = `Usage: npm run bench -- [options]
   --log-level L      KEELSON_LOG_LEVEL of the service (default info: access log on)
   --database-url U   server to create the throwaway database on
                      (default $KEELSON_BENCH_DATABASE_URL or postgres://postgres@127.0.0.1:5432/postgres)
+  --nats-url U       NATS JetStream for the event-flow bench (default $KEELSON_BENCH_NATS_URL
+                     or nats://127.0.0.1:4222; not reachable = that bench is skipped)
+  --skip-events      do not run the event-flow and webhook-dispatch benches after the HTTP ones
   --server-core N    core the servers under test are pinned to (default 0)
   --load-core N      core the load generators are pinned to (default 1)
   --out DIR          where results go (default bench/results)`;
@@ -60,6 +67,8 @@ export function parseBenchArgs(argv: readonly string[], env: NodeJS.ProcessEnv):
       'payment-orders': { type: 'string', default: '0' },
       'log-level': { type: 'string', default: 'info' },
       'database-url': { type: 'string' },
+      'nats-url': { type: 'string' },
+      'skip-events': { type: 'boolean', default: false },
       'server-core': { type: 'string', default: '0' },
       'load-core': { type: 'string', default: '1' },
       out: { type: 'string' },
@@ -82,6 +91,8 @@ export function parseBenchArgs(argv: readonly string[], env: NodeJS.ProcessEnv):
     logLevel: values['log-level'],
     databaseUrl:
       values['database-url'] ?? env.KEELSON_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+    natsUrl: values['nats-url'] ?? env.KEELSON_BENCH_NATS_URL ?? 'nats://127.0.0.1:4222',
+    skipEvents: values['skip-events'],
     serverCore: positiveInt(values['server-core'], '--server-core', 0),
     loadCore: positiveInt(values['load-core'], '--load-core', 0),
     outDir: values.out,

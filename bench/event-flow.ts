@@ -6,11 +6,12 @@
 //     raw with js.publish (Nats-Msg-Id, traceparent header) and awaited, the same number in
 //     flight as one relay batch; interleaved rounds, medians, and the ratio;
 //  2. commit → consumer latency: rows committed at a steady rate (default 1 000 events/s, 10 per
-//     transaction every 10 ms), relayed (woken by NOTIFY) to JetStream and received by a durable
+//     transaction every 10 ms, written through notifyingOutboxWrites as the service writes), relayed
+//     (woken by its NOTIFY) to JetStream and received by a durable
 //     pull consumer in this process; p50/p99/max of (handler entered − COMMIT returned).
 // Compare ratios, not absolute figures across runs: the host is shared (STACK.md).
 //
-//   node bench/event-flow.ts [--rows N] [--rounds N] [--batch N] [--rate N] [--seconds S] [--out DIR]
+//   node bench/event-flow.ts [--rows N] [--rounds N] [--batch N] [--rate N] [--seconds S] [--json] [--out DIR]
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,7 +19,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { createMigrator, createPgDatabase, type Database } from '@keelson/kit/db';
 import { createJetStreamBus, type EventMessage } from '@keelson/kit/events';
-import { createOutboxRelay } from '@keelson/kit/outbox';
+import { createOutboxRelay, notifyingOutboxWrites } from '@keelson/kit/outbox';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, headers as natsHeaders } from '@nats-io/transport-node';
 import pino from 'pino';
@@ -40,6 +41,8 @@ const { values } = parseArgs({
     batch: { type: 'string', default: '100' },
     rate: { type: 'string', default: '1000' },
     seconds: { type: 'string', default: '10' },
+    // One JSON line on stdout and no files: how bench/event-benches.ts (npm run bench) runs it.
+    json: { type: 'boolean', default: false },
     out: { type: 'string', default: join(import.meta.dirname, 'results') },
   },
 });
@@ -195,6 +198,9 @@ async function latency() {
     leaseMs: 30_000,
   });
   await relay.start();
+  // The service's writers notify the relays after each commit (kit outbox-notifier.ts; there is
+  // no trigger): without this the relay would only find the rows by polling, once a second.
+  const writes = notifyingOutboxWrites(db, logger);
   const perTick = settings.rate / 100;
   const warmUpTicks = 200;
   const round = randomBytes(4).toString('hex');
@@ -205,13 +211,14 @@ async function latency() {
       { length: perTick },
       (_, i) => `evt_${round}_${String(index * perTick + i).padStart(8, '0')}`,
     );
-    await db.query(
-      scope(),
-      `INSERT INTO outbox (id, tenant_id, type, aggregate_type, aggregate_id, aggregate_version, occurred_at, data, headers)
+    await writes.db.transaction(scope(), (tx) =>
+      tx.query(
+        `INSERT INTO outbox (id, tenant_id, type, aggregate_type, aggregate_id, aggregate_version, occurred_at, data, headers)
        SELECT id, 'ten_bench', 'order.fulfilled', 'order', id, 1, now(), jsonb_build_object('blob', $2::text),
               jsonb_build_object('traceparent', $3::text)
        FROM unnest($1::text[]) AS id`,
-      [ids, blob, traceparent],
+        [ids, blob, traceparent],
+      ),
     );
     const now = performance.now();
     for (const id of ids) {
@@ -237,6 +244,7 @@ async function latency() {
   const expected = settings.seconds * settings.rate;
   const until = Date.now() + 30_000;
   while (latencies.length < expected && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 20));
+  await writes.close();
   await relay.stop(5_000);
   await subscription.stop(2_000);
   return { ...summarize(latencies), expected, achievedRate: Math.round(achieved), lateTicks: late };
@@ -283,11 +291,15 @@ try {
     '',
     `Per round (relay rows/s, raw msg/s): ${perRound.map((r) => `${r.relay} / ${r.raw}`).join('; ')}`,
   ];
-  console.log(lines.join('\n'));
-  mkdirSync(values.out, { recursive: true });
-  const stamp = summary.date.slice(0, 16).replace('T', '-').replace(':', '');
-  writeFileSync(join(values.out, `${stamp}-event-flow.json`), `${JSON.stringify(summary, null, 2)}\n`);
-  writeFileSync(join(values.out, `${stamp}-event-flow.md`), `${lines.join('\n')}\n`);
+  if (values.json) {
+    process.stdout.write(`${JSON.stringify(summary)}\n`);
+  } else {
+    console.log(lines.join('\n'));
+    mkdirSync(values.out, { recursive: true });
+    const stamp = summary.date.slice(0, 16).replace('T', '-').replace(':', '');
+    writeFileSync(join(values.out, `${stamp}-event-flow.json`), `${JSON.stringify(summary, null, 2)}\n`);
+    writeFileSync(join(values.out, `${stamp}-event-flow.md`), `${lines.join('\n')}\n`);
+  }
 } finally {
   await runCleanups();
 }

@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { type EventBenchResults, eventBenchLines } from './event-benches.ts';
 import type { MachineInfo } from './machine.ts';
 import { hasFailures, type Measurement } from './measurement.ts';
 import { type RatioMetric, ratioPerRound } from './rounds.ts';
@@ -47,6 +48,8 @@ export interface Report {
   readonly ratios: readonly Ratio[];
   /** Resilience policy overhead in µs per call (measured once per run, servers idle). */
   readonly resilience?: ResilienceOverhead;
+  /** bench/event-flow.ts and bench/webhook-dispatch.ts, run after the HTTP scenarios (or skipped). */
+  readonly events?: EventBenchResults;
   /** Scenarios with non-2xx responses, errors or timeouts: their numbers are not clean. */
   readonly failures: readonly string[];
 }
@@ -134,6 +137,13 @@ export function renderText(report: Report): string {
   if (report.rounds.length > 1) out.unshift(`Median of ${report.rounds.length} interleaved rounds:`);
   out.push('Ratios (same run; targets are for later work, not enforced):');
   for (const r of report.ratios) out.push(`  ${ratioLine(r)}`);
+  const events = eventBenchLines(report.events);
+  if (events.length > 0)
+    out.push(
+      '',
+      'Events and webhooks (bench/event-flow.ts, bench/webhook-dispatch.ts):',
+      ...events.map((l) => `  ${l}`),
+    );
   const resilience = resilienceLines(report);
   if (resilience.length > 0) out.push('', ...resilience.map((l, i) => (i === 0 ? l : `  ${l}`)));
   const busy = busyHostWarning(report);
@@ -222,6 +232,9 @@ export function renderMarkdown(report: Report): string {
     ...(busyHostWarning(report) === undefined ? [] : [`> ⚠ ${busyHostWarning(report)}`, '']),
     ...report.ratios.map((r) => `- ${ratioLine(r)}`),
     '',
+    ...(report.events === undefined
+      ? []
+      : ['## Events and webhooks', '', ...eventBenchLines(report.events).map((l) => `- ${l}`), '']),
     ...resilienceMarkdown(report),
     '## Errors',
     '',

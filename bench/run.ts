@@ -4,6 +4,8 @@
 //   3. psp-sim POST /v1/payment_intents, direct  vs  POST /v1/orders/{id}/payments through the service
 //   4. plain authenticated GET (scenario 1)      vs  a payment replayed with one Idempotency-Key (p50/p99)
 //   5. resilience policy overhead per call (bench/resilience-overhead.ts --json, µs)
+//   6. outbox relay vs raw JetStream, commit → consumer latency, webhook worker vs direct POSTs
+//      (bench/event-benches.ts: event-flow.ts and webhook-dispatch.ts --json, when reachable)
 // Servers under test are pinned to --server-core, load generators to --load-core; with
 // --rounds N the four scenarios repeat N times, interleaved, and medians are reported.
 // Every child process, temp file and the throwaway database are removed on exit, error or signal.
@@ -17,6 +19,7 @@ import { type BenchArgs, parseBenchArgs, usage } from './args.ts';
 import { createBenchDatabase } from './bench-database.ts';
 import { createProduct, provisionAccess, startService, tail } from './checkout-service.ts';
 import { installSignalHandlers, onCleanup, runCleanups } from './cleanup.ts';
+import { runEventBenches } from './event-benches.ts';
 import { freePort } from './free-port.ts';
 import type { LoadSpec } from './load-autocannon.ts';
 import { describeMachine } from './machine.ts';
@@ -297,6 +300,16 @@ async function main(args: BenchArgs): Promise<number> {
     }),
   );
 
+  const events = args.skipEvents
+    ? { skipped: ['event-flow and webhook-dispatch: --skip-events'] }
+    : await runEventBenches({
+        benchDir,
+        repoRoot,
+        databaseUrl: args.databaseUrl,
+        natsUrl: args.natsUrl,
+        log,
+      });
+
   const results = condense(rounds);
   const report: Report = {
     command:
@@ -344,6 +357,7 @@ async function main(args: BenchArgs): Promise<number> {
       ratio('payment replay rps / GET rps', rounds, scenario.replay, scenario.get, undefined),
     ],
     resilience,
+    events,
     failures: failuresOf(results),
   };
   process.stdout.write(`\n${renderText(report)}`);
