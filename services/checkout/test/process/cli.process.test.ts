@@ -13,6 +13,7 @@ import {
   serviceEnv,
   singleJsonObject,
   startServiceProcess,
+  succeeded,
   tempDir,
 } from '../support/service-process.ts';
 
@@ -21,11 +22,6 @@ import {
 // its admin API), and a PostgreSQL server. With --json every command prints exactly one JSON
 // object on stdout: the result with exit 0, or `{ object: 'error', code, message }` with exit
 // 1 (2 for usage errors).
-
-function succeeded(result: CommandResult): Record<string, unknown> {
-  assert.equal(result.code, 0, `exit ${result.code}\n${result.stdout}\n${result.stderr}`);
-  return singleJsonObject(result);
-}
 
 function failed(result: CommandResult, exitCode: number): Record<string, unknown> {
   assert.equal(result.code, exitCode, `exit ${result.code}\n${result.stdout}\n${result.stderr}`);

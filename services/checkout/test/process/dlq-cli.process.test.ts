@@ -12,17 +12,13 @@ import {
   serviceEnv,
   singleJsonObject,
   startServiceProcess,
+  succeeded,
   tempDir,
 } from '../support/service-process.ts';
 
 // `keelson dlq list|show|replay|discard` as users run it: on an embedded data directory no
 // server holds (the CLI opens PGlite), on the same directory while a server holds it (through
 // its admin API), and on PostgreSQL. The entries are seeded as their sources leave them.
-
-function succeeded(result: CommandResult): Record<string, unknown> {
-  assert.equal(result.code, 0, `exit ${result.code}\n${result.stdout}\n${result.stderr}`);
-  return singleJsonObject(result);
-}
 
 /** A `--json` failure: exit 1 and `{ object: 'error', code }`; returns the code. */
 function failedCode(result: CommandResult): unknown {

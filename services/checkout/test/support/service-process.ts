@@ -192,6 +192,12 @@ export function singleJsonObject(result: CommandResult): Record<string, unknown>
   return parsed;
 }
 
+/** A `--json` success: exit 0 and exactly one JSON object on stdout, returned. */
+export function succeeded(result: CommandResult): Record<string, unknown> {
+  assert.equal(result.code, 0, `exit ${result.code}\n${result.stdout}\n${result.stderr}`);
+  return singleJsonObject(result);
+}
+
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
