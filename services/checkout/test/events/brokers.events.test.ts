@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import type { Database } from '@keelson/kit/db';
 import { newKey, orderToPay } from '../api/payment-fixtures.ts';
-import { brokerTargets } from '../support/brokers.ts';
+import { brokerTargets, serviceConsumers } from '../support/brokers.ts';
 import { serverBackend } from '../support/databases.ts';
 import { useTestService } from '../support/service.ts';
 
@@ -39,7 +39,7 @@ for (const broker of brokerTargets()) {
     if (backend === undefined || broker.skip !== false) return;
     const { prefix, env } = broker.prepare();
     const service = useTestService(backend, { ...env, KEELSON_FULFILLMENT_DELAY_MS: '10' }, 'all');
-    after(() => broker.cleanup(prefix, ['fulfillment']));
+    after(() => broker.cleanup(prefix, serviceConsumers));
 
     it('pays orders that the fulfillment consumer fulfils once each, with every event published', async () => {
       const { api } = await service().newTenant();

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { after, describe, it } from 'node:test';
 import { verifyWebhookSignature } from '@keelson/kit/webhooks';
 import { newKey, orderToPay } from '../api/payment-fixtures.ts';
-import { brokerTargets } from '../support/brokers.ts';
+import { brokerTargets, serviceConsumers } from '../support/brokers.ts';
 import { backends, serverBackend } from '../support/databases.ts';
 import { useTestService } from '../support/service.ts';
 import { startWebhookReceiver, waitFor } from '../support/webhook-receiver.ts';
@@ -34,7 +34,7 @@ for (const run of runs) {
     const service = useTestService(run.backend, { ...webhookEnv, ...prepared?.env }, 'all');
     if (run.broker !== undefined && prepared !== undefined) {
       const { broker } = run;
-      after(() => broker.cleanup(prepared.prefix, ['fulfillment', 'webhooks']));
+      after(() => broker.cleanup(prepared.prefix, serviceConsumers));
     }
 
     it('pays an order; the endpoint receives order.paid then order.fulfilled, signed, once each', async () => {

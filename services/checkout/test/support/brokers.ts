@@ -21,6 +21,9 @@ export interface BrokerTarget {
 
 const required = process.env.KEELSON_TEST_REQUIRE_SERVICES === '1';
 
+/** The durable consumers a service in the all or worker role subscribes (composition/events.ts). */
+export const serviceConsumers = ['fulfillment', 'webhooks'] as const;
+
 function urlOf(variable: 'KEELSON_TEST_NATS_URL' | 'KEELSON_TEST_AMQP_URL'): string | undefined {
   const url = process.env[variable] || undefined;
   if (url === undefined && required) throw new Error(`KEELSON_TEST_REQUIRE_SERVICES=1 but ${variable} is not set`);
