@@ -87,13 +87,15 @@ function timeoutFor(args: BenchArgs): number {
 }
 
 async function loadHttp(args: BenchArgs, loadCore: number | undefined, spec: LoadSpec): Promise<Measurement> {
-  log(`measuring ${spec.scenario}: ${spec.connections} connections, ${spec.warmupS}s warm-up + ${spec.durationS}s`);
+  const span = spec.amount === undefined ? `${spec.warmupS}s warm-up + ${spec.durationS}s` : `${spec.amount} requests`;
+  log(`measuring ${spec.scenario}: ${spec.connections} connections, ${span}`);
   const result = await runPinnedForJson({
     name: `autocannon (${spec.scenario})`,
     core: loadCore,
     args: [join(benchDir, 'load-autocannon.ts'), JSON.stringify(spec)],
     cwd: repoRoot,
-    timeoutMs: timeoutFor(args),
+    // A fixed number of requests (the RSS soak) may take long on a busy host: allow 5 ms each.
+    timeoutMs: spec.amount === undefined ? timeoutFor(args) : 60_000 + spec.amount * 5,
   });
   return asMeasurement(result, spec.scenario);
 }
