@@ -38,7 +38,14 @@ function countersLine(scenario: string, counters: Counters): string {
     hits + loads === 0
       ? 'no product cache in this service'
       : `product cache hit ${((hits / (hits + loads)) * 100).toFixed(2)}%`;
-  return `${scenario}: ${verdict} (${cells.join(', ') || 'no counters moved'})`;
+  const fallback = Object.entries(counters)
+    .filter(([k]) => k.endsWith(' by fallback'))
+    .reduce((n, [, v]) => n + v, 0);
+  // The limiter decides alone for a while after one Redis answer later than its timeout (50 ms by
+  // default): on a saturated core the wait includes the event loop's queue, not only Redis.
+  const warning =
+    fallback > 0 ? `; ⚠ ${fallback} rate-limit decisions by the in-process fallback (the Redis store timed out)` : '';
+  return `${scenario}: ${verdict} (${cells.join(', ') || 'no counters moved'})${warning}`;
 }
 
 function rateLimitLine(name: 'memory' | 'redis', summary: LatencySummary | undefined, skipped?: string): string {
