@@ -53,10 +53,15 @@ function buildKey(sourceDir: string): string {
   return hash.digest('hex').slice(0, 16);
 }
 
+/** The first line of the failure and the last lines of its output (tsc reports on stdout, npm on stderr). */
 function reason(error: unknown): string {
-  const stderr = typeof error === 'object' && error !== null && 'stderr' in error ? String(error.stderr) : '';
+  const out = (field: 'stdout' | 'stderr') =>
+    typeof error === 'object' && error !== null && field in error ? String(Reflect.get(error, field)).trim() : '';
   const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
-  return `${message}${stderr === '' ? '' : `: ${stderr.trim().split('\n').slice(-3).join(' | ')}`}`.slice(0, 400);
+  const detail = [out('stdout'), out('stderr')]
+    .filter((text) => text !== '')
+    .flatMap((text) => text.split('\n').slice(-3));
+  return `${message}${detail.length === 0 ? '' : `: ${detail.join(' | ')}`}`.slice(0, 600);
 }
 
 /** The built peer (from the cache, or installed and built now), or why it cannot run. */
