@@ -24,8 +24,6 @@ import { waitUntilReady } from './wait-ready.ts';
  * All pinned to the server core with the rest; only one is under load at any time.
  */
 
-const hugeStock = 1_000_000_000;
-
 export interface HotPathServers {
   readonly warm: RunningService;
   /** The read product's ETag as the warm service serves it (its cache filled by that read). */
@@ -78,6 +76,8 @@ export async function startHotPathServers(options: {
   readonly tenantId: string;
   readonly token: string;
   readonly readProductId: string;
+  /** Stock of the peer's product, as the service's products have. */
+  readonly productStock: number;
   readonly log: (message: string) => void;
 }): Promise<HotPathServers> {
   const { args, core, log } = options;
@@ -127,7 +127,7 @@ export async function startHotPathServers(options: {
       const db = await createBenchDatabase(args.databaseUrl);
       const nestEnv = { ...options.env, databaseUrl: db.url };
       const access = await provisionAccess(nestEnv);
-      const productId = await insertProduct(db.url, access.tenantId, hugeStock);
+      const productId = await insertProduct(db.url, access.tenantId, options.productStock);
       nest = await startNestPeer({
         dir: build.dir,
         core,

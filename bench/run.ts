@@ -172,6 +172,7 @@ async function main(args: BenchArgs): Promise<number> {
     tenantId,
     token,
     readProductId,
+    productStock: hugeStock,
     log,
   });
   // Baseline B: the same transaction as raw SQL, concurrency = the service's pool size.
