@@ -278,6 +278,14 @@ export const configSpec = {
     doc: 'Lifetime of a cached product (less up to 10% jitter); invalidation on write comes first',
   }),
   // --- end of Redis and caching
+  // --- Product cache switch (issue 9 §6: the bench's cold read). Off = every product read goes to the database.
+  cacheEnabled: configField({
+    env: 'KEELSON_CACHE_ENABLED',
+    schema: z.stringbool(),
+    default: true,
+    doc: 'Serve product reads from the cache; false = every read goes to the database (the API-key cache stays)',
+  }),
+  // --- end of product cache switch
   // Webhooks (issue 8 §5): delivery, retries, the SSRF guard and secret storage.
   webhooksAllowHttp: configField({
     env: 'KEELSON_WEBHOOKS_ALLOW_HTTP',
