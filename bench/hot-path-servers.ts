@@ -17,8 +17,9 @@ import { waitUntilReady } from './wait-ready.ts';
  * The servers issue 9 §6 adds beside the service that takes orders and payments (bench/run.ts):
  *   - the warm service: the same service with its product cache on. On a PostgreSQL server the
  *     product cache needs Redis (composition/caching.ts: without it instances could not hear each
- *     other's writes), so this one runs with KEELSON_REDIS_URL, which also puts its rate limits in
- *     Redis (one EVALSHA per request), under a prefix of its own;
+ *     other's writes), so this one runs with KEELSON_REDIS_URL under a prefix of its own, and with
+ *     KEELSON_RATE_LIMIT_STORE=local: its rate limits stay in memory, as the issue's lean prototype
+ *     had them (a token bucket in a Map); the Redis limiter's own cost is the rate-limit bench's;
  *   - bench/fastify-sql.ts, the fair baseline of the cold read;
  *   - the NestJS peer against its own throwaway database (or why it was skipped).
  * All pinned to the server core with the rest; only one is under load at any time.
@@ -91,7 +92,9 @@ export async function startHotPathServers(options: {
     logLevel: args.logLevel,
     env: {
       ...options.serviceEnv,
-      ...(redisReachable ? { KEELSON_REDIS_URL: args.redisUrl, KEELSON_REDIS_PREFIX: prefix } : {}),
+      ...(redisReachable
+        ? { KEELSON_REDIS_URL: args.redisUrl, KEELSON_REDIS_PREFIX: prefix, KEELSON_RATE_LIMIT_STORE: 'local' }
+        : {}),
     },
   });
   log(`warm service ready at ${warm.baseUrl} (${redisReachable ? `Redis ${args.redisUrl}` : 'NO Redis'})`);
@@ -166,7 +169,7 @@ export function hotPathSettings(args: BenchArgs, hot: HotPathServers): Record<st
   return {
     'warm service':
       (hot.redisReachable
-        ? `KEELSON_REDIS_URL=${args.redisUrl} (own KEELSON_REDIS_PREFIX): product cache = in-process LRU + Redis tier, rate limits in Redis`
+        ? `KEELSON_REDIS_URL=${args.redisUrl} (own KEELSON_REDIS_PREFIX): product cache = in-process LRU + Redis tier, KEELSON_RATE_LIMIT_STORE=local (rate limits in memory)`
         : `NO Redis (${args.redisUrl} not reachable): no product cache on PostgreSQL, rate limits in memory`) +
       '; the read product is never ordered, so its cached copy stays valid; one API key, cached after its first request',
     'revalidation scenario': `the warm GET with If-None-Match: ${hot.etag} (the current ETag): every clean answer is 304`,

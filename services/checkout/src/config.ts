@@ -370,6 +370,12 @@ export const configSpec = {
     doc: 'Named plans, a JSON object: {"gold": {"rate": 500, "burst": 1000, "concurrency": 100}}',
   }),
   // KEELSON_REDIS_URL (redisUrl) is defined once, in the Redis and caching block: limits share it.
+  rateLimitStore: configField({
+    env: 'KEELSON_RATE_LIMIT_STORE',
+    schema: z.enum(['shared', 'local']),
+    default: 'shared',
+    doc: 'shared = buckets in Redis when KEELSON_REDIS_URL is set (one limit for all instances); local = in this process (each instance enforces the plan on its own, no Redis call per request)',
+  }),
   rateLimitRedisTimeoutMs: configField({
     env: 'KEELSON_RATE_LIMIT_REDIS_TIMEOUT_MS',
     schema: z.coerce.number().int().min(1).max(1_000),
