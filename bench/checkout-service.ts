@@ -55,6 +55,8 @@ export async function provisionAccess(env: ServiceEnv): Promise<{ tenantId: stri
 
 export interface RunningService {
   readonly baseUrl: string;
+  /** The admin listener (/metrics, /readyz). */
+  readonly adminUrl: string;
   readonly child: PinnedChild;
   readonly logFile: string;
 }
@@ -70,6 +72,11 @@ export async function startService(
     readonly env?: NodeJS.ProcessEnv;
     /** Node flags before the script, e.g. `--cpu-prof` (bench/profile-payments.ts). */
     readonly nodeArgs?: readonly string[];
+    /**
+     * 'never' (default): the shedder is in the chain but cannot refuse. 'service defaults': the
+     * thresholds the service ships with (bench/shedding-ramp.ts measures those).
+     */
+    readonly shedding?: 'never' | 'service defaults';
   },
 ): Promise<RunningService> {
   const [httpPort, adminPort] = [await freePort(), await freePort()];
@@ -92,23 +99,25 @@ export async function startService(
       KEELSON_RATE_LIMIT_RATE: '1000000000',
       KEELSON_RATE_LIMIT_BURST: '1000000000',
       KEELSON_RATE_LIMIT_CONCURRENCY: '1000000',
-      KEELSON_SHED_MAX_EVENT_LOOP_DELAY_MS: '60000',
-      KEELSON_SHED_MAX_IN_FLIGHT: '1000000',
+      // Undefined is left out of the child's environment: the service's own defaults apply.
+      KEELSON_SHED_MAX_EVENT_LOOP_DELAY_MS: options.shedding === 'service defaults' ? undefined : '60000',
+      KEELSON_SHED_MAX_IN_FLIGHT: options.shedding === 'service defaults' ? undefined : '1000000',
       ...options.env,
     },
     output: fd,
   });
   closeSync(fd);
   const baseUrl = `http://127.0.0.1:${httpPort}`;
+  const adminUrl = `http://127.0.0.1:${adminPort}`;
   try {
-    await waitUntilReady([`${baseUrl}/readyz`, `http://127.0.0.1:${adminPort}/readyz`], child, 60_000);
+    await waitUntilReady([`${baseUrl}/readyz`, `${adminUrl}/readyz`], child, 60_000);
   } catch (error) {
     await child.stop();
     throw new Error(
       `${error instanceof Error ? error.message : String(error)}\n--- service log tail ---\n${tail(logFile)}`,
     );
   }
-  return { baseUrl, child, logFile };
+  return { baseUrl, adminUrl, child, logFile };
 }
 
 export function tail(file: string, lines = 30): string {
