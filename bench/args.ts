@@ -19,6 +19,9 @@ export interface BenchArgs {
   readonly natsUrl: string;
   /** Skip the event benches (event flow, webhook dispatch) after the HTTP scenarios. */
   readonly skipEvents: boolean;
+  /** Skip bench/shedding-ramp.ts / bench/tracing-overhead.ts at the end (bench/optional-benches.ts). */
+  readonly skipRamp: boolean;
+  readonly skipTracing: boolean;
   readonly serverCore: number;
   readonly loadCore: number;
   readonly outDir: string | undefined;
@@ -41,6 +44,8 @@ export const usage = `Usage: npm run bench -- [options]
   --nats-url U       NATS JetStream for the event-flow bench (default $KEELSON_BENCH_NATS_URL
                      or nats://127.0.0.1:4222; not reachable = that bench is skipped)
   --skip-events      do not run the event-flow and webhook-dispatch benches after the HTTP ones
+  --skip-ramp        do not run the load-shedding ramp (bench/shedding-ramp.ts, ~2.5 min)
+  --skip-tracing     do not run the tracing overhead bench (bench/tracing-overhead.ts, ~2 min)
   --server-core N    core the servers under test are pinned to (default 0)
   --load-core N      core the load generators are pinned to (default 1)
   --out DIR          where results go (default bench/results)`;
@@ -69,6 +74,8 @@ export function parseBenchArgs(argv: readonly string[], env: NodeJS.ProcessEnv):
       'database-url': { type: 'string' },
       'nats-url': { type: 'string' },
       'skip-events': { type: 'boolean', default: false },
+      'skip-ramp': { type: 'boolean', default: false },
+      'skip-tracing': { type: 'boolean', default: false },
       'server-core': { type: 'string', default: '0' },
       'load-core': { type: 'string', default: '1' },
       out: { type: 'string' },
@@ -93,6 +100,8 @@ export function parseBenchArgs(argv: readonly string[], env: NodeJS.ProcessEnv):
       values['database-url'] ?? env.KEELSON_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
     natsUrl: values['nats-url'] ?? env.KEELSON_BENCH_NATS_URL ?? 'nats://127.0.0.1:4222',
     skipEvents: values['skip-events'],
+    skipRamp: values['skip-ramp'],
+    skipTracing: values['skip-tracing'],
     serverCore: positiveInt(values['server-core'], '--server-core', 0),
     loadCore: positiveInt(values['load-core'], '--load-core', 0),
     outDir: values.out,

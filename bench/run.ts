@@ -6,6 +6,7 @@
 //   5. resilience policy overhead per call (bench/resilience-overhead.ts --json, µs)
 //   6. outbox relay vs raw JetStream, commit → consumer latency, webhook worker vs direct POSTs
 //      (bench/event-benches.ts: event-flow.ts and webhook-dispatch.ts --json, when reachable)
+//   7. the load-shedding ramp and tracing off vs on (bench/optional-benches.ts; --skip-ramp, --skip-tracing)
 // Servers under test are pinned to --server-core, load generators to --load-core; with
 // --rounds N the four scenarios repeat N times, interleaved, and medians are reported.
 // Every child process, temp file and the throwaway database are removed on exit, error or signal.
@@ -24,6 +25,7 @@ import { freePort } from './free-port.ts';
 import type { LoadSpec } from './load-autocannon.ts';
 import { describeMachine } from './machine.ts';
 import type { Measurement } from './measurement.ts';
+import { runOptionalBenches } from './optional-benches.ts';
 import { runPinnedForJson, spawnPinned, tasksetAvailable } from './pinned-process.ts';
 import type { RawLoopSpec } from './raw-order-loop.ts';
 import { failuresOf, type Report, type ResilienceOverhead, ratio, renderText, writeReport } from './report.ts';
@@ -310,6 +312,18 @@ async function main(args: BenchArgs): Promise<number> {
         log,
       });
 
+  const optional = await runOptionalBenches({
+    benchDir,
+    repoRoot,
+    databaseUrl: args.databaseUrl,
+    serverCore: args.serverCore,
+    loadCore: args.loadCore,
+    outDir: args.outDir ?? join(benchDir, 'results'),
+    skipRamp: args.skipRamp,
+    skipTracing: args.skipTracing,
+    log,
+  });
+
   const results = condense(rounds);
   const report: Report = {
     command:
@@ -358,6 +372,7 @@ async function main(args: BenchArgs): Promise<number> {
     ],
     resilience,
     events,
+    optional,
     failures: failuresOf(results),
   };
   process.stdout.write(`\n${renderText(report)}`);
