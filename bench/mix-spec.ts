@@ -66,7 +66,7 @@ export interface MixResult {
     readonly okP99Ms: number;
     readonly shedP99Ms: number;
   })[];
-  /** Over the measured window (warm-up excluded). */
+  /** Over every answer after the warm-up (the drain after the schedule included). */
   readonly shedLatencyMs: { readonly count: number; readonly p50: number; readonly p99: number; readonly max: number };
   readonly okLatencyMs: { readonly count: number; readonly p50: number; readonly p99: number };
   /** Payment requests not sent because the pre-created orders ran out. */

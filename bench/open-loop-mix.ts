@@ -228,7 +228,9 @@ stopSampler();
 agent.destroy();
 
 const measured = [...seconds.values()].sort((a, b) => a.t - b.t);
-const inWindow = measured.filter((s) => s.t >= 0 && s.t < spec.load.durationS);
+// Every answer after the warm-up, including those that arrive after the schedule ended: a backlog's
+// rejects are rejects of the ramp too.
+const inWindow = measured.filter((s) => s.t >= 0);
 const sortedOf = (pick: (s: SecondStats) => number[]) => Float64Array.from(inWindow.flatMap(pick)).sort();
 const shedAll = Array.from(sortedOf((s) => s.shedMs));
 const okAll = Array.from(sortedOf((s) => s.okMs));

@@ -68,9 +68,8 @@ function rollingMax(values: readonly number[], width: number): number {
 
 export function judgeRamp(ramp: MixResult, capacity: number, crashed: boolean): RampVerdict {
   const after = ramp.seconds.filter((s) => s.t >= 0);
-  const durationS = Math.max(...after.map((s) => s.t)) + 1;
-  const window = after.filter((s) => s.t < durationS);
-  const byT = [...window].sort((a, b) => a.t - b.t);
+  // The ramp's own seconds: the drain after it offers nothing and is judged by its answers only.
+  const byT = after.filter((s) => s.offered > 0).sort((a, b) => a.t - b.t);
   const rates = byT.map(goodput);
   const peakGoodput = Math.max(capacity, rollingMax(rates, 5));
   const overloaded = byT.filter((s) => s.offered >= capacity);
@@ -93,7 +92,7 @@ export function judgeRamp(ramp: MixResult, capacity: number, crashed: boolean): 
     const [a, b, c] = [levels[i - 2], levels[i - 1], levels[i]];
     if (a !== undefined && b !== undefined && c !== undefined && b < a && c > b) flaps++;
   }
-  const rss = byT.map((s) => s.rssMiB).filter((r) => r > 0);
+  const rss = after.map((s) => s.rssMiB).filter((r) => r > 0);
   const rssStartMiB = rss[0] ?? 0;
   const rssMaxMiB = Math.max(...rss, 0);
   const transportErrors = sum((s) => mixClasses.reduce((n, c) => n + (s.byClass[c].failed.error ?? 0), 0));
