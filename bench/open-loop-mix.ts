@@ -82,8 +82,8 @@ function secondAt(ms: number): SecondStats {
       okMs: [],
       shedMs: [],
       rssMiB: 0,
-      shedLevel: 0,
-      shedPressure: 0,
+      shedLevel: Number.NaN,
+      shedPressure: Number.NaN,
       clientQueued: 0,
       clientLoopP99Ms: 0,
     };
@@ -147,7 +147,7 @@ function rssMiB(): number {
 
 async function shedGauges(): Promise<{ level: number; pressure: number }> {
   try {
-    const res = await fetch(`${spec.adminUrl}/metrics`, { signal: AbortSignal.timeout(900) });
+    const res = await fetch(`${spec.adminUrl}/metrics`, { signal: AbortSignal.timeout(3_000) });
     const text = await res.text();
     const gauge = (name: string) => Number(new RegExp(`^\\w*${name} ([\\d.e+-]+)$`, 'm').exec(text)?.[1] ?? Number.NaN);
     return { level: gauge('load_shed_level'), pressure: gauge('load_shed_pressure') };
@@ -158,6 +158,7 @@ async function shedGauges(): Promise<{ level: number; pressure: number }> {
 
 /** Once a second: RSS, the shedder's gauges and this client's queue, into the second just ended. */
 function startSampler(): () => void {
+  let scraping = false;
   const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
   const timer = setInterval(() => {
@@ -166,9 +167,16 @@ function startSampler(): () => void {
     loop.reset();
     s.rssMiB = rssMiB();
     s.clientQueued = Object.values(agent.requests).reduce((n, queue) => n + (queue?.length ?? 0), 0);
+    // The admin listener shares the service's loop: under overload its answer is late. The gauges are
+    // read when the server runs the handler, just before it answers, so they go into the second the
+    // answer arrives (a second without one shows n/a); one scrape at a time.
+    if (scraping) return;
+    scraping = true;
     void shedGauges().then((g) => {
-      s.shedLevel = g.level;
-      s.shedPressure = g.pressure;
+      scraping = false;
+      const at = secondAt(performance.now());
+      at.shedLevel = g.level;
+      at.shedPressure = g.pressure;
     });
   }, 1_000);
   return () => clearInterval(timer);

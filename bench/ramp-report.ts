@@ -19,7 +19,7 @@ export interface RampVerdict {
   /** Shed responses by class over the ramp (and the drain after it). */
   readonly shedByClass: Readonly<Record<MixClass, number>>;
   readonly readsShed: boolean;
-  /** Changes of the shed level, and how many were a step back up within 2 s of a step down. */
+  /** Changes of the sampled shed level, and how many steps down were undone at the next sample (~1 s). */
   readonly levelChanges: number;
   readonly flaps: number;
   readonly rssStartMiB: number;
@@ -88,7 +88,7 @@ export function judgeRamp(ramp: MixResult, capacity: number, crashed: boolean): 
   let flaps = 0;
   for (let i = 1; i < levels.length; i++) {
     if (levels[i] !== levels[i - 1]) levelChanges++;
-    // Down then up again within 2 s: the hysteresis did not hold.
+    // Down, then up again at the next sample: the hysteresis did not hold.
     const [a, b, c] = [levels[i - 2], levels[i - 1], levels[i]];
     if (a !== undefined && b !== undefined && c !== undefined && b < a && c > b) flaps++;
   }
@@ -140,7 +140,7 @@ export function verdictLines(report: RampReport): string[] {
     `rejects answered in ≤ 10 ms p99: ${mark(v.rejectsFast)} — p99 ${f1(v.rejectP99Ms)} ms, p50 ${f1(report.ramp.shedLatencyMs.p50)} ms, max ${f1(report.ramp.shedLatencyMs.max)} ms over ${report.ramp.shedLatencyMs.count} rejects`,
     `payments ≥ 99.9% successful: ${mark(v.paymentsHeld)} — ${Number.isFinite(v.paymentSuccess) ? `${(v.paymentSuccess * 100).toFixed(2)}%` : 'n/a'}`,
     `shed by class: ${mixClasses.map((c) => `${c} ${v.shedByClass[c]}`).join(', ')}; reads shed: ${mark(v.readsShed)}`,
-    `shed level changes ${v.levelChanges}, flaps (down then up within 2 s) ${v.flaps}`,
+    `shed level changes ${v.levelChanges}, flaps (a step down undone at the next sample) ${v.flaps}`,
     `server RSS: ${f1(v.rssStartMiB)} MiB at the start, max ${f1(v.rssMaxMiB)} MiB; bounded: ${mark(v.rssBounded)}`,
     `crash: ${v.crashed ? '**YES**' : 'no'}; transport errors ${v.transportErrors}; client queue max ${Math.max(...report.ramp.seconds.map((s) => s.clientQueued))}; schedule lag max ${f1(report.ramp.maxScheduleLagMs)} ms`,
     `all criteria met: ${mark(v.allMet)}`,
