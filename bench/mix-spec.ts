@@ -54,6 +54,8 @@ export interface SecondStats {
   rssMiB: number;
   shedLevel: number;
   shedPressure: number;
+  /** Requests the shedder admitted and the service has not answered yet. */
+  shedInFlight: number;
   /** Requests waiting in this client for a socket at the end of the second (0 = truly open loop). */
   clientQueued: number;
   /** This generator's own event-loop delay p99 (ms): its latencies are inflated by about as much. */

@@ -84,6 +84,7 @@ function secondAt(ms: number): SecondStats {
       rssMiB: 0,
       shedLevel: Number.NaN,
       shedPressure: Number.NaN,
+      shedInFlight: Number.NaN,
       clientQueued: 0,
       clientLoopP99Ms: 0,
     };
@@ -145,14 +146,18 @@ function rssMiB(): number {
   }
 }
 
-async function shedGauges(): Promise<{ level: number; pressure: number }> {
+async function shedGauges(): Promise<{ level: number; pressure: number; inFlight: number }> {
   try {
     const res = await fetch(`${spec.adminUrl}/metrics`, { signal: AbortSignal.timeout(3_000) });
     const text = await res.text();
     const gauge = (name: string) => Number(new RegExp(`^\\w*${name} ([\\d.e+-]+)$`, 'm').exec(text)?.[1] ?? Number.NaN);
-    return { level: gauge('load_shed_level'), pressure: gauge('load_shed_pressure') };
+    return {
+      level: gauge('load_shed_level'),
+      pressure: gauge('load_shed_pressure'),
+      inFlight: gauge('load_shed_in_flight'),
+    };
   } catch {
-    return { level: Number.NaN, pressure: Number.NaN };
+    return { level: Number.NaN, pressure: Number.NaN, inFlight: Number.NaN };
   }
 }
 
@@ -177,6 +182,7 @@ function startSampler(): () => void {
       const at = secondAt(performance.now());
       at.shedLevel = g.level;
       at.shedPressure = g.pressure;
+      at.shedInFlight = g.inFlight;
     });
   }, 1_000);
   return () => clearInterval(timer);

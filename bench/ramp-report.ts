@@ -159,6 +159,7 @@ const columns = [
   'RSS MiB',
   'level',
   'pressure',
+  'in flight',
   'client loop p99 ms',
 ];
 
@@ -178,6 +179,7 @@ function secondRow(s: Second): string[] {
     f1(s.rssMiB),
     Number.isFinite(s.shedLevel) && s.shedLevel !== null ? String(s.shedLevel) : 'n/a',
     Number.isFinite(s.shedPressure) && s.shedPressure !== null ? s.shedPressure.toFixed(2) : 'n/a',
+    Number.isFinite(s.shedInFlight) && s.shedInFlight !== null ? String(s.shedInFlight) : 'n/a',
     f0(s.clientLoopP99Ms),
   ];
 }
