@@ -9,7 +9,7 @@
 //
 //   node bench/tracing-overhead.ts [--rounds 2] [--duration 5] [--warmup 2] [--connections 32]
 //                                  [--sample-ratios 1,0.1] [--json] [--out DIR] [--help]
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
@@ -201,6 +201,7 @@ async function main(): Promise<void> {
     const two = (n: number) => String(n).padStart(2, '0');
     const d = startedAt;
     const stem = `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())}-${two(d.getHours())}${two(d.getMinutes())}-tracing-overhead`;
+    mkdirSync(values.out, { recursive: true });
     writeFileSync(join(values.out, `${stem}.md`), renderMarkdown(report));
     writeFileSync(join(values.out, `${stem}.json`), `${JSON.stringify(report, null, 2)}\n`);
     log(`wrote ${join(values.out, stem)}.md (+ .json)`);
