@@ -2,8 +2,9 @@
 //  - bench/shedding-ramp.ts --json (issue 9 §3): capacity of a request mix, then an open-loop ramp
 //    0.5× → 3× of it against the service's shedding thresholds (--skip-ramp leaves it out);
 //  - bench/tracing-overhead.ts --json (issue 10 §1): tracing off vs on (--skip-tracing).
-// Both pin their own servers and generators and need PostgreSQL only; they run with run.ts's
-// servers stopped. Not reachable PostgreSQL skips them with the reason; a bench that fails fails the run.
+// Both pin their own servers and generators and need only the PostgreSQL the run already uses; they
+// run with run.ts's servers stopped. A bench that fails fails the run; a ramp that misses its criteria
+// does not (its verdicts are reported, like the ratios' targets).
 import { join } from 'node:path';
 import { runPinnedForJson } from './pinned-process.ts';
 import { type RampReport, verdictLines } from './ramp-report.ts';
