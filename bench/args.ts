@@ -27,6 +27,9 @@ export interface BenchArgs {
   readonly nestDir: string;
   readonly nestAdapter: 'express' | 'fastify';
   readonly skipNest: boolean;
+  /** Skip bench/shedding-ramp.ts / bench/tracing-overhead.ts at the end (bench/optional-benches.ts). */
+  readonly skipRamp: boolean;
+  readonly skipTracing: boolean;
   readonly serverCore: number;
   readonly loadCore: number;
   readonly outDir: string | undefined;
@@ -58,6 +61,8 @@ export const usage = `Usage: npm run bench -- [options]
                      /work/shared/peers/nest-checkout); built once, cached in ~/.cache/keelson-bench
   --nest-adapter A   express (default, the peer's default) or fastify
   --skip-nest        do not build or run the NestJS peer
+  --skip-ramp        do not run the load-shedding ramp (bench/shedding-ramp.ts, ~2.5 min)
+  --skip-tracing     do not run the tracing overhead bench (bench/tracing-overhead.ts, ~2 min)
   --server-core N    core the servers under test are pinned to (default 0)
   --load-core N      core the load generators are pinned to (default 1)
   --out DIR          where results go (default bench/results)`;
@@ -91,6 +96,8 @@ export function parseBenchArgs(argv: readonly string[], env: NodeJS.ProcessEnv):
       'nest-dir': { type: 'string' },
       'nest-adapter': { type: 'string', default: 'express' },
       'skip-nest': { type: 'boolean', default: false },
+      'skip-ramp': { type: 'boolean', default: false },
+      'skip-tracing': { type: 'boolean', default: false },
       'server-core': { type: 'string', default: '0' },
       'load-core': { type: 'string', default: '1' },
       out: { type: 'string' },
@@ -123,6 +130,8 @@ export function parseBenchArgs(argv: readonly string[], env: NodeJS.ProcessEnv):
     nestDir: values['nest-dir'] ?? env.KEELSON_BENCH_NEST_DIR ?? '/work/shared/peers/nest-checkout',
     nestAdapter,
     skipNest: values['skip-nest'],
+    skipRamp: values['skip-ramp'],
+    skipTracing: values['skip-tracing'],
     serverCore: positiveInt(values['server-core'], '--server-core', 0),
     loadCore: positiveInt(values['load-core'], '--load-core', 0),
     outDir: values.out,

@@ -74,6 +74,11 @@ export async function startService(
     readonly env?: NodeJS.ProcessEnv;
     /** Node flags before the script, e.g. `--cpu-prof` (bench/profile-payments.ts). */
     readonly nodeArgs?: readonly string[];
+    /**
+     * 'never' (default): the shedder is in the chain but cannot refuse. 'service defaults': the
+     * thresholds the service ships with (bench/shedding-ramp.ts measures those).
+     */
+    readonly shedding?: 'never' | 'service defaults';
   },
 ): Promise<RunningService> {
   const [httpPort, adminPort] = [await freePort(), await freePort()];
@@ -97,8 +102,9 @@ export async function startService(
       KEELSON_RATE_LIMIT_RATE: '1000000000',
       KEELSON_RATE_LIMIT_BURST: '1000000000',
       KEELSON_RATE_LIMIT_CONCURRENCY: '1000000',
-      KEELSON_SHED_MAX_EVENT_LOOP_DELAY_MS: '60000',
-      KEELSON_SHED_MAX_IN_FLIGHT: '1000000',
+      // Undefined is left out of the child's environment: the service's own defaults apply.
+      KEELSON_SHED_MAX_EVENT_LOOP_DELAY_MS: options.shedding === 'service defaults' ? undefined : '60000',
+      KEELSON_SHED_MAX_IN_FLIGHT: options.shedding === 'service defaults' ? undefined : '1000000',
       ...options.env,
     },
     output: fd,

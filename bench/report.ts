@@ -4,6 +4,7 @@ import { type EventBenchResults, eventBenchLines } from './event-benches.ts';
 import { type HotPathResults, hotPathLines } from './hot-path-report.ts';
 import type { MachineInfo } from './machine.ts';
 import { hasFailures, type Measurement } from './measurement.ts';
+import { type OptionalBenchResults, optionalBenchLines } from './optional-benches.ts';
 import { type RatioMetric, ratioPerRound } from './rounds.ts';
 
 /** Renders one run (table, ratios, context) for the terminal, Markdown and JSON. */
@@ -53,6 +54,8 @@ export interface Report {
   readonly events?: EventBenchResults;
   /** Issue 9 §6 beside the table: cache warmth, rate-limit overhead, RSS soak, the NestJS peer. */
   readonly hotPath?: HotPathResults;
+  /** bench/shedding-ramp.ts and bench/tracing-overhead.ts, run last (or skipped). */
+  readonly optional?: OptionalBenchResults;
   /** Scenarios with non-2xx responses, errors or timeouts: their numbers are not clean. */
   readonly failures: readonly string[];
 }
@@ -151,6 +154,8 @@ export function renderText(report: Report): string {
     );
   const resilience = resilienceLines(report);
   if (resilience.length > 0) out.push('', ...resilience.map((l, i) => (i === 0 ? l : `  ${l}`)));
+  const optional = optionalBenchLines(report.optional);
+  if (optional.length > 0) out.push('', ...optional.map((l) => (l.endsWith(':') ? l : `  ${l}`)));
   const busy = busyHostWarning(report);
   if (busy !== undefined) out.push('', `⚠ ${busy}`);
   if (report.failures.length > 0) {
@@ -244,6 +249,14 @@ export function renderMarkdown(report: Report): string {
       ? []
       : ['## Events and webhooks', '', ...eventBenchLines(report.events).map((l) => `- ${l}`), '']),
     ...resilienceMarkdown(report),
+    ...(report.optional === undefined
+      ? []
+      : [
+          '## Load-shedding ramp and tracing overhead',
+          '',
+          ...optionalBenchLines(report.optional).map((l) => (l.endsWith(':') ? `**${l}**` : `- ${l}`)),
+          '',
+        ]),
     '## Errors',
     '',
     ...failures,

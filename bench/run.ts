@@ -9,6 +9,7 @@
 //   7. optional RSS soak (--rss-requests), rate-limit decision and resilience policy overhead
 //   8. outbox relay vs raw JetStream, commit → consumer latency, webhook worker vs direct POSTs
 //      (bench/event-benches.ts: event-flow.ts and webhook-dispatch.ts --json, when reachable)
+//   9. the load-shedding ramp and tracing off vs on (bench/optional-benches.ts; --skip-ramp, --skip-tracing)
 // The scenario table and the ratios live in bench/scenarios.ts. Servers under test are pinned to
 // --server-core, load generators to --load-core; with --rounds N the scenarios repeat N times,
 // interleaved, and medians are reported.
@@ -30,6 +31,7 @@ import { hotPathSettings, measureRateLimit, startHotPathServers } from './hot-pa
 import type { LoadSpec } from './load-autocannon.ts';
 import { describeMachine } from './machine.ts';
 import type { Measurement } from './measurement.ts';
+import { runOptionalBenches } from './optional-benches.ts';
 import { runPinnedForJson, spawnPinned, tasksetAvailable } from './pinned-process.ts';
 import type { RawLoopSpec } from './raw-order-loop.ts';
 import { failuresOf, type Report, type ResilienceOverhead, renderText, writeReport } from './report.ts';
@@ -343,6 +345,18 @@ async function main(args: BenchArgs): Promise<number> {
         log,
       });
 
+  const optional = await runOptionalBenches({
+    benchDir,
+    repoRoot,
+    databaseUrl: args.databaseUrl,
+    serverCore: args.serverCore,
+    loadCore: args.loadCore,
+    outDir: args.outDir ?? join(benchDir, 'results'),
+    skipRamp: args.skipRamp,
+    skipTracing: args.skipTracing,
+    log,
+  });
+
   const results = condense(rounds);
   const report: Report = {
     command:
@@ -386,6 +400,7 @@ async function main(args: BenchArgs): Promise<number> {
     resilience,
     hotPath,
     events,
+    optional,
     failures: failuresOf(results),
   };
   process.stdout.write(`\n${renderText(report)}`);

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { createHttpServer } from '../src/http/index.ts';
+import { createMetrics, registerSheddingMetrics } from '../src/metrics/index.ts';
 import { createLoadShedder, installShedding, type Priority, priorities } from '../src/shedding/index.ts';
 import { captureLogs, listen } from './http-test-support.ts';
 
@@ -145,5 +146,19 @@ describe('load shedding Fastify hook', () => {
     const counted = shedder.stats().decisions;
     assert.equal(counted['read:shed'], 1);
     assert.equal(counted['critical:admitted'], 1);
+  });
+});
+
+describe('shedding metrics', () => {
+  it('expose the level, the pressure and the requests in flight', async () => {
+    const shedder = createLoadShedder({ signal: () => 0 });
+    const metrics = createMetrics();
+    registerSheddingMetrics(metrics, shedder);
+    const held = [shedder.admit('read'), shedder.admit('critical')];
+    const text = await metrics.registry.metrics();
+    assert.match(text, /^\w*load_shed_in_flight 2$/m);
+    assert.match(text, /^\w*load_shed_level 0$/m);
+    for (const decision of held) if (decision.admitted) decision.done();
+    assert.match(await metrics.registry.metrics(), /^\w*load_shed_in_flight 0$/m);
   });
 });

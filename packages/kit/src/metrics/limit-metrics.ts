@@ -78,8 +78,8 @@ export function registerRateLimitMetrics(metrics: Metrics, limiter: Pick<RateLim
 
 /**
  * Exposes a load shedder: `load_shed_decisions_total{priority, outcome}` (`admitted` or `shed`),
- * `load_shed_level` (0 admits all; 4 sheds every class) and `load_shed_pressure` (the smoothed
- * signal, 1 = at capacity).
+ * `load_shed_level` (0 admits all; 4 sheds every class), `load_shed_pressure` (the smoothed
+ * signal, 1 = at capacity) and `load_shed_in_flight` (admitted requests not yet answered).
  *
  * @example
  * ```ts
@@ -116,6 +116,14 @@ export function registerSheddingMetrics(metrics: Metrics, shedder: Pick<LoadShed
     registers: [metrics.registry],
     collect() {
       this.set(shedder.stats().pressure);
+    },
+  });
+  new Gauge({
+    name: `${metrics.prefix}load_shed_in_flight`,
+    help: 'Requests the load shedder admitted that have not been answered yet.',
+    registers: [metrics.registry],
+    collect() {
+      this.set(shedder.stats().inFlight);
     },
   });
 }
