@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Metrics } from './create-metrics.ts';
+import type { Histogram } from 'prom-client';
+import type { HttpLabel, Metrics } from './create-metrics.ts';
 
 /** The route label of requests no route matched: one value, so scanners cannot explode cardinality. */
 export const UNMATCHED_ROUTE = 'unmatched';
@@ -41,12 +42,51 @@ export function finalStatus(reply: FastifyReply): number {
  * ```
  */
 export function installHttpMetrics(app: FastifyInstance, metrics: Metrics): void {
+  if (metrics.exemplars) {
+    installWithExemplars(app, metrics);
+    return;
+  }
   app.addHook('onRequest', (request, reply, done) => {
     metrics.httpRequestsInFlight.inc();
     reply.raw.once('close', () => {
       metrics.httpRequestsInFlight.dec();
       const labels = { method: request.method, route: routeLabel(request), status: String(finalStatus(reply)) };
       metrics.httpRequestDuration.observe(labels, reply.elapsedTime / 1000);
+    });
+    done();
+  });
+}
+
+/**
+ * The trace id of a sampled W3C `traceparent` (`00-<trace>-<span>-<flags>`), else undefined:
+ * an exemplar must point at a trace the backend actually received.
+ */
+export function sampledTraceId(traceparent: string | undefined): string | undefined {
+  if (traceparent === undefined || traceparent.length !== 55) return undefined;
+  // The sampled flag is the low bit of the flags byte, i.e. of its last hex digit.
+  return (Number.parseInt(traceparent.charAt(54), 16) & 1) === 1 ? traceparent.slice(3, 35) : undefined;
+}
+
+/**
+ * The same hook, observing through prom-client's exemplar-capable `observe`: a sampled request
+ * leaves `{trace_id}` on its bucket. Chosen once at install, so a service without tracing keeps
+ * the plain observation on its hot path. `request.ctx` is read at close, after the server span
+ * (kit `http`) replaced the caller's traceparent with its own.
+ */
+function installWithExemplars(app: FastifyInstance, metrics: Metrics): void {
+  // Safe: `trace_id` is an exemplar label, not a series label; prom-client types both alike.
+  const histogram = metrics.httpRequestDuration as unknown as Histogram<HttpLabel | 'trace_id'>;
+  app.addHook('onRequest', (request, reply, done) => {
+    metrics.httpRequestsInFlight.inc();
+    reply.raw.once('close', () => {
+      metrics.httpRequestsInFlight.dec();
+      const labels = { method: request.method, route: routeLabel(request), status: String(finalStatus(reply)) };
+      const traceId = sampledTraceId(request.ctx?.traceparent);
+      histogram.observe({
+        labels,
+        value: reply.elapsedTime / 1000,
+        ...(traceId === undefined ? {} : { exemplarLabels: { trace_id: traceId } }),
+      });
     });
     done();
   });

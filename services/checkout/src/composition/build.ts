@@ -206,7 +206,8 @@ async function startServers(config: Config, parts: ServerParts): Promise<Servers
   // The data directory's server record and demo tenant belong to an embedded database build opened,
   // not to one a test passed in.
   const embedded = config.databaseUrl === undefined && parts.options.database === undefined;
-  const metrics = createMetrics({ durationBuckets: httpDurationBuckets });
+  // Exemplars only with tracing: without it the HTTP histogram keeps its plain observation.
+  const metrics = createMetrics({ durationBuckets: httpDurationBuckets, exemplars: parts.tracing.enabled });
   registerPoolGauges(metrics, 'database', () => db.stats());
   if (parts.options.logStats !== undefined) registerLogCounters(metrics, parts.options.logStats);
   const psp = await parts.provider.opened();
