@@ -4,6 +4,7 @@ import { registerHealthRoutes } from '../health/health.fastify.ts';
 import type { HealthChecks } from '../health/health-checks.ts';
 import { createHttpServer, type HttpServerOptions } from '../http/create-http-server.ts';
 import type { Metrics } from '../metrics/create-metrics.ts';
+import { expose } from '../metrics/exposition.ts';
 
 /** What the admin server exposes, and the chassis settings it runs with. */
 export interface AdminServerOptions {
@@ -16,10 +17,10 @@ export interface AdminServerOptions {
 
 /**
  * The operator-facing server, on its own port so it is never exposed with the API:
- * `GET /metrics` (Prometheus text), `GET /livez`, `GET /readyz`. The service adds its
- * admin routes to it. Built on the same chassis as the API (problems, request ids,
- * timeouts), but its access log is at debug (probes and scrapes every few seconds
- * would drown the API's lines) and it records no HTTP metrics (scrapes would skew them).
+ * `GET /metrics` (Prometheus text, or OpenMetrics with exemplars when the scraper asks for it),
+ * `GET /livez`, `GET /readyz`. The service adds its admin routes to it. Built on the same
+ * chassis as the API (problems, request ids, timeouts), but its access log is at debug (probes
+ * and scrapes every few seconds would drown the API's lines) and it records no HTTP metrics (scrapes would skew them).
  *
  * @example
  * ```ts
@@ -38,9 +39,9 @@ export interface AdminServerOptions {
 export function createAdminServer(options: AdminServerOptions): FastifyInstance {
   const app = createHttpServer({ ...options.http, logger: options.logger, accessLogLevel: 'debug' });
   const { registry } = options.metrics;
-  app.get('/metrics', async (_request, reply) => {
-    const text = await registry.metrics();
-    return reply.header('content-type', registry.contentType).send(text);
+  app.get('/metrics', async (request, reply) => {
+    const { contentType, body } = await expose(registry, request.headers.accept);
+    return reply.header('content-type', contentType).send(body);
   });
   registerHealthRoutes(app, options.health);
   return app;

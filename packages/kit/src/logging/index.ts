@@ -1,2 +1,3 @@
 export * from './create-logger.ts';
 export * from './log-destination.ts';
+export * from './module-loggers.ts';

@@ -1,4 +1,5 @@
 import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { registerEventLoopUtilization } from './event-loop-utilization.ts';
 
 /** Metric naming and bucketing; the defaults suit an HTTP API. */
 export interface MetricsOptions {
@@ -6,6 +7,12 @@ export interface MetricsOptions {
   readonly prefix?: string;
   /** Histogram buckets in seconds; Prometheus' defaults (5 ms … 10 s) when omitted. */
   readonly durationBuckets?: readonly number[];
+  /**
+   * Keep a `trace_id` exemplar per bucket of the HTTP duration histogram (served in the
+   * OpenMetrics format only). Turn on only with tracing: the exemplar-capable `observe`
+   * costs a little more per request, so without tracing it stays prom-client's plain one.
+   */
+  readonly exemplars?: boolean;
 }
 
 /** The labels every HTTP observation carries; `route` is a pattern, never a raw URL. */
@@ -17,11 +24,13 @@ export interface Metrics {
   readonly prefix: string;
   readonly httpRequestDuration: Histogram<HttpLabel>;
   readonly httpRequestsInFlight: Gauge;
+  /** Whether `httpRequestDuration` takes exemplars: call it as `observe({ labels, value, exemplarLabels })`. */
+  readonly exemplars: boolean;
 }
 
 /**
- * Creates a registry with HTTP request metrics and Node's default process metrics
- * (CPU, memory, GC, event-loop delay). Nothing is global: two calls give two
+ * Creates a registry with HTTP request metrics, Node's default process metrics
+ * (CPU, memory, GC, event-loop delay) and event-loop utilisation. Nothing is global: two calls give two
  * independent registries, so tests can run side by side.
  *
  * @example
@@ -37,19 +46,25 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix });
   dropMisnamedGauges(registry, prefix);
+  registerEventLoopUtilization(registry, prefix);
+  const exemplars = options.exemplars === true;
   const httpRequestDuration = new Histogram<HttpLabel>({
     name: `${prefix}http_request_duration_seconds`,
     help: 'HTTP request duration from routing to the last byte, by route pattern and status.',
     labelNames: ['method', 'route', 'status'],
     ...(options.durationBuckets === undefined ? {} : { buckets: [...options.durationBuckets] }),
-    registers: [registry],
+    enableExemplars: exemplars,
+    // prom-client refuses exemplars on a registry of the text format, although it only leaves them
+    // out of that format's output: registered by hand, the OpenMetrics scrape (exposition.ts) shows them.
+    registers: [],
   });
+  registry.registerMetric(httpRequestDuration);
   const httpRequestsInFlight = new Gauge({
     name: `${prefix}http_requests_in_flight`,
     help: 'HTTP requests received and not yet answered or abandoned.',
     registers: [registry],
   });
-  return { registry, prefix, httpRequestDuration, httpRequestsInFlight };
+  return { registry, prefix, httpRequestDuration, httpRequestsInFlight, exemplars };
 }
 
 /**

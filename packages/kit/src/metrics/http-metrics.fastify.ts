@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Metrics } from './create-metrics.ts';
+import type { Histogram } from 'prom-client';
+import type { HttpLabel, Metrics } from './create-metrics.ts';
 
 /** The route label of requests no route matched: one value, so scanners cannot explode cardinality. */
 export const UNMATCHED_ROUTE = 'unmatched';
@@ -48,9 +49,36 @@ export function installHttpMetrics(app: FastifyInstance, metrics: Metrics): void
   });
 }
 
-/** An exchange is over: one less in flight, its duration observed under method, route and status. */
+/**
+ * The trace id of a sampled W3C `traceparent` (`00-<trace>-<span>-<flags>`), else undefined:
+ * an exemplar must point at a trace the backend actually received.
+ */
+export function sampledTraceId(traceparent: string | undefined): string | undefined {
+  if (traceparent === undefined || traceparent.length !== 55) return undefined;
+  // The sampled flag is the low bit of the flags byte, i.e. of its last hex digit.
+  return (Number.parseInt(traceparent.charAt(54), 16) & 1) === 1 ? traceparent.slice(3, 35) : undefined;
+}
+
+/**
+ * An exchange is over: one less in flight, its duration observed under method, route and status.
+ * With exemplars on (tracing on), through prom-client's exemplar-capable `observe`: a sampled
+ * request leaves `{trace_id}` on its bucket; a service without tracing keeps the plain
+ * observation. `request.ctx` is read now, after the server span (kit `http`) replaced the
+ * caller's traceparent with its own.
+ */
 export function recordExchange(metrics: Metrics, request: FastifyRequest, reply: FastifyReply): void {
   metrics.httpRequestsInFlight.dec();
   const labels = { method: request.method, route: routeLabel(request), status: String(finalStatus(reply)) };
-  metrics.httpRequestDuration.observe(labels, reply.elapsedTime / 1000);
+  if (!metrics.exemplars) {
+    metrics.httpRequestDuration.observe(labels, reply.elapsedTime / 1000);
+    return;
+  }
+  // Safe: `trace_id` is an exemplar label, not a series label; prom-client types both alike.
+  const histogram = metrics.httpRequestDuration as unknown as Histogram<HttpLabel | 'trace_id'>;
+  const traceId = sampledTraceId(request.ctx?.traceparent);
+  histogram.observe({
+    labels,
+    value: reply.elapsedTime / 1000,
+    ...(traceId === undefined ? {} : { exemplarLabels: { trace_id: traceId } }),
+  });
 }

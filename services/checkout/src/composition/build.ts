@@ -5,7 +5,7 @@ import { createHttpServer } from '@keelson/kit/http';
 import { createPgIdempotencyStore } from '@keelson/kit/idempotency';
 import { createIdGenerator, type IdGenerator } from '@keelson/kit/ids';
 import { type Closer, closeInReverse, createAdminServer, createShutdown, type Shutdown } from '@keelson/kit/lifecycle';
-import type { LogDestinationStats } from '@keelson/kit/logging';
+import { createModuleLoggers, type LogDestinationStats, type ModuleLoggers } from '@keelson/kit/logging';
 import {
   createMetrics,
   registerCacheMetrics,
@@ -40,6 +40,7 @@ import { type FlagCheck, openFlags } from './flags.ts';
 import { httpDurationBuckets } from './http-buckets.ts';
 import { startJobs } from './jobs.ts';
 import { openApiLimits } from './limits.ts';
+import { type LogModule, logModules } from './log-modules.ts';
 import { explainUnavailable, type OpenedDatabase, openDatabase } from './open-database.ts';
 import { paymentUpkeepOf } from './payment-upkeep.ts';
 import { lazyProvider, openProvider } from './provider.ts';
@@ -91,6 +92,8 @@ export async function build(
 export async function build(config: Config, options: BuildOptions): Promise<Service>;
 export async function build(config: Config, options: BuildOptions): Promise<Service> {
   const { logger } = options;
+  // Each module logs through its own child, whose level the admin API changes at runtime.
+  const logs = createModuleLoggers(logger, logModules, { rootModule: 'service' });
   const closers: Closer[] = [];
   const closeOpened = async (): Promise<void> => {
     await closeInReverse(closers, { logger, timeoutMs: 5_000 });
@@ -104,8 +107,8 @@ export async function build(config: Config, options: BuildOptions): Promise<Serv
       sampleRatio: config.traceSampleRatio,
     });
     closers.push({ name: 'tracing', close: () => tracing.shutdown() });
-    const flags = await openFlags(config, logger, closers);
-    const opened = options.database ?? (await openDatabase(config, logger));
+    const flags = await openFlags(config, logs.get('flags'), closers);
+    const opened = options.database ?? (await openDatabase(config, logs.get('db')));
     if (options.database === undefined) closers.push({ name: 'database', close: () => opened.db.close() });
     if (options.migrate !== false) {
       const applied = await opened.migrator.up().catch((error: unknown) => {
@@ -118,16 +121,16 @@ export async function build(config: Config, options: BuildOptions): Promise<Serv
     const newId = createIdGenerator();
     const access = createAccessPgRepository(db);
     const serving = options.role === 'api' || options.role === 'all';
-    const caching = await openCaching(config, db, logger, closers, serving);
+    const caching = await openCaching(config, db, logs.get('cache'), closers, serving);
     // The repositories that write outbox rows wake the relays after each commit. Nothing to close:
     // a wake-up still in flight when the database closes is only a lost hint (relays also poll).
-    const outboxWrites = notifyingOutboxWrites(db, logger).db;
+    const outboxWrites = notifyingOutboxWrites(db, logs.get('events')).db;
     const products = createProductPgRepository(outboxWrites, newId);
     const orders = createOrderPgRepository(outboxWrites, newId);
     // The provider opens on first use (the CLI's tenant commands never need it), or now, below,
     // when servers start: a misconfigured provider then fails the start, not the first payment.
-    const provider = lazyProvider(() => openProvider(config, logger, closers, { tracing, flags }));
-    const webhooks = openWebhooks(config, db, newId, logger);
+    const provider = lazyProvider(() => openProvider(config, logs.get('payments'), closers, { tracing, flags }));
+    const webhooks = openWebhooks(config, db, newId, logs.get('webhooks'));
     const app = buildApplication({
       ...webhooks.ports,
       products: caching.products === undefined ? products : cachedProducts(products, caching.products),
@@ -163,6 +166,7 @@ export async function build(config: Config, options: BuildOptions): Promise<Serv
             webhooks,
             role: options.role,
             logger,
+            logs,
             closers,
             seed,
             options,
@@ -191,6 +195,7 @@ interface ServerParts {
   readonly newId: IdGenerator;
   readonly role: Role;
   readonly logger: Logger;
+  readonly logs: ModuleLoggers<LogModule>;
   /** The build's list: what starts here is appended, in start order. */
   readonly closers: Closer[];
   readonly seed: () => Promise<DemoCredentials | undefined>;
@@ -202,11 +207,12 @@ interface ServerParts {
 
 /** Admin server (health, metrics, admin API) for every role, then the public API unless worker-only. */
 async function startServers(config: Config, parts: ServerParts): Promise<Servers> {
-  const { db, app, logger, closers } = parts;
+  const { db, app, logger, logs, closers } = parts;
   // The data directory's server record and demo tenant belong to an embedded database build opened,
   // not to one a test passed in.
   const embedded = config.databaseUrl === undefined && parts.options.database === undefined;
-  const metrics = createMetrics({ durationBuckets: httpDurationBuckets });
+  // Exemplars only with tracing: without it the HTTP histogram keeps its plain observation.
+  const metrics = createMetrics({ durationBuckets: httpDurationBuckets, exemplars: parts.tracing.enabled });
   registerPoolGauges(metrics, 'database', () => db.stats());
   if (parts.options.logStats !== undefined) registerLogCounters(metrics, parts.options.logStats);
   const psp = await parts.provider.opened();
@@ -225,7 +231,7 @@ async function startServers(config: Config, parts: ServerParts): Promise<Servers
   await startEventFlow(config, {
     db,
     app,
-    logger,
+    logger: logs.get('events'),
     metrics,
     newId: parts.newId,
     role: parts.role,
@@ -237,25 +243,29 @@ async function startServers(config: Config, parts: ServerParts): Promise<Servers
   const upkeep = paymentUpkeepOf(config);
   const profiler = createProfiler();
   closers.push({ name: 'profiler', close: async () => profiler.stop() });
-  const admin = createAdminServer({ logger, metrics, health, http: timeouts });
+  const admin = createAdminServer({ logger: logs.get('admin'), metrics, health, http: timeouts });
   await registerAdminApi(admin, {
     app,
     migrator: parts.migrator,
     adminToken: adminTokenFor(config.dataDir, config.adminToken),
     upkeep,
     profiler,
+    logLevels: logs,
   });
   const api =
-    parts.role === 'worker' ? undefined : createHttpServer({ ...timeouts, logger, metrics, tracing: parts.tracing });
+    parts.role === 'worker'
+      ? undefined
+      : createHttpServer({ ...timeouts, logger: logs.get('http'), metrics, tracing: parts.tracing });
   if (api !== undefined) {
     const idempotencyStore = createPgIdempotencyStore(db);
-    const limits = openApiLimits(config, { logger, metrics, closers });
+    const limits = openApiLimits(config, { logger: logs.get('limits'), metrics, closers });
     await registerApi(api, app, { version: serviceVersion, idempotencyStore, limits });
     // Health on the API port too, for load balancers that can only probe the serving port.
     registerHealthRoutes(api, health);
   }
   // After the provider and the database on the list, so the jobs stop before either closes.
-  if (parts.role !== 'api') startJobs({ config, db, app, logger, metrics, newId: parts.newId, closers });
+  if (parts.role !== 'api')
+    startJobs({ config, db, app, logger: logs.get('jobs'), metrics, newId: parts.newId, closers });
   const shutdown = createShutdown({
     logger,
     drainTimeoutMs: config.shutdownTimeoutMs,

@@ -5,6 +5,7 @@ import {
   createJetStreamBus,
   type Delivery,
   type EventBus,
+  measuredHandler,
   type Subscription,
 } from '@keelson/kit/events';
 import type { IdGenerator } from '@keelson/kit/ids';
@@ -143,7 +144,12 @@ export async function startEventFlow(config: Config, parts: EventFlowParts): Pro
       },
     );
     const handle = tracedHandler(parts.tracing, consumer);
-    subscriptions.push(await bus.subscribe(options, async (delivery) => void (await handle(delivery))));
+    const measured = measuredHandler(
+      metrics,
+      { consumer: consumer.name, concurrency: config.consumerConcurrency },
+      async (delivery) => void (await handle(delivery)),
+    );
+    subscriptions.push(await bus.subscribe(options, measured));
   }
   await relay.start();
   logger.info({ bus: bus.name, consumers: subscriptions.length }, 'event flow started');

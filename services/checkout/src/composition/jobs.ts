@@ -12,7 +12,7 @@ import {
   type Schedule,
 } from '@keelson/kit/jobs';
 import type { Closer } from '@keelson/kit/lifecycle';
-import type { Metrics } from '@keelson/kit/metrics';
+import { type Metrics, registerWorkerPool } from '@keelson/kit/metrics';
 import type { Logger } from 'pino';
 import type { EventDeadLetter } from '../adapters/events/event-replay.ts';
 import { jobDeadLetterSink } from '../adapters/postgres/dead-letter.pg-repository.ts';
@@ -136,6 +136,7 @@ export function startJobs(parts: JobsParts): void {
     metrics,
   });
   registerJobQueueDepth(metrics, db, Object.keys(queues));
+  registerWorkerPool(metrics, 'jobs', () => ({ inUse: worker.running, capacity: config.jobsConcurrency }));
   const scheduler = createCronScheduler({ db, schedules, logger, newId: parts.newId, onEnqueued: worker.wake });
   worker.start();
   scheduler.start();

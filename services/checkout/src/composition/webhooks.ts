@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import type { Database } from '@keelson/kit/db';
 import type { IdGenerator } from '@keelson/kit/ids';
 import type { Closer } from '@keelson/kit/lifecycle';
-import { createOutcomeCounter, type Metrics } from '@keelson/kit/metrics';
+import { createOutcomeCounter, type Metrics, registerScrapedGauge, registerWorkerPool } from '@keelson/kit/metrics';
 import { createAddressGuard, type Resolve } from '@keelson/kit/webhooks';
 import type { Logger } from 'pino';
 import { renderEvent } from '../adapters/http/event.wire.ts';
@@ -104,8 +104,9 @@ export function openWebhooks(config: Config, db: Database, newId: IdGenerator, l
         dead: 'dead_lettered',
         superseded: 'superseded',
       } as const;
+      const queue = createWebhookDeliveryQueue(db, newId, box);
       const worker = startDeliveryWorker({
-        queue: createWebhookDeliveryQueue(db, newId, box),
+        queue,
         policy: deliveryPolicyOf(config),
         guard,
         clock: { now: () => new Date() },
@@ -117,6 +118,18 @@ export function openWebhooks(config: Config, db: Database, newId: IdGenerator, l
         ...(count === undefined ? {} : { onRecorded: (recorded) => count(outcomes[recorded]) }),
         ...options,
       });
+      if (metrics !== undefined) {
+        registerWorkerPool(metrics, 'webhooks.delivery', () => ({
+          inUse: worker.inFlight,
+          capacity: config.webhooksConcurrency,
+        }));
+        registerScrapedGauge(
+          metrics,
+          'webhook_deliveries_due',
+          'Webhook deliveries due and not yet claimed by a worker (all tenants).',
+          () => queue.dueCount(new Date()),
+        );
+      }
       return { name: 'webhook-delivery', close: () => worker.stop(webhookDelivery.drainMs) };
     },
   };

@@ -1,6 +1,7 @@
 import type { MigrationStatus } from '@keelson/kit/db';
 import type { LedgerReportWire, OutboxRepublishWire, ReconcileReportWire } from '../http/admin.wire.ts';
 import type { DeadLetterListWire, DeadLetterWire } from '../http/dead-letter.wire.ts';
+import type { LogLevelsWire } from '../http/log-levels.admin.http.ts';
 import type { AdminOperations, ListOptions } from './cli-commands.ts';
 
 /** The admin API's list query: snake_case names, unset options left out. */
@@ -72,6 +73,8 @@ export function adminApiClient(adminUrl: string, token: string): AdminOperations
     getDeadLetter: (id) => call<DeadLetterWire>('GET', `/dead_letters/${encodeURIComponent(id)}`),
     replayDeadLetter: (id) => call<DeadLetterWire>('POST', `/dead_letters/${encodeURIComponent(id)}/replay`),
     discardDeadLetter: (id) => call<DeadLetterWire>('POST', `/dead_letters/${encodeURIComponent(id)}/discard`),
+    logLevels: () => call<LogLevelsWire>('GET', '/log_levels'),
+    setLogLevel: (module, level) => call<LogLevelsWire>('PUT', `/log_levels/${encodeURIComponent(module)}`, { level }),
     close: async () => {},
   };
 }

@@ -12,6 +12,7 @@ import type {
   TenantWire,
 } from '../http/admin.wire.ts';
 import type { DeadLetterListWire, DeadLetterWire } from '../http/dead-letter.wire.ts';
+import type { LogLevelsWire } from '../http/log-levels.admin.http.ts';
 
 // What the CLI asks of the service; the composition root implements it. Results are the admin
 // API's own wire shapes, so `--json` prints the same objects whichever way the CLI reached the data.
@@ -52,6 +53,9 @@ export interface AdminOperations {
   getDeadLetter(id: string): Promise<DeadLetterWire>;
   replayDeadLetter(id: string): Promise<DeadLetterWire>;
   discardDeadLetter(id: string): Promise<DeadLetterWire>;
+  /** A running server's log levels per module (a process setting: there is none without a server). */
+  logLevels(): Promise<LogLevelsWire>;
+  setLogLevel(module: string, level: string): Promise<LogLevelsWire>;
   close(): Promise<void>;
 }
 

@@ -29,6 +29,8 @@ export const usage = `Usage: keelson <command> [--json]
   dlq replay ID                           hand it back to its source once (a job runs again)
   dlq discard ID                          mark it discarded (kept, never replayed)
   config print                            print the effective configuration, secrets redacted
+  log-level [MODULE LEVEL]                a running server's log level per module; with both, set one
+                                          (trace|debug|info|warn|error|fatal|silent; until it restarts)
   help                                    print this text
 
 Every command accepts --json and then prints one JSON object on stdout.`;
@@ -55,7 +57,8 @@ export type Command =
   | { readonly name: 'outbox republish'; readonly fromId: string; readonly toId: string }
   | { readonly name: 'dlq list'; readonly page: ListOptions; readonly source: DeadLetterSource | undefined }
   | { readonly name: 'dlq show' | 'dlq replay' | 'dlq discard'; readonly id: string }
-  | { readonly name: 'config print' };
+  | { readonly name: 'config print' }
+  | { readonly name: 'log-level'; readonly change: { readonly module: string; readonly level: string } | undefined };
 
 function required(value: string | undefined, what: string): string {
   if (value === undefined || value === '') throw new UsageError(`missing ${what}`);
@@ -121,6 +124,10 @@ export function parseCommandLine(argv: readonly string[]): Command {
   const { values, positionals } = parsed;
   const [command = 'serve', sub, arg] = positionals;
   if (values.help) return { name: 'help' };
+  if (command === 'log-level') {
+    if (sub === undefined) return { name: 'log-level', change: undefined };
+    return { name: 'log-level', change: { module: sub, level: required(arg, 'level') } };
+  }
   switch (`${command} ${sub ?? ''}`.trim()) {
     case 'help':
       return { name: 'help' };

@@ -30,6 +30,8 @@ function pageOf(options: ListOptions) {
   };
 }
 
+const noServer = 'log levels belong to a running server, and none holds this data: start one, or point the CLI at it';
+
 export interface LocalAdminDeps {
   readonly app: Application;
   readonly migrator: Migrator;
@@ -96,6 +98,8 @@ export function localAdminOperations(deps: LocalAdminDeps): AdminOperations {
     getDeadLetter: async (id) => deadLetterToWire(await app.deadLetters.get(operationContext(), id)),
     replayDeadLetter: async (id) => deadLetterToWire(await app.deadLetters.replay(operationContext(), id)),
     discardDeadLetter: async (id) => deadLetterToWire(await app.deadLetters.discard(operationContext(), id)),
+    logLevels: () => Promise.reject(new Error(noServer)),
+    setLogLevel: () => Promise.reject(new Error(noServer)),
     close: () => deps.close(),
   };
 }

@@ -198,6 +198,16 @@ async function execute(command: Command, commands: CliCommands, json: boolean): 
         const letter = await ops.discardDeadLetter(command.id);
         return { json: letter, text: `Discarded ${letter.id} (kept, never replayed)` };
       });
+    case 'log-level':
+      return withAdmin(commands, false, async (ops) => {
+        const { change } = command;
+        const answer =
+          change === undefined ? await ops.logLevels() : await ops.setLogLevel(change.module, change.level);
+        const text = Object.entries(answer.levels)
+          .map(([module, level]) => `${module.padEnd(10)} ${level}`)
+          .join('\n');
+        return { json: answer, text };
+      });
     case 'config print': {
       const printed = commands.printableConfig();
       return {

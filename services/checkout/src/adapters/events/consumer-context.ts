@@ -10,10 +10,14 @@ import type { Logger } from 'pino';
 export function contextForDelivery(delivery: Delivery, logger: Logger, timeoutMs: number): RequestContext {
   const { message } = delivery;
   const traceparent = parseTraceparent(message.headers.traceparent);
+  const requestId = message.headers['x-request-id'] ?? message.id;
   const ctx = createContext({
-    requestId: message.headers['x-request-id'] ?? message.id,
+    requestId,
     timeoutMs,
     logger: logger.child({
+      // The request that caused the event and its tenant, as on that request's own lines.
+      request_id: requestId,
+      tenant: message.tenantId,
       event: message.id,
       type: message.type,
       attempt: delivery.attempt,

@@ -2,6 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { Migrator } from '@keelson/kit/db';
 import { AppError } from '@keelson/kit/errors';
 import { compiledZodSerializer } from '@keelson/kit/http';
+import type { ModuleLoggers } from '@keelson/kit/logging';
 import { type Profiler, registerPprofRoutes } from '@keelson/kit/profiling';
 import type { FastifyInstance } from 'fastify';
 import { type FastifyPluginAsyncZod, validatorCompiler } from 'fastify-type-provider-zod';
@@ -20,6 +21,7 @@ import {
 } from './admin.wire.ts';
 import { bearerToken } from './authenticate.hook.ts';
 import { deadLetterRoutes } from './dead-letters.admin.http.ts';
+import { logLevelRoutes } from './log-levels.admin.http.ts';
 import { objectId, pageQuery, text } from './schemas.ts';
 import { pageRequest } from './wire.ts';
 
@@ -121,6 +123,7 @@ export async function registerAdminApi(
     adminToken: string;
     upkeep: PaymentUpkeepDefaults;
     profiler: Profiler;
+    logLevels: ModuleLoggers<string>;
   },
 ): Promise<void> {
   const guard = async (request: { readonly headers: { readonly authorization?: string | undefined } }) => {
@@ -135,6 +138,7 @@ export async function registerAdminApi(
       admin.addHook('onRequest', guard);
       await admin.register(adminRoutes(deps.app, deps.migrator, deps.upkeep));
       await admin.register(deadLetterRoutes(deps.app));
+      await admin.register(logLevelRoutes(deps.logLevels));
     },
     { prefix: '/admin' },
   );

@@ -116,6 +116,20 @@ export function createWebhookDeliveryQueue(db: Database, newId: IdGenerator, box
     },
 
     /**
+     * Deliveries due now and not claimed, across tenants (a metric, read at scrape time): the
+     * partial index on pending due times answers it without touching delivered rows.
+     */
+    async dueCount(now: Date): Promise<number> {
+      // A scrape waits for it: a second at most, then the gauge keeps its last value.
+      const { rows } = await db.query<{ due: number }>(
+        { deadline: Date.now() + 1_000 },
+        `SELECT count(*)::int AS due FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= $1`,
+        [now],
+      );
+      return rows[0]?.due ?? 0;
+    },
+
+    /**
      * Writes an attempt's result: success, a retry at its backoff, or (past the horizon) dead,
      * with its dead letter in the same transaction. A result for an attempt that is no longer
      * the latest (its lease ran out and another worker took the delivery) changes nothing.

@@ -38,6 +38,8 @@ export type RecordedAttempt = 'succeeded' | 'retry' | 'dead' | 'superseded';
 export interface DeliveryWorker {
   /** Look for due deliveries now (after an enqueue in this process). */
   wake(): void;
+  /** Attempts running now, out of `concurrency` (a metric). */
+  readonly inFlight: number;
   /** Stops claiming; attempts in flight get `drainMs`, then are aborted (their leases make them due again). */
   stop(drainMs: number): Promise<void>;
 }
@@ -154,6 +156,9 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
   const looping = loop();
   return {
     wake: () => wakeUp?.(),
+    get inFlight() {
+      return running.size;
+    },
     async stop(drainMs) {
       stopping = true;
       wakeUp?.();
