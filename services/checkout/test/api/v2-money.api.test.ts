@@ -91,6 +91,8 @@ for (const backend of backends()) {
       });
       assert.equal(paid.response.status, 201, JSON.stringify(paid.error));
       const payment = paid.data ?? assert.fail('a payment');
+      assert.equal(placed.response.headers.get('location'), `/v2/orders/${orderId}`);
+      assert.equal(paid.response.headers.get('location'), `/v2/payments/${payment.id}`);
       assert.deepEqual(payment.amount, { amount: 3000, currency: 'USD' });
       assert.deepEqual(payment.amount_refunded, { amount: 0, currency: 'USD' });
 
@@ -109,6 +111,11 @@ for (const backend of backends()) {
       });
       assert.equal(refunded.response.status, 201, JSON.stringify(refunded.error));
       assert.deepEqual(refunded.data?.amount, { amount: 500, currency: 'USD' });
+      assert.equal(refunded.response.headers.get('location'), `/v2/refunds/${refunded.data?.id}`);
+      const endpoint = await api.POST('/v2/webhook_endpoints', {
+        body: { url: 'https://hooks.example.com/v2', enabled_events: ['*'] },
+      });
+      assert.equal(endpoint.response.headers.get('location'), `/v2/webhook_endpoints/${endpoint.data?.id}`);
       const after = await api.GET('/v2/payments/{id}', { params: { path: { id: payment.id } } });
       assert.deepEqual(after.data?.amount_refunded, { amount: 500, currency: 'USD' });
       const listed = await api.GET('/v2/payments', { params: { query: { order_id: orderId } } });
