@@ -22,7 +22,7 @@ import { orderRoutes } from './orders.http.ts';
 import { paymentRoutes } from './payments.http.ts';
 import { productRoutes } from './products.http.ts';
 import { v1DocumentHeaders } from './v1-openapi.ts';
-import { apiVersions } from './versions.ts';
+import { apiVersions, versionsDescription } from './versions.ts';
 import { webhookRoutes } from './webhooks.http.ts';
 
 const docsPath = '/docs';
@@ -51,8 +51,7 @@ export async function registerApi(fastify: FastifyInstance, app: Application, op
       info: {
         title: 'Keelson Checkout API',
         version: options.version,
-        description:
-          'Catalog, orders and stock for your checkout. Errors are RFC 9457 problem documents with a stable `code`.',
+        description: `Catalog, orders and stock for your checkout. Errors are RFC 9457 problem documents with a stable \`code\`.\n\n${versionsDescription}`,
         license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
       },
       servers: [{ url: '/', description: 'This server' }],

@@ -24,6 +24,19 @@ export const v1DeprecationHeaders = {
   link: `<${v1Deprecation.guide}>; rel="deprecation"; type="text/html"`,
 } as const;
 
+const day = (date: Date) => date.toISOString().slice(0, 10);
+
+/** The versions paragraph of the document's description: what `Link: </docs>` leads to. */
+export const versionsDescription = [
+  `**Versions.** \`/v2\` is current. \`/v1\` is deprecated since ${day(v1Deprecation.deprecatedAt)} and may be`,
+  `gone after ${day(v1Deprecation.sunsetAt)} (its answers carry \`Deprecation\`, \`Sunset\` and \`Link\`).`,
+  'They differ only in money: v2 reads and writes `{amount, currency}` objects (product `price`,',
+  'order `total`, line `unit_price` and `total`, payment `amount` and `amount_refunded`, refund',
+  '`amount`) where v1 has flat fields (`unit_amount`, `amount_total`, `amount`, each beside a',
+  '`currency`). v2 operation ids end in `V2`. The migration guide is in the README',
+  '("API versions: migrating from v1 to v2").',
+].join(' ');
+
 export interface ApiVersion {
   readonly prefix: '/v1' | '/v2';
   /** Adapts the routes registered in `scope` after this call; call it before registering them. */
