@@ -234,7 +234,7 @@ for (const backend of backends()) {
       assert.equal(cancelled.data?.amount_total, 1500);
     });
 
-    it('the index, an unauthenticated request and an unknown object are deprecated answers too', async () => {
+    it('the index, a chassis 400, an unauthenticated request and an unknown object are deprecated answers too', async () => {
       const index = await fetch(`${service().apiUrl}/v1`);
       assert.equal(index.status, 200);
       assertDeprecated(index, 'index');
@@ -243,6 +243,13 @@ for (const backend of backends()) {
       assert.equal(anonymous.status, 401);
       assertDeprecated(anonymous, '401');
       await anonymous.body?.cancel();
+      // Refused by the chassis before any of v1's own hooks run.
+      const badDeadline = await fetch(`${service().apiUrl}/v1/products`, {
+        headers: { 'x-request-deadline': 'tomorrow' },
+      });
+      assert.equal(badDeadline.status, 400);
+      assertDeprecated(badDeadline, 'a chassis 400');
+      await badDeadline.body?.cancel();
       const api = await frozenClient();
       const missing = await api.GET('/v1/orders/{id}', { params: { path: { id: 'ord_01J00000000000000000000000' } } });
       assert.equal(missing.response.status, 404);

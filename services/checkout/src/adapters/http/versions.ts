@@ -103,10 +103,12 @@ type Done = (error: Error | null, payload: unknown) => void;
 export const v1: ApiVersion = {
   prefix: '/v1',
   install(scope) {
-    // First hook of the scope: every answer from here on carries them, whoever sends it.
-    scope.addHook('onRequest', (_request, reply, done) => {
+    // onSend, not onRequest: it also runs for answers sent before this scope's hooks would (the
+    // chassis's own 400s in its root onRequest hooks), and before the idempotency kit's onSend
+    // (installed below), which stores `link` with the answer.
+    scope.addHook('onSend', (_request, reply, payload, done) => {
       reply.headers(v1DeprecationHeaders);
-      done();
+      done(null, payload);
     });
     scope.addHook('onRoute', (route: RouteOptions) => {
       route.schema = { ...route.schema, deprecated: true };
