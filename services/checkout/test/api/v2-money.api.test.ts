@@ -21,6 +21,18 @@ for (const backend of backends()) {
   describe(`API v2 money objects (${backend.name})`, () => {
     const service = useTestService(backend);
 
+    it('GET /v2 is the index of v2, not deprecated', async () => {
+      const index = await service().client().GET('/v2', {});
+      assert.deepEqual(index.data, {
+        object: 'api',
+        version: 'v2',
+        resources: { products: '/v2/products', orders: '/v2/orders' },
+        docs: '/docs',
+        openapi: '/openapi.json',
+      });
+      assert.equal(index.response.headers.get('deprecation'), null);
+    });
+
     it('a product has a price object, at /v2, and v1 reads the same product flat', async () => {
       const { api } = await service().newTenant();
       const created = await api.POST('/v2/products', {
