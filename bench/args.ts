@@ -19,6 +19,14 @@ export interface BenchArgs {
   readonly natsUrl: string;
   /** Skip the event benches (event flow, webhook dispatch) after the HTTP scenarios. */
   readonly skipEvents: boolean;
+  /** Redis for the warm service's product cache (and its rate limits) and the limiter bench's Redis side. */
+  readonly redisUrl: string;
+  /** Warm GETs of the RSS soak; 0 = no soak (the default). */
+  readonly rssRequests: number;
+  /** The NestJS peer's source (read-only is fine: it is copied before building). */
+  readonly nestDir: string;
+  readonly nestAdapter: 'express' | 'fastify';
+  readonly skipNest: boolean;
   readonly serverCore: number;
   readonly loadCore: number;
   readonly outDir: string | undefined;
@@ -41,6 +49,15 @@ export const usage = `Usage: npm run bench -- [options]
   --nats-url U       NATS JetStream for the event-flow bench (default $KEELSON_BENCH_NATS_URL
                      or nats://127.0.0.1:4222; not reachable = that bench is skipped)
   --skip-events      do not run the event-flow and webhook-dispatch benches after the HTTP ones
+  --redis-url U      Redis of the warm service (product cache + rate limits) and of the
+                     rate-limit bench (default $KEELSON_BENCH_REDIS_URL or redis://127.0.0.1:6379;
+                     not reachable = the warm service runs without Redis, flagged: not warm)
+  --rss-requests N   after the rounds, send N warm GETs and report the service's RSS before,
+                     every 100 000 and after (issue 9 §6 uses 1000000; default 0 = off)
+  --nest-dir D       the NestJS peer to compare against (default $KEELSON_BENCH_NEST_DIR or
+                     /work/shared/peers/nest-checkout); built once, cached in ~/.cache/keelson-bench
+  --nest-adapter A   express (default, the peer's default) or fastify
+  --skip-nest        do not build or run the NestJS peer
   --server-core N    core the servers under test are pinned to (default 0)
   --load-core N      core the load generators are pinned to (default 1)
   --out DIR          where results go (default bench/results)`;
@@ -69,6 +86,11 @@ export function parseBenchArgs(argv: readonly string[], env: NodeJS.ProcessEnv):
       'database-url': { type: 'string' },
       'nats-url': { type: 'string' },
       'skip-events': { type: 'boolean', default: false },
+      'redis-url': { type: 'string' },
+      'rss-requests': { type: 'string', default: '0' },
+      'nest-dir': { type: 'string' },
+      'nest-adapter': { type: 'string', default: 'express' },
+      'skip-nest': { type: 'boolean', default: false },
       'server-core': { type: 'string', default: '0' },
       'load-core': { type: 'string', default: '1' },
       out: { type: 'string' },
@@ -80,6 +102,9 @@ export function parseBenchArgs(argv: readonly string[], env: NodeJS.ProcessEnv):
     return undefined;
   }
   if (!logLevels.has(values['log-level'])) throw new Error(`--log-level must be one of ${[...logLevels].join(', ')}`);
+  const nestAdapter = values['nest-adapter'];
+  if (nestAdapter !== 'express' && nestAdapter !== 'fastify')
+    throw new Error('--nest-adapter must be express or fastify');
   return {
     durationS: positiveInt(values.duration, '--duration', 1),
     warmupS: positiveInt(values.warmup, '--warmup', 0),
@@ -93,6 +118,11 @@ export function parseBenchArgs(argv: readonly string[], env: NodeJS.ProcessEnv):
       values['database-url'] ?? env.KEELSON_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
     natsUrl: values['nats-url'] ?? env.KEELSON_BENCH_NATS_URL ?? 'nats://127.0.0.1:4222',
     skipEvents: values['skip-events'],
+    redisUrl: values['redis-url'] ?? env.KEELSON_BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379',
+    rssRequests: positiveInt(values['rss-requests'], '--rss-requests', 0),
+    nestDir: values['nest-dir'] ?? env.KEELSON_BENCH_NEST_DIR ?? '/work/shared/peers/nest-checkout',
+    nestAdapter,
+    skipNest: values['skip-nest'],
     serverCore: positiveInt(values['server-core'], '--server-core', 0),
     loadCore: positiveInt(values['load-core'], '--load-core', 0),
     outDir: values.out,

@@ -31,6 +31,8 @@ declare module 'autocannon' {
     readonly url: string;
     readonly connections?: number;
     readonly duration?: number;
+    /** Requests to send before stopping; when set, `duration` is ignored. */
+    readonly amount?: number;
     readonly timeout?: number;
     readonly method?: string;
     readonly headers?: Record<string, string>;

@@ -55,6 +55,8 @@ export async function provisionAccess(env: ServiceEnv): Promise<{ tenantId: stri
 
 export interface RunningService {
   readonly baseUrl: string;
+  /** Admin server (`/metrics`, `/readyz`). */
+  readonly adminUrl: string;
   readonly child: PinnedChild;
   readonly logFile: string;
 }
@@ -63,6 +65,8 @@ export interface RunningService {
 export async function startService(
   env: ServiceEnv,
   options: {
+    /** Tells several services apart in logs and errors; also names the log file. Default `service`. */
+    readonly name?: string;
     readonly core: number | undefined;
     readonly poolMax: number;
     readonly logLevel: string;
@@ -73,10 +77,11 @@ export async function startService(
   },
 ): Promise<RunningService> {
   const [httpPort, adminPort] = [await freePort(), await freePort()];
-  const logFile = join(env.dataDir, 'service.log');
+  const name = options.name ?? 'service';
+  const logFile = join(env.dataDir, `${name}.log`);
   const fd = openSync(logFile, 'a');
   const child = spawnPinned({
-    name: 'checkout service',
+    name: `checkout ${name}`,
     core: options.core,
     args: [...(options.nodeArgs ?? []), mainScript, 'serve'],
     cwd: env.repoRoot,
@@ -100,15 +105,16 @@ export async function startService(
   });
   closeSync(fd);
   const baseUrl = `http://127.0.0.1:${httpPort}`;
+  const adminUrl = `http://127.0.0.1:${adminPort}`;
   try {
-    await waitUntilReady([`${baseUrl}/readyz`, `http://127.0.0.1:${adminPort}/readyz`], child, 60_000);
+    await waitUntilReady([`${baseUrl}/readyz`, `${adminUrl}/readyz`], child, 60_000);
   } catch (error) {
     await child.stop();
     throw new Error(
       `${error instanceof Error ? error.message : String(error)}\n--- service log tail ---\n${tail(logFile)}`,
     );
   }
-  return { baseUrl, child, logFile };
+  return { baseUrl, adminUrl, child, logFile };
 }
 
 export function tail(file: string, lines = 30): string {

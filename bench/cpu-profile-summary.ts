@@ -1,7 +1,9 @@
 // Summarises a V8 .cpuprofile (`node --cpu-prof`): self time by function and by area (our
 // service, the kit, each npm package, Node's internals, GC, idle), as a Markdown table.
 // Usage: node bench/cpu-profile-summary.ts <file.cpuprofile> [--last-ms N]
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 interface ProfileNode {
   readonly id: number;
@@ -87,4 +89,44 @@ if (import.meta.main) {
   // A .cpuprofile is this JSON shape (V8's Profiler.Profile).
   const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
   console.log(summarise(profile, 25, flag === '--last-ms' ? Number(n) : undefined));
+}
+
+/** What {@link writeProfileReport} needs of a profiled run. */
+export interface ProfiledRun {
+  /** Where `node --cpu-prof-dir` wrote the (single) profile. */
+  readonly profileDir: string;
+  /** Milliseconds of the profile to summarise: the load, not the start-up. */
+  readonly loadMs: number;
+  /** Title of the report, after "CPU profile of". */
+  readonly what: string;
+  /** The command line and setting, as a Markdown paragraph. */
+  readonly how: string;
+  /** The load generator's measurement, printed as JSON. */
+  readonly measured: unknown;
+  readonly outDir: string;
+  /** File name suffix, e.g. `read-profile`. */
+  readonly name: string;
+}
+
+/**
+ * Keeps the profile in the temp dir, summarises it, writes `<stamp>-<name>.md` under `outDir`
+ * and prints the summary: the common end of the bench/profile-*.ts scripts.
+ */
+export function writeProfileReport(run: ProfiledRun): void {
+  const [file] = readdirSync(run.profileDir).filter((f) => f.endsWith('.cpuprofile'));
+  if (file === undefined) throw new Error('the service wrote no .cpuprofile');
+  const kept = join(tmpdir(), `keelson-${run.name}-${Date.now()}.cpuprofile`);
+  copyFileSync(join(run.profileDir, file), kept);
+  const summary = summarise(JSON.parse(readFileSync(kept, 'utf8')), 30, run.loadMs);
+  const stamp = new Date().toISOString().slice(0, 16).replace('T', '-').replace(':', '');
+  mkdirSync(run.outDir, { recursive: true });
+  const out = join(run.outDir, `${stamp}-${run.name}.md`);
+  writeFileSync(
+    out,
+    `# CPU profile of ${run.what} (${new Date().toISOString()})\n\n${run.how}\n\n` +
+      `Load: ${JSON.stringify(run.measured)}\n\n${summary}\n\n` +
+      `The profile: ${kept} (not kept in the repository; open it in Chrome DevTools).\n`,
+  );
+  console.log(summary);
+  console.log(`\nwritten to ${out}`);
 }

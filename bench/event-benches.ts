@@ -47,7 +47,7 @@ const eventFlowArgs = ['--rows', '5000', '--rounds', '3', '--batch', '100', '--r
 const webhookArgs = ['--deliveries', '1000', '--endpoints', '4', '--rounds', '3'];
 
 /** Whether something accepts TCP connections at host:port within 2 s. */
-function reachable(url: string, defaultPort: number): Promise<boolean> {
+export function reachable(url: string, defaultPort: number): Promise<boolean> {
   const { hostname, port } = new URL(url);
   return new Promise((resolve) => {
     const socket = connect({ host: hostname, port: Number(port || defaultPort), timeout: 2_000 });

@@ -21,6 +21,13 @@ export interface LoadSpec {
   readonly pathsFile?: string;
   /** A fresh `Idempotency-Key` on every request (unique across children and rounds). */
   readonly freshIdempotencyKey?: boolean;
+  /**
+   * The one status a clean answer has, when it is not 2xx (the revalidation scenario expects 304):
+   * latencies are taken over it, and every other status counts as non-2xx.
+   */
+  readonly expectStatus?: number;
+  /** Send exactly this many requests, no warm-up, instead of the timed windows (the RSS soak). */
+  readonly amount?: number;
   readonly connections: number;
   readonly durationS: number;
   readonly warmupS: number;
@@ -55,6 +62,7 @@ function options(spec: LoadSpec, durationS: number) {
     url: spec.url,
     connections: spec.connections,
     duration: durationS,
+    ...(spec.amount === undefined ? {} : { amount: spec.amount }),
     timeout: 10,
     method: spec.method,
     headers: spec.headers,
@@ -73,14 +81,19 @@ if (spec.pathsFile !== undefined) {
     .split('\n')
     .filter((line) => line !== '');
 }
-if (spec.warmupS > 0) await autocannon(options(spec, spec.warmupS));
+if (spec.warmupS > 0 && spec.amount === undefined) await autocannon(options(spec, spec.warmupS));
 
 // autocannon's own latency histogram truncates to whole milliseconds; keep the exact
-// durations of 2xx responses (as autocannon does) and take percentiles over them instead.
+// durations of clean responses (2xx, as autocannon does, or the expected status) and take
+// percentiles over them instead.
 const latencies: number[] = [];
+const clean =
+  spec.expectStatus === undefined
+    ? (status: number) => status >= 200 && status < 300
+    : (status: number) => status === spec.expectStatus;
 const instance = autocannon(options(spec, spec.durationS));
 instance.on('response', (_client, statusCode, _bytes, responseTimeMs) => {
-  if (statusCode >= 200 && statusCode < 300) latencies.push(responseTimeMs);
+  if (clean(statusCode)) latencies.push(responseTimeMs);
 });
 const result = await instance;
 
@@ -98,7 +111,11 @@ const measurement: Measurement = {
   rate: result.duration > 0 ? completed / result.duration : 0,
   p50Ms: latency.p50Ms,
   p99Ms: latency.p99Ms,
-  non2xx: result.non2xx,
+  // With an expected status, "non-2xx" counts every answer with another status (a 200 included).
+  non2xx:
+    spec.expectStatus === undefined
+      ? result.non2xx
+      : Object.entries(breakdown).reduce((n, [code, count]) => (code === String(spec.expectStatus) ? n : n + count), 0),
   errors: result.errors + dynamic.exhausted,
   timeouts: result.timeouts,
   breakdown,

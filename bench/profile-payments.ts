@@ -3,7 +3,7 @@
 // PostgreSQL, as bench/run.ts's payment scenario does, and nothing else: the profile holds the
 // start-up, one warm-up and the measured window of that scenario only. Prints the summary.
 // Usage: node bench/profile-payments.ts [--duration S] [--connections N] [--out DIR]
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,10 +11,11 @@ import { parseArgs } from 'node:util';
 import { createBenchDatabase } from './bench-database.ts';
 import { createProduct, provisionAccess, startService } from './checkout-service.ts';
 import { installSignalHandlers, onCleanup, runCleanups } from './cleanup.ts';
-import { summarise } from './cpu-profile-summary.ts';
+import { writeProfileReport } from './cpu-profile-summary.ts';
 import { freePort } from './free-port.ts';
 import type { LoadSpec } from './load-autocannon.ts';
-import { runPinnedForJson, spawnPinned, tasksetAvailable } from './pinned-process.ts';
+import { spawnPinned, tasksetAvailable } from './pinned-process.ts';
+import { runProfiledLoad } from './profiled-load.ts';
 import { seedOrders } from './seed-orders.ts';
 import { waitUntilReady } from './wait-ready.ts';
 
@@ -83,36 +84,19 @@ async function main(): Promise<void> {
     durationS,
     warmupS: 2,
   };
-  const loadStartedAt = Date.now();
-  const measured = await runPinnedForJson({
-    name: 'autocannon (payments)',
-    core: loadCore,
-    args: [join(benchDir, 'load-autocannon.ts'), JSON.stringify(spec)],
-    cwd: repoRoot,
-    timeoutMs: (durationS + 2) * 1_000 + 60_000,
-  });
-  // SIGTERM: a graceful exit is when V8 writes the profile.
-  await service.child.stop(15_000);
-  // The load's warm-up and window (and the shutdown after), not the start-up and the seeding.
-  const loadMs = Date.now() - loadStartedAt;
+  const { measured, loadMs } = await runProfiledLoad(spec, service, loadCore);
   await psp.stop();
-  const [file] = readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile'));
-  if (file === undefined) throw new Error('the service wrote no .cpuprofile');
-  const kept = join(tmpdir(), `keelson-payment-${Date.now()}.cpuprofile`);
-  copyFileSync(join(profileDir, file), kept);
-  const summary = summarise(JSON.parse(readFileSync(kept, 'utf8')), 25, loadMs);
-  const stamp = new Date().toISOString().slice(0, 16).replace('T', '-').replace(':', '');
-  mkdirSync(values.out, { recursive: true });
-  const out = join(values.out, `${stamp}-payment-profile.md`);
-  writeFileSync(
-    out,
-    `# CPU profile of the payment path (${new Date().toISOString()})\n\n` +
+  writeProfileReport({
+    profileDir,
+    loadMs,
+    what: 'the payment path',
+    how:
       `\`node bench/profile-payments.ts --duration ${durationS} --connections ${connections}\`: the service under ` +
-      `\`node --cpu-prof\` on PostgreSQL, psp-sim on the same core, ${connections} connections.\n\n` +
-      `Load: ${JSON.stringify(measured)}\n\n${summary}\n\nThe profile: ${kept} (not kept in the repository; open it in Chrome DevTools).\n`,
-  );
-  console.log(summary);
-  console.log(`\nwritten to ${out}`);
+      `\`node --cpu-prof\` on PostgreSQL, psp-sim on the same core, ${connections} connections.`,
+    measured,
+    outDir: values.out,
+    name: 'payment-profile',
+  });
 }
 
 installSignalHandlers();

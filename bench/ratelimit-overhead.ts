@@ -1,8 +1,8 @@
 // Rate-limit decision overhead (issue 9 §6): µs per `limiter.admit` + `release`, sequential, with
 // the memory store and, when a Redis URL is given, the Redis store (one EVALSHA per admit, one ZREM
 // per release). Keys rotate over 1 000 subjects with limits out of reach, so every call is a full
-// admission. Prints one JSON object.
-//   node bench/ratelimit-overhead.ts [--redis redis://127.0.0.1:6379] [--calls 20000]
+// admission. Prints one JSON object (on one line with --json: how `npm run bench` runs it).
+//   node bench/ratelimit-overhead.ts [--redis redis://127.0.0.1:6379] [--calls 20000] [--json]
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import {
@@ -14,7 +14,13 @@ import {
 import { createClient } from 'redis';
 import { summarize } from './percentiles.ts';
 
-const { values } = parseArgs({ options: { redis: { type: 'string' }, calls: { type: 'string', default: '20000' } } });
+const { values } = parseArgs({
+  options: {
+    redis: { type: 'string' },
+    calls: { type: 'string', default: '20000' },
+    json: { type: 'boolean', default: false },
+  },
+});
 const calls = Number(values.calls);
 const policy = { name: 'bench', rate: 1e9, burst: 1e9, concurrency: 1e6 };
 
@@ -54,4 +60,4 @@ if (values.redis !== undefined) {
   }
   client.destroy();
 }
-console.log(JSON.stringify(result, null, 2));
+console.log(values.json ? JSON.stringify(result) : JSON.stringify(result, null, 2));

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type EventBenchResults, eventBenchLines } from './event-benches.ts';
+import { type HotPathResults, hotPathLines } from './hot-path-report.ts';
 import type { MachineInfo } from './machine.ts';
 import { hasFailures, type Measurement } from './measurement.ts';
 import { type RatioMetric, ratioPerRound } from './rounds.ts';
@@ -50,6 +51,8 @@ export interface Report {
   readonly resilience?: ResilienceOverhead;
   /** bench/event-flow.ts and bench/webhook-dispatch.ts, run after the HTTP scenarios (or skipped). */
   readonly events?: EventBenchResults;
+  /** Issue 9 §6 beside the table: cache warmth, rate-limit overhead, RSS soak, the NestJS peer. */
+  readonly hotPath?: HotPathResults;
   /** Scenarios with non-2xx responses, errors or timeouts: their numbers are not clean. */
   readonly failures: readonly string[];
 }
@@ -135,8 +138,10 @@ export function renderText(report: Report): string {
     row.map((cell, i) => (i < 2 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  ');
   const out = [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows(report.results).map(line), ''];
   if (report.rounds.length > 1) out.unshift(`Median of ${report.rounds.length} interleaved rounds:`);
-  out.push('Ratios (same run; targets are for later work, not enforced):');
+  out.push('Ratios (same run; targets are reported, not enforced):');
   for (const r of report.ratios) out.push(`  ${ratioLine(r)}`);
+  const hotPath = hotPathLines(report.hotPath);
+  if (hotPath.length > 0) out.push('', 'Hot path (issue 9 §6):', ...hotPath.map((l) => `  ${l}`));
   const events = eventBenchLines(report.events);
   if (events.length > 0)
     out.push(
@@ -232,6 +237,9 @@ export function renderMarkdown(report: Report): string {
     ...(busyHostWarning(report) === undefined ? [] : [`> ⚠ ${busyHostWarning(report)}`, '']),
     ...report.ratios.map((r) => `- ${ratioLine(r)}`),
     '',
+    ...(report.hotPath === undefined
+      ? []
+      : ['## Hot path (issue 9 §6)', '', ...hotPathLines(report.hotPath).map((l) => `- ${l}`), '']),
     ...(report.events === undefined
       ? []
       : ['## Events and webhooks', '', ...eventBenchLines(report.events).map((l) => `- ${l}`), '']),

@@ -1,13 +1,17 @@
-// `npm run bench`: one run measures the service against its two baselines on this machine.
-//   1. bare Fastify GET /            (ceiling)   vs  GET /v1/products/{id} through the full chain
-//   2. raw pg order transaction loop (ceiling)   vs  POST /v1/orders through the full chain
-//   3. psp-sim POST /v1/payment_intents, direct  vs  POST /v1/orders/{id}/payments through the service
-//   4. plain authenticated GET (scenario 1)      vs  a payment replayed with one Idempotency-Key (p50/p99)
-//   5. resilience policy overhead per call (bench/resilience-overhead.ts --json, µs)
-//   6. outbox relay vs raw JetStream, commit → consumer latency, webhook worker vs direct POSTs
+// `npm run bench`: one run measures the service against its baselines on this machine.
+//   1. bare Fastify GET /            (ceiling)   vs  warm GET /v1/products/{id} through the full chain,
+//                                                     and its 304 revalidation (If-None-Match)
+//   2. bare Fastify + the same SQL   (ceiling)   vs  cold GET /v1/products/{id} (product cache off)
+//   3. raw pg order transaction loop (ceiling)   vs  POST /v1/orders through the full chain
+//   4. psp-sim POST /v1/payment_intents, direct  vs  POST /v1/orders/{id}/payments through the service
+//   5. plain authenticated cold GET              vs  a payment replayed with one Idempotency-Key (p50/p99)
+//   6. the NestJS peer's GET and POST at equal connections (bench/nest-peer.ts; skipped with a reason)
+//   7. optional RSS soak (--rss-requests), rate-limit decision and resilience policy overhead
+//   8. outbox relay vs raw JetStream, commit → consumer latency, webhook worker vs direct POSTs
 //      (bench/event-benches.ts: event-flow.ts and webhook-dispatch.ts --json, when reachable)
-// Servers under test are pinned to --server-core, load generators to --load-core; with
-// --rounds N the four scenarios repeat N times, interleaved, and medians are reported.
+// The scenario table and the ratios live in bench/scenarios.ts. Servers under test are pinned to
+// --server-core, load generators to --load-core; with --rounds N the scenarios repeat N times,
+// interleaved, and medians are reported.
 // Every child process, temp file and the throwaway database are removed on exit, error or signal.
 // See bench/README.md.
 import { randomUUID } from 'node:crypto';
@@ -21,30 +25,24 @@ import { createProduct, provisionAccess, startService, tail } from './checkout-s
 import { installSignalHandlers, onCleanup, runCleanups } from './cleanup.ts';
 import { runEventBenches } from './event-benches.ts';
 import { freePort } from './free-port.ts';
+import type { HotPathResults } from './hot-path-report.ts';
+import { hotPathSettings, measureRateLimit, startHotPathServers } from './hot-path-servers.ts';
 import type { LoadSpec } from './load-autocannon.ts';
 import { describeMachine } from './machine.ts';
 import type { Measurement } from './measurement.ts';
 import { runPinnedForJson, spawnPinned, tasksetAvailable } from './pinned-process.ts';
 import type { RawLoopSpec } from './raw-order-loop.ts';
-import { failuresOf, type Report, type ResilienceOverhead, ratio, renderText, writeReport } from './report.ts';
+import { failuresOf, type Report, type ResilienceOverhead, renderText, writeReport } from './report.ts';
 import { condense } from './rounds.ts';
+import { type RssSoak, runRssSoak } from './rss-soak.ts';
+import { roundSteps, runRatios, scenario } from './scenarios.ts';
 import { seedOrders } from './seed-orders.ts';
+import { addCounters, type Counters, counterDelta, readCounters } from './service-metrics.ts';
 import { waitUntilReady } from './wait-ready.ts';
 
 const benchDir = fileURLToPath(new URL('.', import.meta.url));
 const repoRoot = resolve(benchDir, '..');
 
-const scenario = {
-  bare: 'bare Fastify GET /',
-  get: 'service GET /v1/products/{id}',
-  post: 'service POST /v1/orders',
-  raw: 'raw pg order transaction',
-  replay: 'service POST /v1/orders/{id}/payments replayed',
-  pay: 'service POST /v1/orders/{id}/payments',
-  psp: 'psp-sim POST /v1/payment_intents direct',
-} as const;
-
-const targets = { get: 0.6, post: 0.5 };
 const hugeStock = 1_000_000_000;
 /** The secret key the service and the direct baseline present to the simulator (any sk_test_… works). */
 const pspApiKey = 'sk_test_bench';
@@ -89,13 +87,15 @@ function timeoutFor(args: BenchArgs): number {
 }
 
 async function loadHttp(args: BenchArgs, loadCore: number | undefined, spec: LoadSpec): Promise<Measurement> {
-  log(`measuring ${spec.scenario}: ${spec.connections} connections, ${spec.warmupS}s warm-up + ${spec.durationS}s`);
+  const span = spec.amount === undefined ? `${spec.warmupS}s warm-up + ${spec.durationS}s` : `${spec.amount} requests`;
+  log(`measuring ${spec.scenario}: ${spec.connections} connections, ${span}`);
   const result = await runPinnedForJson({
     name: `autocannon (${spec.scenario})`,
     core: loadCore,
     args: [join(benchDir, 'load-autocannon.ts'), JSON.stringify(spec)],
     cwd: repoRoot,
-    timeoutMs: timeoutFor(args),
+    // A fixed number of requests (the RSS soak) may take long on a busy host: allow 5 ms each.
+    timeoutMs: spec.amount === undefined ? timeoutFor(args) : 60_000 + spec.amount * 5,
   });
   return asMeasurement(result, spec.scenario);
 }
@@ -147,17 +147,34 @@ async function main(args: BenchArgs): Promise<number> {
   // The service, provisioned through its own CLI and API.
   const env = { repoRoot, databaseUrl: db.url, dataDir };
   const { tenantId, token } = await provisionAccess(env);
+  const serviceEnv = { KEELSON_PSP_URL: pspUrl, KEELSON_PSP_API_KEY: pspApiKey };
+  // Takes the orders, payments and the cold reads: no product cache (without Redis on PostgreSQL
+  // there is none anyway; the switch says it outright), in-memory rate limits.
   const service = await startService(env, {
     core: serverCore,
     poolMax: args.pool,
     logLevel: args.logLevel,
-    env: { KEELSON_PSP_URL: pspUrl, KEELSON_PSP_API_KEY: pspApiKey },
+    env: { ...serviceEnv, KEELSON_CACHE_ENABLED: 'false' },
   });
   log(`service ready at ${service.baseUrl} (log: ${service.logFile})`);
   const productIds: string[] = [];
   for (let i = 0; i < args.products; i++) productIds.push(await createProduct(service.baseUrl, token, hugeStock, i));
-  const [productId = ''] = productIds;
+  // The GET scenarios read a product no order touches: its version, so its ETag, never moves.
+  const readProductId = await createProduct(service.baseUrl, token, hugeStock, args.products);
   const auth = { authorization: `Bearer ${token}` };
+  const hot = await startHotPathServers({
+    args,
+    benchDir,
+    repoRoot,
+    env,
+    core: serverCore,
+    serviceEnv,
+    tenantId,
+    token,
+    readProductId,
+    productStock: hugeStock,
+    log,
+  });
   // Baseline B: the same transaction as raw SQL, concurrency = the service's pool size.
   const rawSpec: RawLoopSpec = {
     scenario: scenario.raw,
@@ -205,85 +222,85 @@ async function main(args: BenchArgs): Promise<number> {
   }).toString();
 
   // Each pair runs back to back, so both sides of a ratio share (nearly) the same window.
+  const roundTargets = {
+    bareUrl: `http://127.0.0.1:${barePort}`,
+    sqlUrl: hot.sqlUrl,
+    warmUrl: hot.warm.baseUrl,
+    etag: hot.etag,
+    serviceUrl: service.baseUrl,
+    pspUrl,
+    token,
+    pspApiKey,
+    readProductId,
+    orderProductIds: productIds,
+    replayPath,
+    replayHeaders,
+    payBody,
+    pspBody,
+    ...(hot.nest === undefined ? {} : { nest: hot.nest }),
+  };
+  const stepsOf = (round: number) =>
+    roundSteps({ ...roundTargets, paymentPathsFile: pathsFiles[round - 1] ?? '' }, http);
+  // The service's own counters around each GET scenario: was the warm read served from the cache?
+  const adminOf: Record<string, string> = {
+    [scenario.get]: hot.warm.adminUrl,
+    [scenario.revalidate]: hot.warm.adminUrl,
+    [scenario.cold]: service.adminUrl,
+  };
+  let serviceCounters: Record<string, Counters> = {};
   const rounds: Measurement[][] = [];
   for (let round = 1; round <= args.rounds; round++) {
     if (args.rounds > 1) log(`round ${round} of ${args.rounds}`);
     const results: Measurement[] = [];
-    results.push(
-      await loadHttp(args, loadCore, {
-        scenario: scenario.bare,
-        url: `http://127.0.0.1:${barePort}/`,
-        method: 'GET',
-        headers: {},
-        ...http,
-      }),
-    );
-    results.push(
-      await loadHttp(args, loadCore, {
-        scenario: scenario.get,
-        url: `${service.baseUrl}/v1/products/${productId}`,
-        method: 'GET',
-        headers: auth,
-        ...http,
-      }),
-    );
-    results.push(
-      await loadHttp(args, loadCore, {
-        scenario: scenario.post,
-        url: `${service.baseUrl}/v1/orders`,
-        method: 'POST',
-        headers: { ...auth, 'content-type': 'application/json' },
-        bodies: productIds.map((id) => JSON.stringify({ lines: [{ product_id: id, quantity: 1 }] })),
-        ...http,
-      }),
-    );
-    log(`measuring ${scenario.raw}: concurrency ${args.pool}, ${args.warmupS}s warm-up + ${args.durationS}s`);
-    const raw = await runPinnedForJson({
-      name: 'raw pg loop',
-      core: loadCore,
-      args: [join(benchDir, 'raw-order-loop.ts'), JSON.stringify(rawSpec)],
-      cwd: repoRoot,
-      timeoutMs: timeoutFor(args),
-    });
-    results.push(asMeasurement(raw, scenario.raw));
-    results.push(
-      await loadHttp(args, loadCore, {
-        scenario: scenario.replay,
-        url: `${service.baseUrl}${replayPath}`,
-        method: 'POST',
-        headers: replayHeaders,
-        bodies: [payBody],
-        ...http,
-      }),
-    );
-    results.push(
-      await loadHttp(args, loadCore, {
-        scenario: scenario.pay,
-        url: `${service.baseUrl}/v1/orders/-/payments`,
-        method: 'POST',
-        headers: payHeaders,
-        bodies: [payBody],
-        pathsFile: pathsFiles[round - 1] ?? '',
-        freshIdempotencyKey: true,
-        ...http,
-      }),
-    );
-    results.push(
-      await loadHttp(args, loadCore, {
-        scenario: scenario.psp,
-        url: `${pspUrl}/v1/payment_intents`,
-        method: 'POST',
-        headers: { authorization: `Bearer ${pspApiKey}`, 'content-type': 'application/x-www-form-urlencoded' },
-        bodies: [pspBody],
-        freshIdempotencyKey: true,
-        ...http,
-      }),
-    );
+    for (const step of stepsOf(round)) {
+      if (step.kind === 'raw-sql-loop') {
+        log(`measuring ${scenario.raw}: concurrency ${args.pool}, ${args.warmupS}s warm-up + ${args.durationS}s`);
+        const raw = await runPinnedForJson({
+          name: 'raw pg loop',
+          core: loadCore,
+          args: [join(benchDir, 'raw-order-loop.ts'), JSON.stringify(rawSpec)],
+          cwd: repoRoot,
+          timeoutMs: timeoutFor(args),
+        });
+        results.push(asMeasurement(raw, scenario.raw));
+        continue;
+      }
+      const spec = step.spec;
+      const admin = adminOf[spec.scenario];
+      const before = admin === undefined ? undefined : await readCounters(admin);
+      results.push(await loadHttp(args, loadCore, spec));
+      if (admin !== undefined && before !== undefined) {
+        const moved = counterDelta(before, await readCounters(admin));
+        serviceCounters = {
+          ...serviceCounters,
+          [spec.scenario]: addCounters(serviceCounters[spec.scenario] ?? {}, moved),
+        };
+      }
+    }
     if (!service.child.isRunning()) throw new Error(`the service died during the run:\n${tail(service.logFile)}`);
+    const dead = hot.running();
+    if (dead !== undefined) throw new Error(`${dead} died during the run`);
     if (!bare.isRunning()) throw new Error('the bare Fastify server died during the run');
     if (!psp.isRunning()) throw new Error('psp-sim died during the run');
     rounds.push(results);
   }
+
+  // Issue 9 §6: RSS after N warm GETs (opt-in: 1M requests take minutes).
+  let rss: RssSoak | undefined;
+  const warmGet = stepsOf(1).find((s) => s.kind === 'http' && s.spec.scenario === scenario.get);
+  const warmPid = hot.warm.child.process.pid;
+  if (args.rssRequests > 0 && warmGet?.kind === 'http' && warmPid !== undefined) {
+    log(`RSS soak: ${args.rssRequests} warm GETs, VmRSS every 100 000`);
+    rss = await runRssSoak({
+      pid: warmPid,
+      requests: args.rssRequests,
+      every: 100_000,
+      spec: warmGet.spec,
+      load: (spec) => loadHttp(args, loadCore, spec),
+      log,
+    });
+  }
+  await hot.stop();
   await service.child.stop(15_000);
   await psp.stop();
   await bare.stop();
@@ -299,6 +316,22 @@ async function main(args: BenchArgs): Promise<number> {
       timeoutMs: 180_000,
     }),
   );
+
+  log('measuring rate-limit decision overhead (bench/ratelimit-overhead.ts --json)');
+  const rateLimit = await measureRateLimit({
+    benchDir,
+    repoRoot,
+    core: serverCore,
+    redisUrl: hot.redisReachable ? args.redisUrl : undefined,
+  });
+  const hotPath: HotPathResults = {
+    serviceCounters,
+    rateLimit,
+    ...(hot.redisReachable ? {} : { rateLimitRedisSkipped: `${args.redisUrl} not reachable` }),
+    ...(rss === undefined ? {} : { rss }),
+    nest: hot.nestInfo,
+    ...(hot.warmWithoutRedis === undefined ? {} : { warmWithoutRedis: hot.warmWithoutRedis }),
+  };
 
   const events = args.skipEvents
     ? { skipped: ['event-flow and webhook-dispatch: --skip-events'] }
@@ -329,10 +362,11 @@ async function main(args: BenchArgs): Promise<number> {
       'service log level (KEELSON_LOG_LEVEL)': args.logLevel,
       'service log destination': 'file in a temp dir (JSON lines)',
       pinning: pinned
-        ? `servers (bare Fastify, checkout service) on core ${args.serverCore}; load generators (autocannon, raw pg loop) on core ${args.loadCore}; PostgreSQL unpinned`
+        ? `servers (bare Fastify, bare Fastify + pg, both checkout services, psp-sim, the NestJS peer) on core ${args.serverCore}; load generators (autocannon, raw pg loop) on core ${args.loadCore}; PostgreSQL and Redis unpinned`
         : 'NONE (taskset unavailable)',
       'load generator':
-        'autocannon 9 (programmatic, child process); latency percentiles over exact per-response times of 2xx',
+        'autocannon 9 (programmatic, child process); latency percentiles over exact per-response times of 2xx (of 304 in the revalidation scenario)',
+      ...hotPathSettings(args, hot),
       'payment provider':
         'psp-sim (startPspSim from @keelson/psp-sim) in its own process on the server core, no faults (0 ms latency), durable journal in the temp dir; the service reaches it through KEELSON_PSP_URL',
       'payment scenario': `pm_card_visa, a fresh Idempotency-Key per request, each of ${ordersPerRound} pre-created orders (per round) paid once`,
@@ -348,15 +382,9 @@ async function main(args: BenchArgs): Promise<number> {
     },
     results,
     rounds,
-    ratios: [
-      ratio('GET full chain / bare Fastify', rounds, scenario.get, scenario.bare, targets.get),
-      ratio('POST orders / raw SQL', rounds, scenario.post, scenario.raw, targets.post),
-      ratio('POST payments via service / psp-sim direct', rounds, scenario.pay, scenario.psp, undefined),
-      ratio('payment replay p50 / GET p50', rounds, scenario.replay, scenario.get, undefined, 'p50Ms'),
-      ratio('payment replay p99 / GET p99', rounds, scenario.replay, scenario.get, undefined, 'p99Ms'),
-      ratio('payment replay rps / GET rps', rounds, scenario.replay, scenario.get, undefined),
-    ],
+    ratios: runRatios(rounds, hot.nest !== undefined),
     resilience,
+    hotPath,
     events,
     failures: failuresOf(results),
   };

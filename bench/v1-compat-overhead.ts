@@ -1,6 +1,6 @@
 // What serving /v1 through v2's handlers costs (ADR 0017), on the hot path GET /{v}/products/{id}:
 //   1. the converter alone: µs per productToV1;
-//   2. the body's path per version with the zod serializer the API scopes use: v2 serializes the
+//   2. the body's path per version with the serializer the API scopes use (compiledZodSerializer): v2 serializes the
 //      handler's object; v1 converts it, then serializes with v1's schema;
 //   3. the whole request through Fastify (`inject`) with the real versions.ts scopes, /v1 (its
 //      headers hook, its preSerialization converter, v1's schema) and /v2, interleaved rounds.
@@ -10,8 +10,9 @@
 //   node bench/v1-compat-overhead.ts [--calls 5000] [--rounds 7]
 import os from 'node:os';
 import { parseArgs } from 'node:util';
+import { compiledZodSerializer } from '@keelson/kit/http';
 import Fastify from 'fastify';
-import { type FastifyPluginAsyncZod, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { type FastifyPluginAsyncZod, validatorCompiler } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
 import { operation } from '../services/checkout/src/adapters/http/operation.ts';
 import { idParams, productSchema } from '../services/checkout/src/adapters/http/schemas.ts';
@@ -63,8 +64,8 @@ function converterMicros(): number {
 type Serialize = (data: unknown) => string;
 
 function serializerOf(schema: z.ZodType): Serialize {
-  // The compiler the API scopes set (api.ts); it returns the route's serializer function.
-  return serializerCompiler({ schema, method: 'GET', url: '/products/:id', httpStatus: '200' }) as Serialize;
+  // The compiler the API scopes set (api.ts).
+  return compiledZodSerializer({ schema });
 }
 
 /** µs per call of `run`, median of batches after two warm-up batches. */
@@ -109,7 +110,7 @@ async function injectMicros() {
       async (scope) => {
         version.install(scope);
         scope.setValidatorCompiler(validatorCompiler);
-        scope.setSerializerCompiler(serializerCompiler);
+        scope.setSerializerCompiler(compiledZodSerializer);
         await scope.register(route);
       },
       { prefix: version.prefix },

@@ -278,6 +278,14 @@ export const configSpec = {
     doc: 'Lifetime of a cached product (less up to 10% jitter); invalidation on write comes first',
   }),
   // --- end of Redis and caching
+  // --- Product cache switch (issue 9 §6: the bench's cold read). Off = every product read goes to the database.
+  cacheEnabled: configField({
+    env: 'KEELSON_CACHE_ENABLED',
+    schema: z.stringbool(),
+    default: true,
+    doc: 'Serve product reads from the cache; false = every read goes to the database (the API-key cache stays)',
+  }),
+  // --- end of product cache switch
   // Webhooks (issue 8 §5): delivery, retries, the SSRF guard and secret storage.
   webhooksAllowHttp: configField({
     env: 'KEELSON_WEBHOOKS_ALLOW_HTTP',
@@ -362,6 +370,12 @@ export const configSpec = {
     doc: 'Named plans, a JSON object: {"gold": {"rate": 500, "burst": 1000, "concurrency": 100}}',
   }),
   // KEELSON_REDIS_URL (redisUrl) is defined once, in the Redis and caching block: limits share it.
+  rateLimitStore: configField({
+    env: 'KEELSON_RATE_LIMIT_STORE',
+    schema: z.enum(['shared', 'local']),
+    default: 'shared',
+    doc: 'shared = buckets in Redis when KEELSON_REDIS_URL is set (one limit for all instances); local = in this process (each instance enforces the plan on its own, no Redis call per request)',
+  }),
   rateLimitRedisTimeoutMs: configField({
     env: 'KEELSON_RATE_LIMIT_REDIS_TIMEOUT_MS',
     schema: z.coerce.number().int().min(1).max(1_000),

@@ -19,7 +19,7 @@ export interface DeadlineScope {
   /** Absolute deadline, epoch milliseconds. */
   readonly deadline: number;
   /** The caller's W3C traceparent (a request context has one): statement spans are its children. */
-  readonly traceparent?: string;
+  readonly traceparent?: string | undefined;
 }
 
 export interface PoolStats {

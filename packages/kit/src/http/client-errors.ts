@@ -1,16 +1,16 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { AppError, problemContentType, toProblem } from '../errors/index.ts';
 import { sendProblem } from './problem-replies.ts';
 import { generateRequestId, requestIdHeader } from './request-id.ts';
 
-/** Fastify's `clientErrorHandler`, and the hook that lets it answer as the request in flight. */
+/** Fastify's `clientErrorHandler`, and the step that lets it answer as the request in flight. */
 export interface ClientErrors {
   readonly handler: (error: Error & { code?: string }, socket: Socket) => void;
-  /** Install as the first `onRequest` hook: remembers which reply is open on each socket. */
-  readonly track: (app: FastifyInstance) => void;
+  /** Called by the chassis for every request: remembers which reply is open on each socket. */
+  readonly rememberReply: (request: FastifyRequest, reply: FastifyReply) => void;
 }
 
 /**
@@ -47,13 +47,10 @@ export function clientErrors(logger: Logger): ClientErrors {
     }
     socket.destroy(error);
   };
-  const track: ClientErrors['track'] = (app) => {
-    app.addHook('onRequest', (request, reply, done) => {
-      openReplies.set(request.raw.socket, reply);
-      done();
-    });
+  const rememberReply: ClientErrors['rememberReply'] = (request, reply) => {
+    openReplies.set(request.raw.socket, reply);
   };
-  return { handler, track };
+  return { handler, rememberReply };
 }
 
 function answerAsRequest(reply: FastifyReply, socket: Socket, error: Error & { code?: string }): void {

@@ -1,19 +1,18 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Level, Logger } from 'pino';
+import { endContext } from '../context/index.ts';
 import type { Metrics } from '../metrics/create-metrics.ts';
-import { installHttpMetrics } from '../metrics/http-metrics.fastify.ts';
 import type { Tracing } from '../telemetry/index.ts';
-import { installAccessLog, logWhenDone } from './access-log.ts';
+import { writeAccessLine } from './access-log.ts';
 import { trackAllowedMethods } from './allowed-methods.ts';
 import { clientErrors } from './client-errors.ts';
 import { installDrainBehaviour } from './drain.ts';
-import { installHostRequirement } from './host-header.ts';
+import { installExchange } from './exchange.ts';
 import { installJsonBodyParser } from './json-body.ts';
 import { installProblemReplies, sendProblem } from './problem-replies.ts';
-import { attachContext, installRequestContext } from './request-context.hook.ts';
+import { attachContext, exchangeOver } from './request-context.hook.ts';
 import { requestIdFrom, requestIdHeader } from './request-id.ts';
-import { installSecurityHeaders } from './security-headers.ts';
-import { installServerSpans } from './server-span.ts';
+import { securityHeaders } from './security-headers.ts';
 
 /** Chassis settings; everything but the logger has a production default. */
 export interface HttpServerOptions {
@@ -74,6 +73,7 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
   const policy = { defaultTimeoutMs: options.defaultTimeoutMs ?? 10_000, maxTimeoutMs: options.maxTimeoutMs ?? 30_000 };
 
   const socketErrors = clientErrors(options.logger);
+  const headers = securityHeaders({ docsPrefix: options.docsPrefix ?? '/docs' });
   // Widened on purpose: services type their plugins against the default FastifyInstance.
   const loggerInstance: FastifyBaseLogger = options.logger;
   const app = Fastify({
@@ -98,7 +98,11 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
     // Malformed URLs never reach routing or hooks: answer them the same way here.
     frameworkErrors: (error, request, reply) => {
       attachContext(request, reply, 0);
-      logWhenDone(request, reply, accessLogLevel);
+      headers(request, reply);
+      reply.raw.once('close', () => {
+        endContext(request.ctx, exchangeOver);
+        writeAccessLine(request, reply, accessLogLevel);
+      });
       sendProblem(reply, error);
     },
   });
@@ -107,15 +111,15 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
   app.removeContentTypeParser('text/plain');
   installJsonBodyParser(app);
   const allowedMethods = trackAllowedMethods(app);
-  socketErrors.track(app);
-  if (options.metrics !== undefined) installHttpMetrics(app, options.metrics);
-  installAccessLog(app, accessLogLevel);
-  installSecurityHeaders(app, { docsPrefix: options.docsPrefix ?? '/docs' });
-  installRequestContext(app, policy);
-  // After the context exists: the span takes its caller's traceparent and replaces it.
-  if (options.tracing !== undefined) installServerSpans(app, options.tracing);
-  installHostRequirement(app);
-  installDrainBehaviour(app);
+  installExchange(app, {
+    policy,
+    accessLogLevel,
+    metrics: options.metrics,
+    tracing: options.tracing,
+    drain: installDrainBehaviour(app),
+    securityHeaders: headers,
+    rememberReply: socketErrors.rememberReply,
+  });
   installProblemReplies(app, allowedMethods);
   return app;
 }

@@ -22,13 +22,15 @@ const drainStates = new WeakMap<FastifyInstance, DrainState>();
  *   `Connection: close`, so the client retries elsewhere;
  * - responses of requests already in flight carry `Connection: close`, so their sockets
  *   close after the response instead of idling until `keepAliveTimeout` (72 s).
- * {@link closeGracefully} uses the request and socket counts kept here.
+ * {@link closeGracefully} uses the request and socket counts kept here. The chassis' exchange
+ * step calls `begin`/`refusal` when a request arrives and `end` when its response closes.
  */
-export function installDrainBehaviour(app: FastifyInstance): void {
+export function installDrainBehaviour(app: FastifyInstance): Drain {
   const state: DrainState = { closing: false, inFlight: 0, sockets: new Set(), changes: new EventTarget() };
   drainStates.set(app, state);
+  // Only a drain waits on changes: an event per request outside one would be waste.
   const changed = (): void => {
-    state.changes.dispatchEvent(new Event('change'));
+    if (state.closing) state.changes.dispatchEvent(new Event('change'));
   };
   app.server.on('connection', (socket: Socket) => {
     state.sockets.add(socket);
@@ -41,20 +43,31 @@ export function installDrainBehaviour(app: FastifyInstance): void {
     state.closing = true;
     done();
   });
-  app.addHook('onRequest', (_request, reply, done) => {
-    state.inFlight += 1;
-    reply.raw.once('close', () => {
-      state.inFlight -= 1;
-      changed();
-    });
-    done(
-      state.closing ? new AppError('unavailable', 'shutting_down', 'The server is shutting down; retry.') : undefined,
-    );
-  });
   app.addHook('onSend', (_request, reply, payload, done) => {
     if (state.closing) reply.header('connection', 'close');
     done(null, payload);
   });
+  return {
+    begin: () => {
+      state.inFlight += 1;
+    },
+    refusal: () =>
+      state.closing ? new AppError('unavailable', 'shutting_down', 'The server is shutting down; retry.') : undefined,
+    end: () => {
+      state.inFlight -= 1;
+      changed();
+    },
+  };
+}
+
+/** One chassis server's drain, as the exchange step sees it. */
+export interface Drain {
+  /** A request arrived: counted until its `end`. */
+  begin(): void;
+  /** The refusal of a request that arrives while draining. */
+  refusal(): AppError | undefined;
+  /** A counted request's response closed. */
+  end(): void;
 }
 
 /** Resolves once `condition` holds, re-checked whenever a request ends or a socket closes. */

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { AppError } from '../errors/index.ts';
 
 /**
@@ -9,14 +9,11 @@ import { AppError } from '../errors/index.ts';
  * request has its context. HTTP/1.0 may omit `Host`; an empty one is allowed (RFC 9112
  * asks for it when the target has no authority).
  */
-export function installHostRequirement(app: FastifyInstance): void {
-  app.addHook('onRequest', (request, _reply, done) => {
-    const missing = request.raw.httpVersion === '1.1' && request.headers.host === undefined;
-    done(missing ? missingHost() : undefined);
-  });
+export function missingHost(request: FastifyRequest): AppError | undefined {
+  return request.raw.httpVersion === '1.1' && request.headers.host === undefined ? hostRequired() : undefined;
 }
 
-function missingHost(): AppError {
+function hostRequired(): AppError {
   const issues = [{ path: 'headers.host', message: 'is required in HTTP/1.1' }];
   return new AppError('invalid', 'invalid_request', 'An HTTP/1.1 request must carry a Host header.', { issues });
 }

@@ -1,31 +1,47 @@
-import type { FastifyInstance } from 'fastify';
-import { SpanKind, SpanStatusCode, type Tracing, traceparentOf } from '../telemetry/index.ts';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { withTrace } from '../context/index.ts';
+import { type Span, SpanKind, SpanStatusCode, type Tracing, traceparentOf } from '../telemetry/index.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The request's SERVER span while tracing is on; null otherwise. */
+    serverSpan: Span | null;
+  }
+}
+
+/** Starts and ends a request's SERVER span (the chassis' exchange step calls both). */
+export interface ServerSpans {
+  begin(request: FastifyRequest): void;
+  end(request: FastifyRequest, reply: FastifyReply): void;
+}
 
 /**
  * One SERVER span per request, named by route template (`GET /v1/orders/:id`), never the raw
  * path. Its `traceparent` replaces the caller's in `request.ctx`, so the SQL, provider calls and
  * events the request causes are its children, and the request's log lines carry `trace_id` and
- * `span_id`. Installed only when tracing is on.
+ * `span_id`. Used only when tracing is on.
  */
-export function installServerSpans(app: FastifyInstance, tracing: Tracing): void {
-  if (!tracing.enabled) return;
-  app.addHook('onRequest', (request, reply, done) => {
-    const route = request.routeOptions.url ?? 'unmatched';
-    const span = tracing.startSpan(`${request.method} ${route}`, {
-      kind: SpanKind.SERVER,
-      parent: request.ctx.traceparent,
-      attributes: { 'http.request.method': request.method, 'http.route': route, 'url.scheme': 'http' },
-    });
-    const { traceId, spanId } = span.spanContext();
-    // Every line the request logs carries its trace, so a log search lands on the trace.
-    const logger = request.ctx.logger.child({ trace_id: traceId, span_id: spanId });
-    request.log = logger;
-    request.ctx = { ...request.ctx, logger, traceparent: traceparentOf(span) };
-    reply.raw.once('close', () => {
+export function serverSpans(app: FastifyInstance, tracing: Tracing): ServerSpans {
+  app.decorateRequest('serverSpan', null);
+  return {
+    begin(request) {
+      const route = request.routeOptions.url ?? 'unmatched';
+      const span = tracing.startSpan(`${request.method} ${route}`, {
+        kind: SpanKind.SERVER,
+        parent: request.ctx.traceparent,
+        attributes: { 'http.request.method': request.method, 'http.route': route, 'url.scheme': 'http' },
+      });
+      request.serverSpan = span;
+      request.ctx = withTrace(request.ctx, traceparentOf(span));
+      // Every line the request logs (the access line too) carries its trace, so a log search lands on the trace.
+      request.log = request.ctx.logger;
+    },
+    end(request, reply) {
+      const span = request.serverSpan;
+      if (span === null) return;
       span.setAttribute('http.response.status_code', reply.statusCode);
       if (reply.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
       span.end();
-    });
-    done();
-  });
+    },
+  };
 }

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../errors/index.ts';
-import { sendProblem } from '../http/index.ts';
+import { atExchangeEnd, sendProblem } from '../http/index.ts';
 import { isFinalStatus } from './finality.ts';
 import { fingerprintOf } from './fingerprint.ts';
 import { createIdempotency, type Idempotency, type IdempotencyOptions } from './idempotency.ts';
@@ -207,7 +207,7 @@ export function installIdempotency(fastify: FastifyInstance, options: InstallIde
     // a store write must not push the answer past the deadline. Until then the lease still
     // holds, so a retry in that moment gets 409 with Retry-After, never a second execution.
     // 'close' comes after the last byte is written, or when the client went away first.
-    else if (leases.has(request)) reply.raw.once('close', () => releaseAfterAnswer(request, reply));
+    else if (leases.has(request)) atExchangeEnd(reply, () => releaseAfterAnswer(request, reply));
     return payload;
   });
   // A reply that never passed onSend (a failing onSend hook before ours) still ends its lease.

@@ -26,7 +26,7 @@ export function finalStatus(reply: FastifyReply): number {
 
 /**
  * Records `http_requests_in_flight` and `http_request_duration_seconds` for every
- * request of `app`. Installed by `createHttpServer` when given `metrics`.
+ * request of a bare Fastify `app` (`createHttpServer` records them in its own exchange step).
  *
  * The raw response's `close` event is used instead of `onResponse` because it fires
  * exactly once for every exchange, including ones the client abandoned; with
@@ -43,11 +43,14 @@ export function finalStatus(reply: FastifyReply): number {
 export function installHttpMetrics(app: FastifyInstance, metrics: Metrics): void {
   app.addHook('onRequest', (request, reply, done) => {
     metrics.httpRequestsInFlight.inc();
-    reply.raw.once('close', () => {
-      metrics.httpRequestsInFlight.dec();
-      const labels = { method: request.method, route: routeLabel(request), status: String(finalStatus(reply)) };
-      metrics.httpRequestDuration.observe(labels, reply.elapsedTime / 1000);
-    });
+    reply.raw.once('close', () => recordExchange(metrics, request, reply));
     done();
   });
+}
+
+/** An exchange is over: one less in flight, its duration observed under method, route and status. */
+export function recordExchange(metrics: Metrics, request: FastifyRequest, reply: FastifyReply): void {
+  metrics.httpRequestsInFlight.dec();
+  const labels = { method: request.method, route: routeLabel(request), status: String(finalStatus(reply)) };
+  metrics.httpRequestDuration.observe(labels, reply.elapsedTime / 1000);
 }

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../errors/index.ts';
-import { sendProblem } from '../http/index.ts';
+import { atExchangeEnd, sendProblem } from '../http/index.ts';
 import { rateLimitHeader, rateLimitPolicyHeader } from './rate-limit-headers.ts';
 import type { RateLimitPolicy } from './rate-limit-policy.ts';
 import type { RateLimiter } from './rate-limiter.ts';
@@ -52,7 +52,7 @@ export function installRateLimit(fastify: FastifyInstance, options: InstallRateL
     reply.header('ratelimit-policy', rateLimitPolicyHeader(subject.policy));
     reply.header('ratelimit', rateLimitHeader(subject.policy, admission));
     if (admission.allowed) {
-      reply.raw.once('close', admission.release);
+      atExchangeEnd(reply, admission.release);
       return;
     }
     const { reason, retryAfterMs } = admission;

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../errors/index.ts';
-import { sendProblem } from '../http/index.ts';
+import { atExchangeEnd, sendProblem } from '../http/index.ts';
 import type { LoadShedder } from './load-shedder.ts';
 import type { Priority } from './priority.ts';
 
@@ -32,7 +32,7 @@ export function installShedding(fastify: FastifyInstance, shedder: LoadShedder):
     if (priority === undefined) return done();
     const decision = shedder.admit(priority);
     if (decision.admitted) {
-      reply.raw.once('close', decision.done);
+      atExchangeEnd(reply, decision.done);
       return done();
     }
     const message = 'The service is overloaded and shed this request before doing any work; retry after Retry-After.';

@@ -26,7 +26,10 @@ const productCacheEntries = 10_000;
 const warningIntervalMs = 5_000;
 
 export interface Caching {
-  /** Undefined on a PostgreSQL server without Redis: instances could not hear each other's writes. */
+  /**
+   * Undefined on a PostgreSQL server without Redis (instances could not hear each other's
+   * writes) and when KEELSON_CACHE_ENABLED is false.
+   */
   readonly products: Cache<ProductState> | undefined;
   readonly keys: KeyCache;
 }
@@ -76,10 +79,12 @@ export async function openCaching(
     const client = openRedis({ url, onError: (error) => log.debug({ err: error }, 'redis cache connection error') });
     closers.push({ name: 'redis-cache', close: async () => client.destroy() });
     const remote = createRedisTier(client, { prefix: `${config.redisPrefix}:products` });
-    products = createCache({ ...productOptions, broadcast, remote, onBypass: onProblem });
+    if (config.cacheEnabled) products = createCache({ ...productOptions, broadcast, remote, onBypass: onProblem });
   } else {
     broadcast = createLocalBroadcast();
-    if (config.databaseUrl === undefined) products = createCache({ ...productOptions, broadcast, onBypass: onProblem });
+    if (config.cacheEnabled && config.databaseUrl === undefined) {
+      products = createCache({ ...productOptions, broadcast, onBypass: onProblem });
+    }
   }
   const keys = createApiKeyCache(broadcast, onProblem);
   if (serving && config.redisUrl === undefined && config.databaseUrl !== undefined) {

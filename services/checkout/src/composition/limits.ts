@@ -45,9 +45,9 @@ export function ratePlansOf(config: Config, logger: Logger): RatePlans {
 }
 
 /**
- * The API's limits: a limiter over Redis when KEELSON_REDIS_URL is set (failing open to a
- * per-process limiter within KEELSON_RATE_LIMIT_REDIS_TIMEOUT_MS), in memory otherwise; the
- * load shedder unless disabled. Their metrics go on `metrics`; what they open goes on `closers`.
+ * The API's limits: a limiter over Redis when KEELSON_REDIS_URL is set and
+ * KEELSON_RATE_LIMIT_STORE is `shared` (failing open to a per-process limiter within
+ * KEELSON_RATE_LIMIT_REDIS_TIMEOUT_MS), in memory otherwise; the load shedder unless disabled. Their metrics go on `metrics`; what they open goes on `closers`.
  */
 export function openApiLimits(
   config: Config,
@@ -55,7 +55,7 @@ export function openApiLimits(
 ): ApiLimits {
   const { logger, metrics, closers } = deps;
   const limiter = createRateLimiter(
-    config.redisUrl === undefined
+    config.redisUrl === undefined || config.rateLimitStore === 'local'
       ? { store: createMemoryRateLimitStore() }
       : {
           store: createRedisRateLimitStore({

@@ -1,9 +1,10 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { Migrator } from '@keelson/kit/db';
 import { AppError } from '@keelson/kit/errors';
+import { compiledZodSerializer } from '@keelson/kit/http';
 import { type Profiler, registerPprofRoutes } from '@keelson/kit/profiling';
 import type { FastifyInstance } from 'fastify';
-import { type FastifyPluginAsyncZod, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { type FastifyPluginAsyncZod, validatorCompiler } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Application } from '../../app/application.ts';
 import { defaultScopes, scopes, tenantNameText } from '../../domain/access.ts';
@@ -130,7 +131,7 @@ export async function registerAdminApi(
   await fastify.register(
     async (admin) => {
       admin.setValidatorCompiler(validatorCompiler);
-      admin.setSerializerCompiler(serializerCompiler);
+      admin.setSerializerCompiler(compiledZodSerializer);
       admin.addHook('onRequest', guard);
       await admin.register(adminRoutes(deps.app, deps.migrator, deps.upkeep));
       await admin.register(deadLetterRoutes(deps.app));

@@ -1,14 +1,10 @@
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import { remainingMs, tenantOf } from '@keelson/kit/context';
+import { compiledZodSerializer } from '@keelson/kit/http';
 import { type IdempotencyStore, installIdempotency } from '@keelson/kit/idempotency';
 import type { FastifyInstance } from 'fastify';
-import {
-  jsonSchemaTransform,
-  jsonSchemaTransformObject,
-  serializerCompiler,
-  validatorCompiler,
-} from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, jsonSchemaTransformObject, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Application } from '../../app/application.ts';
 import { apiIndexRoutes } from './api-index.http.ts';
 import { installAuthentication } from './authenticate.hook.ts';
@@ -85,7 +81,7 @@ export async function registerApi(fastify: FastifyInstance, app: Application, op
       async (scope) => {
         version.install(scope);
         scope.setValidatorCompiler(validatorCompiler);
-        scope.setSerializerCompiler(serializerCompiler);
+        scope.setSerializerCompiler(compiledZodSerializer);
         await scope.register(apiIndexRoutes({ docs: docsPath, openapi: openApiPath }));
         // Its own scope so the hook covers these routes and not the public index above.
         await scope.register(async (authenticated) => {

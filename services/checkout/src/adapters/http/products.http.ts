@@ -47,7 +47,10 @@ export function productRoutes(app: Application): FastifyPluginAsyncZod {
         const product = await app.queries.getProduct(request.ctx, request.params.id);
         const etag = versionTag(product.version);
         reply.header('etag', etag).header('cache-control', revalidateEveryTime);
-        if (matchesNoneMatch(request.headers['if-none-match'], etag)) return reply.code(304).send(null);
+        // No payload at all: `send(null)` is serialized to "null" with Content-Length 4, which a 304
+        // must not carry (RFC 9110 §8.6) and which stalls parsers that believe it. The typed send()
+        // wants the schema's null; undefined skips serialization, so nothing is sent, as the schema says.
+        if (matchesNoneMatch(request.headers['if-none-match'], etag)) return reply.code(304).send(undefined as never);
         return productToWire(product);
       },
     );

@@ -8,6 +8,9 @@ import { pageOf, tenantListRows } from './cursor.ts';
 import { appendToOutbox, eventHeaders } from './outbox.ts';
 import { type ProductRow, productColumns, productFromRow } from './product.rows.ts';
 
+/** One product by tenant and id: `get`'s only statement (bench/fastify-sql.ts runs it too, so they cannot drift). */
+export const selectProductSql = `SELECT ${productColumns} FROM products WHERE tenant_id = $1 AND id = $2`;
+
 export function createProductPgRepository(db: Database, newId: IdGenerator): ProductRepository {
   return {
     async insert(ctx: RequestContext, product: Product, event: ProductEvent) {
@@ -37,11 +40,7 @@ export function createProductPgRepository(db: Database, newId: IdGenerator): Pro
     },
 
     async get(ctx, tenantId, id) {
-      const { rows } = await db.query<ProductRow>(
-        ctx,
-        `SELECT ${productColumns} FROM products WHERE tenant_id = $1 AND id = $2`,
-        [tenantId, id],
-      );
+      const { rows } = await db.query<ProductRow>(ctx, selectProductSql, [tenantId, id]);
       return rows[0] && productFromRow(rows[0]);
     },
 
