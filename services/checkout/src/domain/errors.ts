@@ -13,6 +13,7 @@ export const checkoutErrorCodes = [
   'invalid_cursor',
   'amount_too_large',
   'mixed_currencies',
+  'currency_mismatch',
   'duplicate_product',
   'sku_taken',
   'version_conflict',

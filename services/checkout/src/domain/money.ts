@@ -51,3 +51,13 @@ export function sumAmounts(amounts: readonly number[]): number {
   }
   return total;
 }
+
+/**
+ * A currency the caller stated for an amount of an existing object (a product's new price, a
+ * refund): it must be the object's own, which never changes. `undefined` states nothing (API v1).
+ */
+export function assertSameCurrency(stated: string | undefined, actual: string, what: string): void {
+  if (stated !== undefined && stated !== actual) {
+    fail('invalid', 'currency_mismatch', `${what} is in ${actual}, not ${JSON.stringify(stated)}.`);
+  }
+}

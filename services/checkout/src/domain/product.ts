@@ -1,6 +1,6 @@
 import { fail } from './errors.ts';
 import { type DomainEvent, domainEvent } from './events.ts';
-import { assertAmount, type Currency, parseCurrency } from './money.ts';
+import { assertAmount, assertSameCurrency, type Currency, parseCurrency } from './money.ts';
 import { parseText, type TextRule } from './text.ts';
 
 /**
@@ -40,6 +40,8 @@ export interface NewProduct {
 export interface ProductChanges {
   readonly name?: string;
   readonly unitAmount?: number;
+  /** The currency the caller priced `unitAmount` in (API v2): it must be the product's, which never changes. */
+  readonly currency?: string;
   readonly stock?: number;
 }
 
@@ -87,6 +89,7 @@ export class Product {
 
   /** Applies a patch if `expectedVersion` is current; a stale version is a conflict. */
   change(changes: ProductChanges, expectedVersion: number, now: Date): { product: Product; event: ProductEvent } {
+    assertSameCurrency(changes.currency, this.#state.currency, `Product ${this.#state.id}`);
     if (expectedVersion !== this.#state.version) {
       fail(
         'conflict',

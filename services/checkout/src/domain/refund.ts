@@ -1,7 +1,7 @@
 import { fail } from './errors.ts';
 import { type DomainEvent, domainEvent } from './events.ts';
 import { type LedgerPosting, refundPostings } from './ledger.ts';
-import type { Currency } from './money.ts';
+import { assertSameCurrency, type Currency } from './money.ts';
 import type { Order, OrderEvent, Transition } from './order.ts';
 import { canTransition } from './order-status.ts';
 import { assertIdempotencyKey, type PaymentState } from './payment.ts';
@@ -47,6 +47,8 @@ export interface StartRefundInput {
   readonly reserved: number;
   /** Defaults to everything not yet reserved. */
   readonly amount?: number;
+  /** The currency the caller stated for `amount` (API v2): it must be the payment's. */
+  readonly currency?: string;
   readonly reason?: string;
   readonly idempotencyKey: string;
   readonly now: Date;
@@ -69,6 +71,7 @@ export function startRefund(input: StartRefundInput): RefundState {
   if (input.amount !== undefined && (!Number.isSafeInteger(input.amount) || input.amount <= 0)) {
     fail('invalid', 'invalid_request', 'amount must be a positive integer number of minor units.');
   }
+  assertSameCurrency(input.currency, payment.currency, `Payment ${payment.id}`);
   const reason = input.reason === undefined ? null : parseText(input.reason, refundReasonText, 'reason');
   assertIdempotencyKey(input.idempotencyKey);
   if (payment.status !== 'succeeded') {

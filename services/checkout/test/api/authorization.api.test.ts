@@ -61,10 +61,24 @@ const calls: Readonly<Record<string, (ids: Owned) => Call>> = {
   getEvent: () => ({}),
 };
 
+/**
+ * /v2 has the same operations under ids ending in V2 (ADR 0017); only those that take money in
+ * their body are called differently.
+ */
+const callsV2: Readonly<Record<string, (ids: Owned) => Call>> = {
+  ...Object.fromEntries(Object.entries(calls).map(([id, call]) => [`${id}V2`, call])),
+  createProductV2: () => ({
+    body: { sku: `walk-${randomUUID()}`, name: 'Walk', price: { amount: 1, currency: 'USD' }, stock: 1 },
+  }),
+  createRefundV2: () => ({ body: { amount: { amount: 1 } }, idempotencyKey: true }),
+};
+
 /** What another tenant's ids answer where they are not in the path (which is always 404). */
 const foreignOutcome: Readonly<Record<string, { status: number; code?: string }>> = {
   createOrder: { status: 400, code: 'unknown_product' },
   listPayments: { status: 200 },
+  createOrderV2: { status: 400, code: 'unknown_product' },
+  listPaymentsV2: { status: 200 },
 };
 
 interface Operation {
@@ -149,9 +163,10 @@ for (const backend of backends()) {
       assert.ok(operations.length >= 14, 'the walk covers the authenticated operations');
 
       const send = async (op: Operation, token: string) => {
-        const describeCall = calls[op.id] ?? assert.fail(`${op.id}: add how to call it to the authorization walk`);
+        const describeCall =
+          calls[op.id] ?? callsV2[op.id] ?? assert.fail(`${op.id}: add how to call it to the authorization walk`);
         const call = describeCall(ids);
-        const collection = /^\/v1\/(\w+)\/\{id\}/.exec(op.path)?.[1];
+        const collection = /^\/v[12]\/(\w+)\/\{id\}/.exec(op.path)?.[1];
         const id = collection === undefined ? undefined : ids[collection as keyof Owned];
         if (collection !== undefined)
           assert.equal(typeof id, 'string', `${op.id}: no owned id for /${collection}/{id}`);

@@ -36,12 +36,18 @@ describe('the OpenAPI document', () => {
       }
     }
     // A new create route fails here until a test below shows it sets the header.
+    // /v2 runs the same handlers (ADR 0017): test/api/v2-money.api.test.ts reads its Locations.
     assert.deepEqual(created.sort(), [
       'post /v1/orders',
       'post /v1/orders/{id}/payments',
       'post /v1/payments/{id}/refunds',
       'post /v1/products',
       'post /v1/webhook_endpoints',
+      'post /v2/orders',
+      'post /v2/orders/{id}/payments',
+      'post /v2/payments/{id}/refunds',
+      'post /v2/products',
+      'post /v2/webhook_endpoints',
     ]);
   });
 });

@@ -10,7 +10,7 @@ import { apiKeySchemeDescription } from '../../src/adapters/http/openapi-securit
 import { backends } from '../support/databases.ts';
 import { useTestService } from '../support/service.ts';
 
-const operations: Readonly<Record<string, string>> = {
+const operationsV1: Readonly<Record<string, string>> = {
   getApiIndex: 'get /v1',
   createProduct: 'post /v1/products',
   listProducts: 'get /v1/products',
@@ -34,6 +34,13 @@ const operations: Readonly<Record<string, string>> = {
   listWebhookDeliveries: 'get /v1/webhook_endpoints/{id}/deliveries',
   listEvents: 'get /v1/events',
   getEvent: 'get /v1/events/{id}',
+};
+// /v2 has every v1 operation under the same path, its id ending in V2 (ADR 0017).
+const operations: Readonly<Record<string, string>> = {
+  ...operationsV1,
+  ...Object.fromEntries(
+    Object.entries(operationsV1).map(([id, key]) => [`${id}V2`, key.replace(/ \/v1(?=\/|$)/, ' /v2')]),
+  ),
 };
 const methods = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace']);
 
@@ -68,7 +75,7 @@ for (const backend of backends()) {
       return document;
     }
 
-    it('GET /openapi.json is OpenAPI 3.1 with the twenty-three operations, each with its problem responses', async () => {
+    it('GET /openapi.json is OpenAPI 3.1 with the twenty-three operations in each version, each with its problem responses', async () => {
       const document = await servedDocument();
       assert.match(String(document.openapi), /^3\.1\.\d+$/);
       const byId = Object.fromEntries(
@@ -77,7 +84,7 @@ for (const backend of backends()) {
           .map(({ key, operation }) => [String(operation.operationId), key]),
       );
       assert.deepEqual(byId, operations);
-      for (const { key, operation } of operationsOf(document).filter((o) => o.key.includes(' /v1/'))) {
+      for (const { key, operation } of operationsOf(document).filter((o) => / \/v[12]\//.test(o.key))) {
         assert.ok(isObject(operation.responses), key);
         for (const status of ['400', '401', '403', '404']) {
           const response = operation.responses[status];
@@ -127,8 +134,40 @@ for (const backend of backends()) {
         '/v1/webhook_endpoints/{id}',
         '/v1/webhook_endpoints/{id}/deliveries',
         '/v1/webhook_endpoints/{id}/rotate_secret',
+        '/v2',
+        '/v2/events',
+        '/v2/events/{id}',
+        '/v2/orders',
+        '/v2/orders/{id}',
+        '/v2/orders/{id}/cancel',
+        '/v2/orders/{id}/payments',
+        '/v2/payments',
+        '/v2/payments/{id}',
+        '/v2/payments/{id}/refunds',
+        '/v2/products',
+        '/v2/products/{id}',
+        '/v2/refunds/{id}',
+        '/v2/webhook_endpoints',
+        '/v2/webhook_endpoints/{id}',
+        '/v2/webhook_endpoints/{id}/deliveries',
+        '/v2/webhook_endpoints/{id}/rotate_secret',
       ]);
       assert.deepEqual(served, await buildOpenApiDocument());
+    });
+
+    it('every v1 operation is deprecated and documents Deprecation, Sunset and Link on every response; v2 is not', async () => {
+      const document = await servedDocument();
+      for (const { key, operation } of operationsOf(document)) {
+        const isV1 = / \/v1(\/|$)/.test(key);
+        assert.equal(operation.deprecated === true, isV1, `${key} deprecated: ${String(operation.deprecated)}`);
+        assert.ok(isObject(operation.responses), key);
+        for (const [status, response] of Object.entries(operation.responses)) {
+          const headers = isObject(response) && isObject(response.headers) ? response.headers : {};
+          for (const name of ['Deprecation', 'Sunset', 'Link']) {
+            assert.equal(isObject(headers[name]), isV1, `${key} ${status} ${name}`);
+          }
+        }
+      }
     });
 
     it('responses carry X-Request-Id: a sane inbound id is echoed, an unsafe one replaced', async () => {

@@ -7,7 +7,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Where the resources and the documentation are */
+        /**
+         * Where the resources and the documentation are
+         * @deprecated
+         */
         get: operations["getApiIndex"];
         put?: never;
         post?: never;
@@ -24,10 +27,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List products, newest first */
+        /**
+         * List products, newest first
+         * @deprecated
+         */
         get: operations["listProducts"];
         put?: never;
-        /** Create a product */
+        /**
+         * Create a product
+         * @deprecated
+         */
         post: operations["createProduct"];
         delete?: never;
         options?: never;
@@ -42,14 +51,20 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Retrieve a product */
+        /**
+         * Retrieve a product
+         * @deprecated
+         */
         get: operations["getProduct"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        /** Update name, price or stock (optimistic concurrency on version) */
+        /**
+         * Update name, price or stock (optimistic concurrency on version)
+         * @deprecated
+         */
         patch: operations["updateProduct"];
         trace?: never;
     };
@@ -60,10 +75,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List orders, newest first, optionally by status */
+        /**
+         * List orders, newest first, optionally by status
+         * @deprecated
+         */
         get: operations["listOrders"];
         put?: never;
-        /** Place an order, reserving stock atomically */
+        /**
+         * Place an order, reserving stock atomically
+         * @deprecated
+         */
         post: operations["createOrder"];
         delete?: never;
         options?: never;
@@ -78,7 +99,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Retrieve an order */
+        /**
+         * Retrieve an order
+         * @deprecated
+         */
         get: operations["getOrder"];
         put?: never;
         post?: never;
@@ -97,7 +121,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Cancel an unpaid order and release its stock */
+        /**
+         * Cancel an unpaid order and release its stock
+         * @deprecated
+         */
         post: operations["cancelOrder"];
         delete?: never;
         options?: never;
@@ -114,7 +141,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Pay an order: authorize and capture its total through the payment provider */
+        /**
+         * Pay an order: authorize and capture its total through the payment provider
+         * @deprecated
+         */
         post: operations["createPayment"];
         delete?: never;
         options?: never;
@@ -129,7 +159,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Retrieve a payment */
+        /**
+         * Retrieve a payment
+         * @deprecated
+         */
         get: operations["getPayment"];
         put?: never;
         post?: never;
@@ -146,7 +179,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List payments, newest first, optionally of one order */
+        /**
+         * List payments, newest first, optionally of one order
+         * @deprecated
+         */
         get: operations["listPayments"];
         put?: never;
         post?: never;
@@ -163,10 +199,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A payment's refunds, newest first */
+        /**
+         * A payment's refunds, newest first
+         * @deprecated
+         */
         get: operations["listPaymentRefunds"];
         put?: never;
-        /** Refund a payment, in full (default) or in part; the sum never exceeds the capture */
+        /**
+         * Refund a payment, in full (default) or in part; the sum never exceeds the capture
+         * @deprecated
+         */
         post: operations["createRefund"];
         delete?: never;
         options?: never;
@@ -181,7 +223,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Retrieve a refund */
+        /**
+         * Retrieve a refund
+         * @deprecated
+         */
         get: operations["getRefund"];
         put?: never;
         post?: never;
@@ -198,10 +243,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List webhook endpoints, newest first */
+        /**
+         * List webhook endpoints, newest first
+         * @deprecated
+         */
         get: operations["listWebhookEndpoints"];
         put?: never;
-        /** Register a webhook endpoint; its signing secret is in this answer only */
+        /**
+         * Register a webhook endpoint; its signing secret is in this answer only
+         * @deprecated
+         */
         post: operations["createWebhookEndpoint"];
         delete?: never;
         options?: never;
@@ -216,11 +267,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Retrieve a webhook endpoint */
+        /**
+         * Retrieve a webhook endpoint
+         * @deprecated
+         */
         get: operations["getWebhookEndpoint"];
         put?: never;
         post?: never;
-        /** Delete a webhook endpoint; deliveries not yet made are dropped */
+        /**
+         * Delete a webhook endpoint; deliveries not yet made are dropped
+         * @deprecated
+         */
         delete: operations["deleteWebhookEndpoint"];
         options?: never;
         head?: never;
@@ -236,7 +293,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** New signing secret (shown once); the old one keeps signing for the overlap window */
+        /**
+         * New signing secret (shown once); the old one keeps signing for the overlap window
+         * @deprecated
+         */
         post: operations["rotateWebhookSecret"];
         delete?: never;
         options?: never;
@@ -251,7 +311,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** An endpoint's deliveries, newest first: attempts, status codes, timing, errors */
+        /**
+         * An endpoint's deliveries, newest first: attempts, status codes, timing, errors
+         * @deprecated
+         */
         get: operations["listWebhookDeliveries"];
         put?: never;
         post?: never;
@@ -268,7 +331,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List events, newest first, optionally of one type */
+        /**
+         * List events, newest first, optionally of one type
+         * @deprecated
+         */
         get: operations["listEvents"];
         put?: never;
         post?: never;
@@ -285,8 +351,306 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Retrieve an event */
+        /**
+         * Retrieve an event
+         * @deprecated
+         */
         get: operations["getEvent"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Where the resources and the documentation are */
+        get: operations["getApiIndexV2"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/products": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List products, newest first */
+        get: operations["listProductsV2"];
+        put?: never;
+        /** Create a product */
+        post: operations["createProductV2"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/products/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Retrieve a product */
+        get: operations["getProductV2"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Update name, price or stock (optimistic concurrency on version) */
+        patch: operations["updateProductV2"];
+        trace?: never;
+    };
+    "/v2/orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List orders, newest first, optionally by status */
+        get: operations["listOrdersV2"];
+        put?: never;
+        /** Place an order, reserving stock atomically */
+        post: operations["createOrderV2"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/orders/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Retrieve an order */
+        get: operations["getOrderV2"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/orders/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel an unpaid order and release its stock */
+        post: operations["cancelOrderV2"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/orders/{id}/payments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Pay an order: authorize and capture its total through the payment provider */
+        post: operations["createPaymentV2"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/payments/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Retrieve a payment */
+        get: operations["getPaymentV2"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/payments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List payments, newest first, optionally of one order */
+        get: operations["listPaymentsV2"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/payments/{id}/refunds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A payment's refunds, newest first */
+        get: operations["listPaymentRefundsV2"];
+        put?: never;
+        /** Refund a payment, in full (default) or in part; the sum never exceeds the capture */
+        post: operations["createRefundV2"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/refunds/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Retrieve a refund */
+        get: operations["getRefundV2"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/webhook_endpoints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List webhook endpoints, newest first */
+        get: operations["listWebhookEndpointsV2"];
+        put?: never;
+        /** Register a webhook endpoint; its signing secret is in this answer only */
+        post: operations["createWebhookEndpointV2"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/webhook_endpoints/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Retrieve a webhook endpoint */
+        get: operations["getWebhookEndpointV2"];
+        put?: never;
+        post?: never;
+        /** Delete a webhook endpoint; deliveries not yet made are dropped */
+        delete: operations["deleteWebhookEndpointV2"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/webhook_endpoints/{id}/rotate_secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** New signing secret (shown once); the old one keeps signing for the overlap window */
+        post: operations["rotateWebhookSecretV2"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/webhook_endpoints/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An endpoint's deliveries, newest first: attempts, status codes, timing, errors */
+        get: operations["listWebhookDeliveriesV2"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List events, newest first, optionally of one type */
+        get: operations["listEventsV2"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/events/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Retrieve an event */
+        get: operations["getEventV2"];
         put?: never;
         post?: never;
         delete?: never;
@@ -299,6 +663,40 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        CreateProductV2Input: {
+            /** @description 1–100 characters (Unicode code points), no control or format characters (newlines, zero-width spaces, bidirectional overrides…); surrounding spaces are trimmed */
+            sku: string;
+            /** @description 1–200 characters (Unicode code points), no control characters (newlines, tabs…) or bidirectional overrides; surrounding spaces are trimmed */
+            name: string;
+            /** @description Unit price; its currency is the product's for good */
+            price: {
+                /** @description Integer amount in minor units (cents), never a float */
+                amount: number;
+                /** @description ISO-4217 currency code, upper case (e.g. USD) */
+                currency: string;
+            };
+            stock: number;
+        };
+        UpdateProductV2Input: {
+            /** @description 1–200 characters (Unicode code points), no control characters (newlines, tabs…) or bidirectional overrides; surrounding spaces are trimmed */
+            name?: string;
+            price?: {
+                /** @description Integer amount in minor units (cents), never a float */
+                amount: number;
+                /** @description Optional: the product's currency never changes; a different one is 400 currency_mismatch */
+                currency?: string;
+            };
+            stock?: number;
+            /** @description The version you last read; a stale one answers 409 version_conflict */
+            version: number;
+        };
+        CreateOrderInput: {
+            lines: {
+                product_id: string;
+                quantity: number;
+            }[];
+        };
+        CancelOrderInput: Record<string, never> | null;
         CreateProductInput: {
             /** @description 1–100 characters (Unicode code points), no control or format characters (newlines, zero-width spaces, bidirectional overrides…); surrounding spaces are trimmed */
             sku: string;
@@ -319,13 +717,12 @@ export interface components {
             /** @description The version you last read; a stale one answers 409 version_conflict */
             version: number;
         };
-        CreateOrderInput: {
-            lines: {
-                product_id: string;
-                quantity: number;
-            }[];
-        };
-        CancelOrderInput: Record<string, never> | null;
+        CreateRefundInput: {
+            /** @description Default: everything not refunded yet */
+            amount?: number;
+            /** @description 1–500 characters (Unicode code points), no control characters (newlines, tabs…) or bidirectional overrides; surrounding spaces are trimmed */
+            reason?: string;
+        } | null;
         CreateWebhookEndpointInput: {
             /** @description https:// URL the events are POSTed to; its address must be public (checked at every delivery) */
             url: string;
@@ -337,12 +734,95 @@ export interface components {
             /** @description A payment method token: pm_card_visa succeeds, pm_card_chargeDeclined declines (test cards) */
             payment_method: string;
         };
-        CreateRefundInput: {
+        CreateRefundV2Input: {
             /** @description Default: everything not refunded yet */
-            amount?: number;
+            amount?: {
+                /** @description Integer amount in minor units (cents), never a float */
+                amount: number;
+                /** @description Optional: the payment's currency never changes; a different one is 400 currency_mismatch */
+                currency?: string;
+            };
             /** @description 1–500 characters (Unicode code points), no control characters (newlines, tabs…) or bidirectional overrides; surrounding spaces are trimmed */
             reason?: string;
         } | null;
+        /** @description An amount in integer minor units and its ISO-4217 currency */
+        Money: {
+            /** @description Integer amount in minor units (cents), never a float */
+            amount: number;
+            /** @description ISO-4217 currency code, upper case (e.g. USD) */
+            currency: string;
+        };
+        ProductV2: {
+            /** @constant */
+            object: "product";
+            /** @description prod_… identifier */
+            id: string;
+            sku: string;
+            name: string;
+            /** @description Unit price */
+            price: components["schemas"]["Money"];
+            stock: number;
+            /** @description Optimistic-concurrency version; send it back on PATCH. It also moves when orders reserve or release stock, so a PATCH never overwrites a reservation it did not see. */
+            version: number;
+            /** @description RFC 3339 timestamp */
+            created_at: string;
+            /** @description RFC 3339 timestamp */
+            updated_at: string;
+        };
+        OrderLineV2: {
+            product_id: string;
+            quantity: number;
+            /** @description Unit price snapshot taken when the order was placed */
+            unit_price: components["schemas"]["Money"];
+            /** @description unit_price × quantity */
+            total: components["schemas"]["Money"];
+        };
+        OrderV2: {
+            /** @constant */
+            object: "order";
+            /** @description ord_… identifier */
+            id: string;
+            /** @enum {string} */
+            status: "pending_payment" | "paid" | "fulfilled" | "cancelled" | "expired" | "refunded" | "partially_refunded";
+            /** @description Sum of the line totals; every line is in this currency */
+            total: components["schemas"]["Money"];
+            lines: components["schemas"]["OrderLineV2"][];
+            version: number;
+            /** @description When an unpaid order expires and releases its stock */
+            expires_at: string;
+            /** @description RFC 3339 timestamp */
+            created_at: string;
+            /** @description RFC 3339 timestamp */
+            updated_at: string;
+        };
+        ApiIndex: {
+            /** @constant */
+            object: "api";
+            /** @description The API version this prefix serves (e.g. v1) */
+            version: string;
+            /** @description Collection paths */
+            resources: {
+                products: string;
+                orders: string;
+            };
+            /** @description Interactive reference page */
+            docs: string;
+            /** @description The OpenAPI 3.1 document */
+            openapi: string;
+        };
+        Problem: {
+            type: string;
+            title: string;
+            status: number;
+            detail: string;
+            /** @description Stable machine-readable code; see docs/errors.md */
+            code: string;
+            request_id: string;
+            issues?: {
+                path: string;
+                message: string;
+            }[];
+        };
         Product: {
             /** @constant */
             object: "product";
@@ -390,33 +870,70 @@ export interface components {
             /** @description RFC 3339 timestamp */
             updated_at: string;
         };
-        ApiIndex: {
+        Payment: {
             /** @constant */
-            object: "api";
-            /** @description The API version this prefix serves (e.g. v1) */
-            version: string;
-            /** @description Collection paths */
-            resources: {
-                products: string;
-                orders: string;
-            };
-            /** @description Interactive reference page */
-            docs: string;
-            /** @description The OpenAPI 3.1 document */
-            openapi: string;
+            object: "payment";
+            /** @description pay_… identifier */
+            id: string;
+            order_id: string;
+            /** @description The order's total, captured whole or not at all */
+            amount: number;
+            /** @description ISO-4217 currency code, upper case (e.g. USD) */
+            currency: string;
+            /** @enum {string} */
+            status: "pending" | "succeeded" | "failed" | "requires_action";
+            /** @description Integer amount in minor units (cents), never a float */
+            amount_refunded: number;
+            /** @description The payment method token (pm_…); card data never reaches Keelson */
+            payment_method: string;
+            /** @description card_declined or invalid_payment_method when failed */
+            failure_code: string | null;
+            failure_message: string | null;
+            /** @description The issuer's reason for a decline (e.g. insufficient_funds) */
+            decline_code: string | null;
+            /** @description RFC 3339 timestamp */
+            created_at: string;
+            /** @description RFC 3339 timestamp */
+            updated_at: string;
         };
-        Problem: {
-            type: string;
-            title: string;
-            status: number;
-            detail: string;
-            /** @description Stable machine-readable code; see docs/errors.md */
-            code: string;
-            request_id: string;
-            issues?: {
-                path: string;
-                message: string;
-            }[];
+        Refund: {
+            /** @constant */
+            object: "refund";
+            /** @description re_… identifier */
+            id: string;
+            payment_id: string;
+            order_id: string;
+            /** @description Integer amount in minor units (cents), never a float */
+            amount: number;
+            /** @description ISO-4217 currency code, upper case (e.g. USD) */
+            currency: string;
+            /** @enum {string} */
+            status: "pending" | "succeeded" | "failed";
+            reason: string | null;
+            failure_code: string | null;
+            failure_message: string | null;
+            /** @description RFC 3339 timestamp */
+            created_at: string;
+            /** @description RFC 3339 timestamp */
+            updated_at: string;
+        };
+        ProductList: {
+            /** @constant */
+            object: "list";
+            data: components["schemas"]["Product"][];
+            has_more: boolean;
+        };
+        OrderList: {
+            /** @constant */
+            object: "list";
+            data: components["schemas"]["Order"][];
+            has_more: boolean;
+        };
+        PaymentList: {
+            /** @constant */
+            object: "list";
+            data: components["schemas"]["Payment"][];
+            has_more: boolean;
         };
         WebhookEndpoint: {
             /** @constant */
@@ -496,20 +1013,17 @@ export interface components {
                 };
             };
         };
-        Payment: {
+        PaymentV2: {
             /** @constant */
             object: "payment";
             /** @description pay_… identifier */
             id: string;
             order_id: string;
             /** @description The order's total, captured whole or not at all */
-            amount: number;
-            /** @description ISO-4217 currency code, upper case (e.g. USD) */
-            currency: string;
+            amount: components["schemas"]["Money"];
             /** @enum {string} */
             status: "pending" | "succeeded" | "failed" | "requires_action";
-            /** @description Integer amount in minor units (cents), never a float */
-            amount_refunded: number;
+            amount_refunded: components["schemas"]["Money"];
             /** @description The payment method token (pm_…); card data never reaches Keelson */
             payment_method: string;
             /** @description card_declined or invalid_payment_method when failed */
@@ -522,17 +1036,14 @@ export interface components {
             /** @description RFC 3339 timestamp */
             updated_at: string;
         };
-        Refund: {
+        RefundV2: {
             /** @constant */
             object: "refund";
             /** @description re_… identifier */
             id: string;
             payment_id: string;
             order_id: string;
-            /** @description Integer amount in minor units (cents), never a float */
-            amount: number;
-            /** @description ISO-4217 currency code, upper case (e.g. USD) */
-            currency: string;
+            amount: components["schemas"]["Money"];
             /** @enum {string} */
             status: "pending" | "succeeded" | "failed";
             reason: string | null;
@@ -543,22 +1054,22 @@ export interface components {
             /** @description RFC 3339 timestamp */
             updated_at: string;
         };
-        ProductList: {
+        ProductListV2: {
             /** @constant */
             object: "list";
-            data: components["schemas"]["Product"][];
+            data: components["schemas"]["ProductV2"][];
             has_more: boolean;
         };
-        OrderList: {
+        OrderListV2: {
             /** @constant */
             object: "list";
-            data: components["schemas"]["Order"][];
+            data: components["schemas"]["OrderV2"][];
             has_more: boolean;
         };
-        PaymentList: {
+        PaymentListV2: {
             /** @constant */
             object: "list";
-            data: components["schemas"]["Payment"][];
+            data: components["schemas"]["PaymentV2"][];
             has_more: boolean;
         };
         WebhookEndpointList: {
@@ -600,6 +1111,12 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -609,6 +1126,12 @@ export interface operations {
             /** @description Invalid request (see `code` and `issues`) */
             400: {
                 headers: {
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -637,10 +1160,3946 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
                     RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ProductList"];
+                };
+            };
+            /** @description Invalid request (see `code` and `issues`) */
+            400: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the required scope */
+            403: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object for this tenant */
+            404: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state (see `code`) */
+            409: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): the key is over its plan; `reason` is `rate` or `concurrency`. Retry after `Retry-After` seconds, with the same Idempotency-Key */
+            429: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Overloaded (`overloaded`, shed before any work) or a dependency is unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createProduct: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the request safe to retry: the same key with the same request replays the first answer (`Idempotent-Replayed: true`); with another request it is 422 `idempotency_key_reused`; while the first is running, 409. Keys are kept 24 h per tenant. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateProductInput"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    /** @description Path of the created object, relative to this server (RFC 9110 §10.2.2); GET it to read the object */
+                    Location: string;
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Product"];
+                };
+            };
+            /** @description Invalid request (see `code` and `issues`) */
+            400: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the required scope */
+            403: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object for this tenant */
+            404: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state (see `code`) */
+            409: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The Idempotency-Key was used for another request (`idempotency_key_reused`) */
+            422: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): the key is over its plan; `reason` is `rate` or `concurrency`. Retry after `Retry-After` seconds, with the same Idempotency-Key */
+            429: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Overloaded (`overloaded`, shed before any work) or a dependency is unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getProduct: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description An `ETag` from an earlier answer: unchanged, the answer is 304 without a body */
+                "if-none-match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The representation's version as a strong validator; send it back in `If-None-Match` */
+                    ETag: string;
+                    /** @description `private, no-cache`: store it for this caller only, and revalidate before each use */
+                    "Cache-Control": string;
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Product"];
+                };
+            };
+            /** @description Not Modified: the `If-None-Match` tag is current; no body */
+            304: {
+                headers: {
+                    /** @description The representation's version as a strong validator; send it back in `If-None-Match` */
+                    ETag: string;
+                    /** @description `private, no-cache`: store it for this caller only, and revalidate before each use */
+                    "Cache-Control": string;
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request (see `code` and `issues`) */
+            400: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the required scope */
+            403: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object for this tenant */
+            404: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state (see `code`) */
+            409: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): the key is over its plan; `reason` is `rate` or `concurrency`. Retry after `Retry-After` seconds, with the same Idempotency-Key */
+            429: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Overloaded (`overloaded`, shed before any work) or a dependency is unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateProduct: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the request safe to retry: the same key with the same request replays the first answer (`Idempotent-Replayed: true`); with another request it is 422 `idempotency_key_reused`; while the first is running, 409. Keys are kept 24 h per tenant. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateProductInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Product"];
+                };
+            };
+            /** @description Invalid request (see `code` and `issues`) */
+            400: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the required scope */
+            403: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object for this tenant */
+            404: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state (see `code`) */
+            409: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The Idempotency-Key was used for another request (`idempotency_key_reused`) */
+            422: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): the key is over its plan; `reason` is `rate` or `concurrency`. Retry after `Retry-After` seconds, with the same Idempotency-Key */
+            429: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Overloaded (`overloaded`, shed before any work) or a dependency is unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listOrders: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Id of the last item of the previous page */
+                starting_after?: string;
+                status?: "pending_payment" | "paid" | "fulfilled" | "cancelled" | "expired" | "refunded" | "partially_refunded";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderList"];
+                };
+            };
+            /** @description Invalid request (see `code` and `issues`) */
+            400: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the required scope */
+            403: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object for this tenant */
+            404: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state (see `code`) */
+            409: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): the key is over its plan; `reason` is `rate` or `concurrency`. Retry after `Retry-After` seconds, with the same Idempotency-Key */
+            429: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Overloaded (`overloaded`, shed before any work) or a dependency is unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createOrder: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the request safe to retry: the same key with the same request replays the first answer (`Idempotent-Replayed: true`); with another request it is 422 `idempotency_key_reused`; while the first is running, 409. Keys are kept 24 h per tenant. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateOrderInput"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    /** @description Path of the created object, relative to this server (RFC 9110 §10.2.2); GET it to read the object */
+                    Location: string;
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            /** @description Invalid request (see `code` and `issues`) */
+            400: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the required scope */
+            403: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object for this tenant */
+            404: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state (see `code`) */
+            409: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The Idempotency-Key was used for another request (`idempotency_key_reused`) */
+            422: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): the key is over its plan; `reason` is `rate` or `concurrency`. Retry after `Retry-After` seconds, with the same Idempotency-Key */
+            429: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Overloaded (`overloaded`, shed before any work) or a dependency is unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getOrder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            /** @description Invalid request (see `code` and `issues`) */
+            400: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the required scope */
+            403: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object for this tenant */
+            404: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state (see `code`) */
+            409: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): the key is over its plan; `reason` is `rate` or `concurrency`. Retry after `Retry-After` seconds, with the same Idempotency-Key */
+            429: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Overloaded (`overloaded`, shed before any work) or a dependency is unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    cancelOrder: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the request safe to retry: the same key with the same request replays the first answer (`Idempotent-Replayed: true`); with another request it is 422 `idempotency_key_reused`; while the first is running, 409. Keys are kept 24 h per tenant. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["CancelOrderInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            /** @description Invalid request (see `code` and `issues`) */
+            400: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the required scope */
+            403: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object for this tenant */
+            404: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state (see `code`) */
+            409: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The Idempotency-Key was used for another request (`idempotency_key_reused`) */
+            422: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): the key is over its plan; `reason` is `rate` or `concurrency`. Retry after `Retry-After` seconds, with the same Idempotency-Key */
+            429: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Overloaded (`overloaded`, shed before any work) or a dependency is unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createPayment: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Makes the request safe to retry: the same key with the same request replays the first answer (`Idempotent-Replayed: true`); with another request it is 422 `idempotency_key_reused`; while the first is running, 409. Keys are kept 24 h per tenant. */
+                "Idempotency-Key": string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreatePaymentInput"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    /** @description Path of the created object, relative to this server (RFC 9110 §10.2.2); GET it to read the object */
+                    Location: string;
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Payment"];
+                };
+            };
+            /** @description Invalid request (see `code` and `issues`) */
+            400: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The card was declined (`card_declined`, with `decline_code` and `payment_id`) */
+            402: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the required scope */
+            403: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object for this tenant */
+            404: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state (see `code`) */
+            409: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The Idempotency-Key was used for another request (`idempotency_key_reused`) */
+            422: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): the key is over its plan; `reason` is `rate` or `concurrency`. Retry after `Retry-After` seconds, with the same Idempotency-Key */
+            429: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Overloaded (`overloaded`, shed before any work) or a dependency is unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request deadline passed; a payment left pending is resolved by a retry with the same key */
+            504: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getPayment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Payment"];
+                };
+            };
+            /** @description Invalid request (see `code` and `issues`) */
+            400: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the required scope */
+            403: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object for this tenant */
+            404: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state (see `code`) */
+            409: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): the key is over its plan; `reason` is `rate` or `concurrency`. Retry after `Retry-After` seconds, with the same Idempotency-Key */
+            429: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Overloaded (`overloaded`, shed before any work) or a dependency is unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listPayments: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Id of the last item of the previous page */
+                starting_after?: string;
+                order_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentList"];
+                };
+            };
+            /** @description Invalid request (see `code` and `issues`) */
+            400: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the required scope */
+            403: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object for this tenant */
+            404: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state (see `code`) */
+            409: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): the key is over its plan; `reason` is `rate` or `concurrency`. Retry after `Retry-After` seconds, with the same Idempotency-Key */
+            429: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Overloaded (`overloaded`, shed before any work) or a dependency is unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listPaymentRefunds: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        object: "list";
+                        data: components["schemas"]["Refund"][];
+                        /** @enum {boolean} */
+                        has_more: false;
+                    };
+                };
+            };
+            /** @description Invalid request (see `code` and `issues`) */
+            400: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the required scope */
+            403: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object for this tenant */
+            404: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state (see `code`) */
+            409: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): the key is over its plan; `reason` is `rate` or `concurrency`. Retry after `Retry-After` seconds, with the same Idempotency-Key */
+            429: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Overloaded (`overloaded`, shed before any work) or a dependency is unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createRefund: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Makes the request safe to retry: the same key with the same request replays the first answer (`Idempotent-Replayed: true`); with another request it is 422 `idempotency_key_reused`; while the first is running, 409. Keys are kept 24 h per tenant. */
+                "Idempotency-Key": string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["CreateRefundInput"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    /** @description Path of the created object, relative to this server (RFC 9110 §10.2.2); GET it to read the object */
+                    Location: string;
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Refund"];
+                };
+            };
+            /** @description Invalid request (see `code` and `issues`) */
+            400: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the required scope */
+            403: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object for this tenant */
+            404: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state (see `code`) */
+            409: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The Idempotency-Key was used for another request (`idempotency_key_reused`) */
+            422: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): the key is over its plan; `reason` is `rate` or `concurrency`. Retry after `Retry-After` seconds, with the same Idempotency-Key */
+            429: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Overloaded (`overloaded`, shed before any work) or a dependency is unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request deadline passed; a payment left pending is resolved by a retry with the same key */
+            504: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getRefund: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Refund"];
+                };
+            };
+            /** @description Invalid request (see `code` and `issues`) */
+            400: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the required scope */
+            403: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object for this tenant */
+            404: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state (see `code`) */
+            409: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): the key is over its plan; `reason` is `rate` or `concurrency`. Retry after `Retry-After` seconds, with the same Idempotency-Key */
+            429: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Overloaded (`overloaded`, shed before any work) or a dependency is unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listWebhookEndpoints: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Id of the last item of the previous page */
+                starting_after?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointList"];
+                };
+            };
+            /** @description Invalid request (see `code` and `issues`) */
+            400: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the required scope */
+            403: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object for this tenant */
+            404: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state (see `code`) */
+            409: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): the key is over its plan; `reason` is `rate` or `concurrency`. Retry after `Retry-After` seconds, with the same Idempotency-Key */
+            429: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Overloaded (`overloaded`, shed before any work) or a dependency is unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateWebhookEndpointInput"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    /** @description Path of the created object, relative to this server (RFC 9110 §10.2.2); GET it to read the object */
+                    Location: string;
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointWithSecret"];
+                };
+            };
+            /** @description Invalid request (see `code` and `issues`) */
+            400: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the required scope */
+            403: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object for this tenant */
+            404: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state (see `code`) */
+            409: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): the key is over its plan; `reason` is `rate` or `concurrency`. Retry after `Retry-After` seconds, with the same Idempotency-Key */
+            429: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Overloaded (`overloaded`, shed before any work) or a dependency is unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpoint"];
+                };
+            };
+            /** @description Invalid request (see `code` and `issues`) */
+            400: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the required scope */
+            403: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object for this tenant */
+            404: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state (see `code`) */
+            409: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): the key is over its plan; `reason` is `rate` or `concurrency`. Retry after `Retry-After` seconds, with the same Idempotency-Key */
+            429: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Overloaded (`overloaded`, shed before any work) or a dependency is unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeletedWebhookEndpoint"];
+                };
+            };
+            /** @description Invalid request (see `code` and `issues`) */
+            400: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the required scope */
+            403: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object for this tenant */
+            404: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state (see `code`) */
+            409: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): the key is over its plan; `reason` is `rate` or `concurrency`. Retry after `Retry-After` seconds, with the same Idempotency-Key */
+            429: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Overloaded (`overloaded`, shed before any work) or a dependency is unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    rotateWebhookSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["RotateWebhookSecretInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointWithSecret"];
+                };
+            };
+            /** @description Invalid request (see `code` and `issues`) */
+            400: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the required scope */
+            403: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object for this tenant */
+            404: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state (see `code`) */
+            409: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): the key is over its plan; `reason` is `rate` or `concurrency`. Retry after `Retry-After` seconds, with the same Idempotency-Key */
+            429: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Overloaded (`overloaded`, shed before any work) or a dependency is unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listWebhookDeliveries: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Id of the last item of the previous page */
+                starting_after?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryList"];
+                };
+            };
+            /** @description Invalid request (see `code` and `issues`) */
+            400: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the required scope */
+            403: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object for this tenant */
+            404: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state (see `code`) */
+            409: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): the key is over its plan; `reason` is `rate` or `concurrency`. Retry after `Retry-After` seconds, with the same Idempotency-Key */
+            429: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Overloaded (`overloaded`, shed before any work) or a dependency is unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listEvents: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Id of the last item of the previous page */
+                starting_after?: string;
+                /** @description Only events of this type (e.g. order.paid) */
+                type?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventList"];
+                };
+            };
+            /** @description Invalid request (see `code` and `issues`) */
+            400: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the required scope */
+            403: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object for this tenant */
+            404: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state (see `code`) */
+            409: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): the key is over its plan; `reason` is `rate` or `concurrency`. Retry after `Retry-After` seconds, with the same Idempotency-Key */
+            429: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Overloaded (`overloaded`, shed before any work) or a dependency is unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Event"];
+                };
+            };
+            /** @description Invalid request (see `code` and `issues`) */
+            400: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the required scope */
+            403: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object for this tenant */
+            404: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state (see `code`) */
+            409: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): the key is over its plan; `reason` is `rate` or `concurrency`. Retry after `Retry-After` seconds, with the same Idempotency-Key */
+            429: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Overloaded (`overloaded`, shed before any work) or a dependency is unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying; never earlier than the limit allows */
+                    "Retry-After"?: number;
+                    /** @description v1 is deprecated since 2026-12-07T00:00:00.000Z (RFC 9745 date: `@` and unix seconds); move to /v2 */
+                    Deprecation: string;
+                    /** @description When v1 may stop answering (RFC 8594, an HTTP date) */
+                    Sunset: string;
+                    /** @description The migration guide, `rel="deprecation"` */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getApiIndexV2: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiIndex"];
+                };
+            };
+            /** @description Invalid request (see `code` and `issues`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listProductsV2: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Id of the last item of the previous page */
+                starting_after?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The key's plan as a quota (draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds, e.g. `"default";q=200;w=2` (a burst of 200, refilled at 100 a second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now (`r`) and seconds until the bucket is full again (`t`), e.g. `"default";r=150;t=1` */
+                    RateLimit?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductListV2"];
                 };
             };
             /** @description Invalid request (see `code` and `issues`) */
@@ -736,7 +5195,7 @@ export interface operations {
             };
         };
     };
-    createProduct: {
+    createProductV2: {
         parameters: {
             query?: never;
             header?: {
@@ -748,7 +5207,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["CreateProductInput"];
+                "application/json": components["schemas"]["CreateProductV2Input"];
             };
         };
         responses: {
@@ -764,7 +5223,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Product"];
+                    "application/json": components["schemas"]["ProductV2"];
                 };
             };
             /** @description Invalid request (see `code` and `issues`) */
@@ -873,7 +5332,7 @@ export interface operations {
             };
         };
     };
-    getProduct: {
+    getProductV2: {
         parameters: {
             query?: never;
             header?: {
@@ -901,7 +5360,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Product"];
+                    "application/json": components["schemas"]["ProductV2"];
                 };
             };
             /** @description Not Modified: the `If-None-Match` tag is current; no body */
@@ -1012,7 +5471,7 @@ export interface operations {
             };
         };
     };
-    updateProduct: {
+    updateProductV2: {
         parameters: {
             query?: never;
             header?: {
@@ -1026,7 +5485,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["UpdateProductInput"];
+                "application/json": components["schemas"]["UpdateProductV2Input"];
             };
         };
         responses: {
@@ -1040,7 +5499,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Product"];
+                    "application/json": components["schemas"]["ProductV2"];
                 };
             };
             /** @description Invalid request (see `code` and `issues`) */
@@ -1149,7 +5608,7 @@ export interface operations {
             };
         };
     };
-    listOrders: {
+    listOrdersV2: {
         parameters: {
             query?: {
                 limit?: number;
@@ -1173,7 +5632,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["OrderList"];
+                    "application/json": components["schemas"]["OrderListV2"];
                 };
             };
             /** @description Invalid request (see `code` and `issues`) */
@@ -1269,7 +5728,7 @@ export interface operations {
             };
         };
     };
-    createOrder: {
+    createOrderV2: {
         parameters: {
             query?: never;
             header?: {
@@ -1297,7 +5756,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Order"];
+                    "application/json": components["schemas"]["OrderV2"];
                 };
             };
             /** @description Invalid request (see `code` and `issues`) */
@@ -1406,7 +5865,7 @@ export interface operations {
             };
         };
     };
-    getOrder: {
+    getOrderV2: {
         parameters: {
             query?: never;
             header?: never;
@@ -1427,7 +5886,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Order"];
+                    "application/json": components["schemas"]["OrderV2"];
                 };
             };
             /** @description Invalid request (see `code` and `issues`) */
@@ -1523,7 +5982,7 @@ export interface operations {
             };
         };
     };
-    cancelOrder: {
+    cancelOrderV2: {
         parameters: {
             query?: never;
             header?: {
@@ -1551,7 +6010,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Order"];
+                    "application/json": components["schemas"]["OrderV2"];
                 };
             };
             /** @description Invalid request (see `code` and `issues`) */
@@ -1660,7 +6119,7 @@ export interface operations {
             };
         };
     };
-    createPayment: {
+    createPaymentV2: {
         parameters: {
             query?: never;
             header: {
@@ -1690,7 +6149,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Payment"];
+                    "application/json": components["schemas"]["PaymentV2"];
                 };
             };
             /** @description Invalid request (see `code` and `issues`) */
@@ -1825,7 +6284,7 @@ export interface operations {
             };
         };
     };
-    getPayment: {
+    getPaymentV2: {
         parameters: {
             query?: never;
             header?: never;
@@ -1846,7 +6305,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Payment"];
+                    "application/json": components["schemas"]["PaymentV2"];
                 };
             };
             /** @description Invalid request (see `code` and `issues`) */
@@ -1942,7 +6401,7 @@ export interface operations {
             };
         };
     };
-    listPayments: {
+    listPaymentsV2: {
         parameters: {
             query?: {
                 limit?: number;
@@ -1966,7 +6425,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PaymentList"];
+                    "application/json": components["schemas"]["PaymentListV2"];
                 };
             };
             /** @description Invalid request (see `code` and `issues`) */
@@ -2062,7 +6521,7 @@ export interface operations {
             };
         };
     };
-    listPaymentRefunds: {
+    listPaymentRefundsV2: {
         parameters: {
             query?: never;
             header?: never;
@@ -2086,7 +6545,7 @@ export interface operations {
                     "application/json": {
                         /** @enum {string} */
                         object: "list";
-                        data: components["schemas"]["Refund"][];
+                        data: components["schemas"]["RefundV2"][];
                         /** @enum {boolean} */
                         has_more: false;
                     };
@@ -2185,7 +6644,7 @@ export interface operations {
             };
         };
     };
-    createRefund: {
+    createRefundV2: {
         parameters: {
             query?: never;
             header: {
@@ -2199,7 +6658,7 @@ export interface operations {
         };
         requestBody?: {
             content: {
-                "application/json": components["schemas"]["CreateRefundInput"];
+                "application/json": components["schemas"]["CreateRefundV2Input"];
             };
         };
         responses: {
@@ -2215,7 +6674,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Refund"];
+                    "application/json": components["schemas"]["RefundV2"];
                 };
             };
             /** @description Invalid request (see `code` and `issues`) */
@@ -2337,7 +6796,7 @@ export interface operations {
             };
         };
     };
-    getRefund: {
+    getRefundV2: {
         parameters: {
             query?: never;
             header?: never;
@@ -2358,7 +6817,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Refund"];
+                    "application/json": components["schemas"]["RefundV2"];
                 };
             };
             /** @description Invalid request (see `code` and `issues`) */
@@ -2454,7 +6913,7 @@ export interface operations {
             };
         };
     };
-    listWebhookEndpoints: {
+    listWebhookEndpointsV2: {
         parameters: {
             query?: {
                 limit?: number;
@@ -2573,7 +7032,7 @@ export interface operations {
             };
         };
     };
-    createWebhookEndpoint: {
+    createWebhookEndpointV2: {
         parameters: {
             query?: never;
             header?: never;
@@ -2694,7 +7153,7 @@ export interface operations {
             };
         };
     };
-    getWebhookEndpoint: {
+    getWebhookEndpointV2: {
         parameters: {
             query?: never;
             header?: never;
@@ -2811,7 +7270,7 @@ export interface operations {
             };
         };
     };
-    deleteWebhookEndpoint: {
+    deleteWebhookEndpointV2: {
         parameters: {
             query?: never;
             header?: never;
@@ -2928,7 +7387,7 @@ export interface operations {
             };
         };
     };
-    rotateWebhookSecret: {
+    rotateWebhookSecretV2: {
         parameters: {
             query?: never;
             header?: never;
@@ -3049,7 +7508,7 @@ export interface operations {
             };
         };
     };
-    listWebhookDeliveries: {
+    listWebhookDeliveriesV2: {
         parameters: {
             query?: {
                 limit?: number;
@@ -3170,7 +7629,7 @@ export interface operations {
             };
         };
     };
-    listEvents: {
+    listEventsV2: {
         parameters: {
             query?: {
                 limit?: number;
@@ -3291,7 +7750,7 @@ export interface operations {
             };
         };
     };
-    getEvent: {
+    getEventV2: {
         parameters: {
             query?: never;
             header?: never;

@@ -17,6 +17,8 @@ import { apiKeySchemeDescription, withRequiredScope } from './openapi-security.t
 import { orderRoutes } from './orders.http.ts';
 import { paymentRoutes } from './payments.http.ts';
 import { productRoutes } from './products.http.ts';
+import { v1DocumentHeaders } from './v1-openapi.ts';
+import { apiVersions, versionsDescription } from './versions.ts';
 import { webhookRoutes } from './webhooks.http.ts';
 
 const docsPath = '/docs';
@@ -33,9 +35,9 @@ export interface ApiOptions {
 }
 
 /**
- * Mounts the public REST API: `/v1` routes (the index public, the rest behind an API key),
- * `/openapi.json` and the `/docs` reference page.
- * The zod compilers are set inside the `/v1` scope only: set globally they would also try to
+ * Mounts the public REST API: `/v2` and the deprecated `/v1` (the index public, the rest behind an
+ * API key), `/openapi.json` with both and the `/docs` reference page.
+ * The zod compilers are set inside each version's scope only: set globally they would also try to
  * compile the JSON-schema routes that the docs plugin ships.
  */
 export async function registerApi(fastify: FastifyInstance, app: Application, options: ApiOptions): Promise<void> {
@@ -45,8 +47,7 @@ export async function registerApi(fastify: FastifyInstance, app: Application, op
       info: {
         title: 'Keelson Checkout API',
         version: options.version,
-        description:
-          'Catalog, orders and stock for your checkout. Errors are RFC 9457 problem documents with a stable `code`.',
+        description: `Catalog, orders and stock for your checkout. Errors are RFC 9457 problem documents with a stable \`code\`.\n\n${versionsDescription}`,
         license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
       },
       servers: [{ url: '/', description: 'This server' }],
@@ -68,37 +69,42 @@ export async function registerApi(fastify: FastifyInstance, app: Application, op
       const out = jsonSchemaTransform(input);
       return { ...out, schema: withRequiredScope(withIdempotencyHeader(out.schema, input.route), input.route) };
     },
-    transformObject: (input) => withLimitHeaders(polishOpenApiDocument(jsonSchemaTransformObject(input))),
+    transformObject: (input) =>
+      v1DocumentHeaders(withLimitHeaders(polishOpenApiDocument(jsonSchemaTransformObject(input)))),
   });
   await fastify.register(fastifySwaggerUi, { routePrefix: docsPath, uiConfig: { deepLinking: true } });
   fastify.get(openApiPath, { schema: { hide: true } }, async () => fastify.swagger());
 
-  await fastify.register(
-    async (v1) => {
-      v1.setValidatorCompiler(validatorCompiler);
-      v1.setSerializerCompiler(compiledZodSerializer);
-      await v1.register(apiIndexRoutes({ docs: docsPath, openapi: openApiPath }));
-      // Its own scope so the hook covers these routes and not the public index above.
-      await v1.register(async (authenticated) => {
-        // Hook order is the order of these calls: shed (before any lookup), authenticate, rate-limit
-        // per key, then idempotency, so a shed, unauthenticated or limited request stores nothing.
-        installShedLimits(authenticated, options.limits);
-        installAuthentication(authenticated, app);
-        installRateLimits(authenticated, options.limits);
-        // After authentication (a rejected request stores nothing), before the routes it guards.
-        installIdempotency(authenticated, {
-          store: options.idempotencyStore,
-          scopeOf: (request) => tenantOf(request.ctx),
-          // The lease outlives the request's own deadline, so a live request is never taken over.
-          leaseMs: (request) => remainingMs(request.ctx) + idempotencyLeaseMarginMs,
+  // One set of routes, mounted once per version (versions.ts): /v2 as written, /v1 through its adapter.
+  for (const version of apiVersions) {
+    await fastify.register(
+      async (scope) => {
+        version.install(scope);
+        scope.setValidatorCompiler(validatorCompiler);
+        scope.setSerializerCompiler(compiledZodSerializer);
+        await scope.register(apiIndexRoutes({ docs: docsPath, openapi: openApiPath }));
+        // Its own scope so the hook covers these routes and not the public index above.
+        await scope.register(async (authenticated) => {
+          // Hook order is the order of these calls: shed (before any lookup), authenticate, rate-limit
+          // per key, then idempotency, so a shed, unauthenticated or limited request stores nothing.
+          installShedLimits(authenticated, options.limits);
+          installAuthentication(authenticated, app);
+          installRateLimits(authenticated, options.limits);
+          // After authentication (a rejected request stores nothing), before the routes it guards.
+          installIdempotency(authenticated, {
+            store: options.idempotencyStore,
+            scopeOf: (request) => tenantOf(request.ctx),
+            // The lease outlives the request's own deadline, so a live request is never taken over.
+            leaseMs: (request) => remainingMs(request.ctx) + idempotencyLeaseMarginMs,
+          });
+          await authenticated.register(productRoutes(app));
+          await authenticated.register(orderRoutes(app));
+          await authenticated.register(paymentRoutes(app));
+          await authenticated.register(webhookRoutes(app));
+          await authenticated.register(eventRoutes(app));
         });
-        await authenticated.register(productRoutes(app));
-        await authenticated.register(orderRoutes(app));
-        await authenticated.register(paymentRoutes(app));
-        await authenticated.register(webhookRoutes(app));
-        await authenticated.register(eventRoutes(app));
-      });
-    },
-    { prefix: '/v1' },
-  );
+      },
+      { prefix: version.prefix },
+    );
+  }
 }

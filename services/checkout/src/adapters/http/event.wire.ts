@@ -4,6 +4,7 @@ import type { PaymentState } from '../../domain/payment.ts';
 import type { ProductState } from '../../domain/product.ts';
 import type { RefundState } from '../../domain/refund.ts';
 import { paymentToWire, refundToWire } from './payment.wire.ts';
+import { orderToV1, paymentToV1, productToV1, refundToV1 } from './v1-compat.ts';
 import { orderToWire, productToWire } from './wire.ts';
 
 /** The outbox keeps an aggregate's state as JSON: its `…At` timestamps come back as text. */
@@ -18,8 +19,9 @@ function revived(data: unknown): Record<string, unknown> | undefined {
 }
 
 /**
- * The event's object as the API shows it (`GET /v1/orders/{id}` and friends), so a webhook
- * receiver and an API client read one shape. The casts are safe because `appendToOutbox` wrote
+ * The event's object as API v1 shows it (`GET /v1/orders/{id}` and friends), so a webhook
+ * receiver and an API client read one shape. v1, in /v2 too (ADR 0017): events are stored
+ * history that receivers already parse, and one event has one body whoever reads it. The casts are safe because `appendToOutbox` wrote
  * exactly this aggregate's state (`domainEvent` carries it whole) with its timestamps revived;
  * an aggregate this mapper does not know is passed as stored.
  */
@@ -28,13 +30,13 @@ export function eventObjectToWire(aggregateType: string, data: unknown): Record<
   if (state === undefined) return { value: data };
   switch (aggregateType) {
     case 'product':
-      return productToWire(state as unknown as ProductState);
+      return productToV1(productToWire(state as unknown as ProductState));
     case 'order':
-      return orderToWire(state as unknown as OrderState);
+      return orderToV1(orderToWire(state as unknown as OrderState));
     case 'payment':
-      return paymentToWire(state as unknown as PaymentState);
+      return paymentToV1(paymentToWire(state as unknown as PaymentState));
     case 'refund':
-      return refundToWire(state as unknown as RefundState);
+      return refundToV1(refundToWire(state as unknown as RefundState));
     default:
       return state;
   }

@@ -50,7 +50,7 @@ export function orderRoutes(app: Application): FastifyPluginAsyncZod {
           priority: 'bulk',
           cost: 2,
         },
-        { querystring: listOrdersQuery, response: { 200: listOf(orderSchema, 'OrderList') } },
+        { querystring: listOrdersQuery, response: { 200: listOf(orderSchema, 'OrderListV2') } },
       ),
       async (request) => {
         const { status } = request.query;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isPaymentMethodToken, paymentStatuses } from '../../domain/payment.ts';
 import { refundReasonText, refundStatuses } from '../../domain/refund.ts';
-import { amount, currency, objectId, pageQuery, text, timestamp } from './schemas.ts';
+import { amount, bodyV2, money, moneyOf, objectId, pageQuery, text, timestamp } from './schemas.ts';
 
 // Wire schemas of payments and refunds (Stripe's shapes where Stripe has one).
 
@@ -10,10 +10,9 @@ export const paymentSchema = z
     object: z.literal('payment'),
     id: z.string().describe('pay_… identifier'),
     order_id: z.string(),
-    amount: amount.describe("The order's total, captured whole or not at all"),
-    currency,
+    amount: money.describe("The order's total, captured whole or not at all"),
     status: z.enum(paymentStatuses),
-    amount_refunded: amount,
+    amount_refunded: money,
     payment_method: z.string().describe('The payment method token (pm_…); card data never reaches Keelson'),
     failure_code: z.string().nullable().describe('card_declined or invalid_payment_method when failed'),
     failure_message: z.string().nullable(),
@@ -21,7 +20,7 @@ export const paymentSchema = z
     created_at: timestamp,
     updated_at: timestamp,
   })
-  .meta({ id: 'Payment' });
+  .meta({ id: 'PaymentV2' });
 
 export const refundSchema = z
   .object({
@@ -29,8 +28,7 @@ export const refundSchema = z
     id: z.string().describe('re_… identifier'),
     payment_id: z.string(),
     order_id: z.string(),
-    amount,
-    currency,
+    amount: money,
     status: z.enum(refundStatuses),
     reason: z.string().nullable(),
     failure_code: z.string().nullable(),
@@ -38,7 +36,7 @@ export const refundSchema = z
     created_at: timestamp,
     updated_at: timestamp,
   })
-  .meta({ id: 'Refund' });
+  .meta({ id: 'RefundV2' });
 
 export const createPaymentBody = z
   .strictObject({
@@ -49,12 +47,11 @@ export const createPaymentBody = z
   })
   .meta({ id: 'CreatePayment' });
 
-export const createRefundBody = z
-  .strictObject({
-    amount: amount.min(1).optional().describe('Default: everything not refunded yet'),
-    reason: text(refundReasonText).optional(),
-  })
+export const createRefundBody = bodyV2({
+  amount: moneyOf(amount.min(1), 'the payment').optional().describe('Default: everything not refunded yet'),
+  reason: text(refundReasonText).optional(),
+})
   .nullish()
-  .meta({ id: 'CreateRefund' });
+  .meta({ id: 'CreateRefundV2' });
 
 export const listPaymentsQuery = z.strictObject({ ...pageQuery, order_id: objectId.optional() });

@@ -1,17 +1,16 @@
 import type { PaymentState } from '../../domain/payment.ts';
 import type { RefundState } from '../../domain/refund.ts';
 
-// Domain → wire mappers for payments and refunds.
+// Domain → wire mappers for payments and refunds (API v2; v1-compat.ts derives v1).
 
 export function paymentToWire(p: PaymentState) {
   return {
     object: 'payment' as const,
     id: p.id,
     order_id: p.orderId,
-    amount: p.amount,
-    currency: p.currency,
+    amount: { amount: p.amount, currency: p.currency },
     status: p.status,
-    amount_refunded: p.amountRefunded,
+    amount_refunded: { amount: p.amountRefunded, currency: p.currency },
     payment_method: p.paymentMethod,
     failure_code: p.failureCode,
     failure_message: p.failureMessage,
@@ -27,8 +26,7 @@ export function refundToWire(r: RefundState) {
     id: r.id,
     payment_id: r.paymentId,
     order_id: r.orderId,
-    amount: r.amount,
-    currency: r.currency,
+    amount: { amount: r.amount, currency: r.currency },
     status: r.status,
     reason: r.reason,
     failure_code: r.failureCode,

@@ -81,7 +81,7 @@ export function paymentRoutes(app: Application): FastifyPluginAsyncZod {
           priority: 'bulk',
           cost: 2,
         },
-        { querystring: listPaymentsQuery, response: { 200: listOf(paymentSchema, 'PaymentList') } },
+        { querystring: listPaymentsQuery, response: { 200: listOf(paymentSchema, 'PaymentListV2') } },
       ),
       async (request) => {
         const { order_id } = request.query;
@@ -116,7 +116,8 @@ export function paymentRoutes(app: Application): FastifyPluginAsyncZod {
       async (request, reply) => {
         const refund = await app.commands.refundPayment(request.ctx, {
           paymentId: request.params.id,
-          ...(request.body?.amount === undefined ? {} : { amount: request.body.amount }),
+          ...(request.body?.amount === undefined ? {} : { amount: request.body.amount.amount }),
+          ...(request.body?.amount?.currency === undefined ? {} : { currency: request.body.amount.currency }),
           ...(request.body?.reason === undefined ? {} : { reason: request.body.reason }),
           idempotency: keyOf(request),
         });

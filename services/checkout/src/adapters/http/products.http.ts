@@ -21,12 +21,12 @@ export function productRoutes(app: Application): FastifyPluginAsyncZod {
         { body: createProductBody, response: { 201: productSchema } },
       ),
       async (request, reply) => {
-        const { sku, name, unit_amount, currency, stock } = request.body;
+        const { sku, name, price, stock } = request.body;
         const product = await app.commands.createProduct(request.ctx, {
           sku,
           name,
-          unitAmount: unit_amount,
-          currency,
+          unitAmount: price.amount,
+          currency: price.currency,
           stock,
         });
         return reply
@@ -66,7 +66,7 @@ export function productRoutes(app: Application): FastifyPluginAsyncZod {
           priority: 'bulk',
           cost: 2,
         },
-        { querystring: listProductsQuery, response: { 200: listOf(productSchema, 'ProductList') } },
+        { querystring: listProductsQuery, response: { 200: listOf(productSchema, 'ProductListV2') } },
       ),
       async (request) => {
         return listToWire(await app.queries.listProducts(request.ctx, pageRequest(request.query)), productToWire);
@@ -87,12 +87,13 @@ export function productRoutes(app: Application): FastifyPluginAsyncZod {
         { params: idParams, body: updateProductBody, response: { 200: productSchema } },
       ),
       async (request, reply) => {
-        const { name, unit_amount, stock, version } = request.body;
+        const { name, price, stock, version } = request.body;
         const product = await app.commands.updateProduct(request.ctx, {
           id: request.params.id,
           version,
           ...(name === undefined ? {} : { name }),
-          ...(unit_amount === undefined ? {} : { unitAmount: unit_amount }),
+          ...(price === undefined ? {} : { unitAmount: price.amount }),
+          ...(price?.currency === undefined ? {} : { currency: price.currency }),
           ...(stock === undefined ? {} : { stock }),
         });
         return reply.header('etag', versionTag(product.version)).send(productToWire(product));

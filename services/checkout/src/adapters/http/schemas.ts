@@ -38,9 +38,36 @@ export const amount = z
   .describe('Integer amount in minor units (cents), never a float');
 export const currency = z.string().length(3).describe('ISO-4217 currency code, upper case (e.g. USD)');
 export const timestamp = z.string().describe('RFC 3339 timestamp');
-const stock = z.number().int().min(0).max(maxStock);
+export const stock = z.number().int().min(0).max(maxStock);
 // Responses report stock as stored: releasing reservations after a restock may exceed the input limit.
-const storedStock = z.number().int().min(0);
+export const storedStock = z.number().int().min(0);
+
+/** An amount of money: integer minor units and the currency they are in (API v2). */
+export const money = z
+  .object({ amount, currency })
+  .meta({ id: 'Money', description: 'An amount in integer minor units and its ISO-4217 currency' });
+
+// Flat money fields are API v1; said plainly, since a client moving to /v2 will send them.
+const v1MoneyFields = new Set(['unit_amount', 'currency', 'amount_total']);
+function flatMoneyHint(issue: { code?: string; keys?: readonly string[] }): string | undefined {
+  if (issue.code !== 'unrecognized_keys' || !issue.keys?.some((key) => v1MoneyFields.has(key))) return undefined;
+  return `${issue.keys.join(', ')}: flat money fields are API v1; in /v2 money is an object {amount, currency}`;
+}
+
+/** A request body of API v2: unknown keys refused, v1's flat money fields with a hint. */
+export function bodyV2<T extends z.core.$ZodLooseShape>(shape: T) {
+  return z.strictObject(shape, { error: flatMoneyHint });
+}
+
+/** Money the caller states for an existing object: `currency` may be left out, and if given must be its own. */
+export function moneyOf<A extends z.ZodType>(amountSchema: A, what: string) {
+  return bodyV2({
+    amount: amountSchema,
+    currency: currency
+      .optional()
+      .describe(`Optional: ${what}'s currency never changes; a different one is 400 currency_mismatch`),
+  });
+}
 
 export const productSchema = z
   .object({
@@ -48,8 +75,7 @@ export const productSchema = z
     id: z.string().describe('prod_… identifier'),
     sku: z.string(),
     name: z.string(),
-    unit_amount: amount,
-    currency,
+    price: money.describe('Unit price'),
     stock: storedStock,
     version: z
       .number()
@@ -60,53 +86,48 @@ export const productSchema = z
     created_at: timestamp,
     updated_at: timestamp,
   })
-  .meta({ id: 'Product' });
+  .meta({ id: 'ProductV2' });
 
-export const createProductBody = z
-  .strictObject({
-    sku: text(skuText),
-    name: text(productNameText),
-    unit_amount: amount,
-    currency,
-    stock,
-  })
-  .meta({ id: 'CreateProduct' });
+export const createProductBody = bodyV2({
+  sku: text(skuText),
+  name: text(productNameText),
+  price: bodyV2({ amount, currency }).describe("Unit price; its currency is the product's for good"),
+  stock,
+}).meta({ id: 'CreateProductV2' });
 
-export const updateProductBody = z
-  .strictObject({
-    name: text(productNameText).optional(),
-    unit_amount: amount.optional(),
-    stock: stock.optional(),
-    version: z.number().int().min(1).describe('The version you last read; a stale one answers 409 version_conflict'),
+export const updateProductBody = bodyV2({
+  name: text(productNameText).optional(),
+  price: moneyOf(amount, 'the product').optional(),
+  stock: stock.optional(),
+  version: z.number().int().min(1).describe('The version you last read; a stale one answers 409 version_conflict'),
+})
+  .refine((body) => body.name !== undefined || body.price !== undefined || body.stock !== undefined, {
+    message: 'Provide at least one of name, price, stock.',
   })
-  .refine((body) => body.name !== undefined || body.unit_amount !== undefined || body.stock !== undefined, {
-    message: 'Provide at least one of name, unit_amount, stock.',
-  })
-  .meta({ id: 'UpdateProduct' });
+  .meta({ id: 'UpdateProductV2' });
 
 export const orderLineSchema = z
   .object({
     product_id: z.string(),
     quantity: z.number().int(),
-    unit_amount: amount.describe('Unit price snapshot taken when the order was placed'),
-    amount: amount.describe('unit_amount × quantity'),
+    unit_price: money.describe('Unit price snapshot taken when the order was placed'),
+    total: money.describe('unit_price × quantity'),
   })
-  .meta({ id: 'OrderLine' });
+  .meta({ id: 'OrderLineV2' });
 
 export const orderSchema = z
   .object({
     object: z.literal('order'),
     id: z.string().describe('ord_… identifier'),
     status: z.enum(orderStatuses),
-    currency,
-    amount_total: amount,
+    total: money.describe('Sum of the line totals; every line is in this currency'),
     lines: z.array(orderLineSchema),
     version: z.number().int(),
     expires_at: timestamp.describe('When an unpaid order expires and releases its stock'),
     created_at: timestamp,
     updated_at: timestamp,
   })
-  .meta({ id: 'Order' });
+  .meta({ id: 'OrderV2' });
 
 export const createOrderBody = z
   .strictObject({

@@ -1,7 +1,8 @@
 import type { OrderState } from '../../domain/order.ts';
 import type { ProductState } from '../../domain/product.ts';
 
-// Domain → wire mappers: the only place snake_case names are produced.
+// Domain → wire mappers: the only place snake_case names are produced. They produce API v2
+// (canonical); v1-compat.ts derives v1 from their output.
 
 /** A list's query (`limit`, `starting_after`) as the use cases' page request. */
 export function pageRequest(query: { readonly limit: number; readonly starting_after?: string | undefined }) {
@@ -16,8 +17,7 @@ export function productToWire(p: ProductState) {
     id: p.id,
     sku: p.sku,
     name: p.name,
-    unit_amount: p.unitAmount,
-    currency: p.currency,
+    price: { amount: p.unitAmount, currency: p.currency },
     stock: p.stock,
     version: p.version,
     created_at: p.createdAt.toISOString(),
@@ -30,13 +30,12 @@ export function orderToWire(o: OrderState) {
     object: 'order' as const,
     id: o.id,
     status: o.status,
-    currency: o.currency,
-    amount_total: o.amountTotal,
+    total: { amount: o.amountTotal, currency: o.currency },
     lines: o.lines.map((l) => ({
       product_id: l.productId,
       quantity: l.quantity,
-      unit_amount: l.unitAmount,
-      amount: l.unitAmount * l.quantity,
+      unit_price: { amount: l.unitAmount, currency: o.currency },
+      total: { amount: l.unitAmount * l.quantity, currency: o.currency },
     })),
     version: o.version,
     expires_at: o.expiresAt.toISOString(),

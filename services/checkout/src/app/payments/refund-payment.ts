@@ -8,6 +8,8 @@ export interface RefundPaymentInput {
   readonly paymentId: string;
   /** Default: what the capture has left. */
   readonly amount?: number;
+  /** The currency the caller stated for `amount` (API v2); must be the payment's. */
+  readonly currency?: string;
   readonly reason?: string;
   readonly idempotency: { readonly key: string; readonly recovered: boolean };
 }
@@ -49,6 +51,7 @@ export function refundPayment(deps: RefundDeps & { readonly newId: IdGenerator }
           payment,
           reserved,
           ...(input.amount === undefined ? {} : { amount: input.amount }),
+          ...(input.currency === undefined ? {} : { currency: input.currency }),
           ...(input.reason === undefined ? {} : { reason: input.reason }),
           idempotencyKey: key,
           now: deps.clock.now(),
