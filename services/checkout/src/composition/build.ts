@@ -274,7 +274,9 @@ async function startServers(config: Config, parts: ServerParts): Promise<Servers
     await api?.close();
     throw error;
   }
-  if (parts.role !== 'api' && config.webhooksConcurrency > 0) closers.push(parts.webhooks.startDelivery({ metrics }));
+  if (parts.role !== 'api' && config.webhooksConcurrency > 0) {
+    closers.push(parts.webhooks.startDelivery({ metrics, tracing: parts.tracing }));
+  }
   if (embedded) {
     const clearRecord = recordRunningServer(config.dataDir, { pid: process.pid, adminUrl: adminAddress });
     closers.push({ name: 'embedded-state', close: async () => clearRecord() });

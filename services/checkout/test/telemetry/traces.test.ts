@@ -1,6 +1,7 @@
 // Traces (issue 10 §1) through a real OTLP/HTTP receiver in the test process: a payment request
-// under a caller's traceparent, the SQL it runs, the relay's publish and the fulfillment consumer
-// are one trace; span names are route templates and statement kinds; no secret or card data leaves.
+// under a caller's traceparent, the SQL it runs, the relay's publish, the consumers and the
+// webhook POST to a subscribed endpoint are one trace; span names are route templates and
+// statement kinds; no secret or card data leaves.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, describe, it } from 'node:test';
@@ -8,6 +9,7 @@ import { newKey, orderToPay } from '../api/payment-fixtures.ts';
 import { backends } from '../support/databases.ts';
 import { type ReceivedSpan, startOtlpReceiver } from '../support/otlp-receiver.ts';
 import { useTestService } from '../support/service.ts';
+import { startWebhookReceiver } from '../support/webhook-receiver.ts';
 
 async function eventually<T>(what: string, read: () => T | Promise<T>, done: (value: T) => boolean): Promise<T> {
   const until = Date.now() + 20_000;
@@ -19,6 +21,15 @@ async function eventually<T>(what: string, read: () => T | Promise<T>, done: (va
   }
 }
 
+/** An attribute's value as OTLP JSON carries it (`{ stringValue }`, `{ intValue }`…). */
+function attribute(span: ReceivedSpan | undefined, key: string): unknown {
+  const value = span?.attributes?.find((a) => a.key === key)?.value;
+  if (value === undefined) return undefined;
+  const [first] = Object.values(value);
+  // OTLP JSON writes 64-bit integers as numbers or strings, depending on the encoder.
+  return 'intValue' in value ? Number(first) : first;
+}
+
 const embedded = backends().filter((b) => b.name === 'pglite');
 
 for (const backend of embedded) {
@@ -27,12 +38,26 @@ for (const backend of embedded) {
     after(() => receiver.close());
     const service = useTestService(
       backend,
-      { KEELSON_OTLP_ENDPOINT: receiver.url, KEELSON_FULFILLMENT_DELAY_MS: '10' },
+      {
+        KEELSON_OTLP_ENDPOINT: receiver.url,
+        KEELSON_FULFILLMENT_DELAY_MS: '10',
+        KEELSON_WEBHOOKS_ALLOW_HTTP: 'true',
+        KEELSON_WEBHOOKS_ALLOWLIST: '127.0.0.1',
+        KEELSON_WEBHOOKS_SECRET_KEY: randomBytes(32).toString('hex'),
+      },
       'all',
     );
 
-    it('request → SQL → relay → consumer is one trace under the caller, with no secret in it', async () => {
+    it('request → SQL → relay → consumer → webhook POST is one trace under the caller, with no secret in it', async () => {
       const { api, token } = await service().newTenant();
+      const hooks = await startWebhookReceiver(() => 200);
+      after(() => hooks.close());
+      // A receiver's URL may carry its own token: only the host may appear in a span.
+      const hookToken = `tok_${randomBytes(12).toString('hex')}`;
+      const hook = await api.POST('/v1/webhook_endpoints', {
+        body: { url: `${hooks.url}/${hookToken}`, enabled_events: ['order.paid'] },
+      });
+      assert.ok(hook.data, JSON.stringify(hook.error));
       const order = await orderToPay(api);
       const traceId = randomBytes(16).toString('hex');
       const callerSpan = randomBytes(8).toString('hex');
@@ -45,8 +70,8 @@ for (const backend of embedded) {
       assert.equal(paid.response.status, 201, JSON.stringify(paid.error));
 
       const inTrace = () => receiver.spans.filter((span) => span.traceId === traceId);
-      const spans = await eventually('the consumer span', inTrace, (all) =>
-        all.some((span) => span.name === 'process order.paid'),
+      const spans = await eventually('the webhook POST span', inTrace, (all) =>
+        all.some((span) => span.name === 'POST webhook'),
       );
       const named = (name: string): ReceivedSpan =>
         spans.find((span) => span.name === name) ?? assert.fail(`no span ${name} in ${spans.map((s) => s.name)}`);
@@ -64,6 +89,16 @@ for (const backend of embedded) {
       assert.equal(consumer.parentSpanId, server.spanId, 'the consumer continues the request that wrote the event');
       assert.equal(consumer.kind, 5, 'CONSUMER');
 
+      const post = named('POST webhook');
+      assert.equal(post.kind, 3, 'CLIENT');
+      const dispatcher = spans.find((span) => span.spanId === post.parentSpanId);
+      assert.equal(dispatcher?.name, 'process order.paid', 'the POST continues the consumer that enqueued it');
+      assert.equal(attribute(dispatcher, 'messaging.consumer.group.name'), 'webhooks');
+      assert.equal(dispatcher?.parentSpanId, server.spanId);
+      assert.equal(attribute(post, 'http.response.status_code'), 200);
+      assert.equal(attribute(post, 'server.address'), '127.0.0.1');
+      const signature = String(hooks.received[0]?.headers['keelson-signature']);
+
       const publish = await eventually(
         'the relay span linking the trace',
         () =>
@@ -77,6 +112,9 @@ for (const backend of embedded) {
       const everything = receiver.bodies.join('\n');
       for (const secret of [
         token,
+        hook.data.secret,
+        hookToken,
+        signature,
         'pm_card_visa',
         service().adminToken,
         order.id.length > 0 ? 'Idempotency-Key' : '',

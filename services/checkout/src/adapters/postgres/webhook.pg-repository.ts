@@ -115,10 +115,12 @@ export function createWebhookPgRepository(db: Database, newId: IdGenerator, box:
         for (const endpoint of rows) {
           const inserted = await tx.query(
             `INSERT INTO webhook_deliveries
-               (tenant_id, id, endpoint_id, event_id, event_type, body, status, next_attempt_at, created_at, retry_from)
-             VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, $7, $7)
+               (tenant_id, id, endpoint_id, event_id, event_type, body, status, next_attempt_at, created_at, retry_from,
+                traceparent)
+             VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, $7, $7, $8)
              ON CONFLICT (tenant_id, endpoint_id, event_id) DO NOTHING`,
-            [event.tenantId, newId('whd'), endpoint.id, event.id, event.type, body, now],
+            // The enqueuing span's trace: the worker's attempts are its children (ADR 0016).
+            [event.tenantId, newId('whd'), endpoint.id, event.id, event.type, body, now, ctx.traceparent ?? null],
           );
           created += inserted.rowCount;
         }
