@@ -104,7 +104,7 @@ export async function build(config: Config, options: BuildOptions): Promise<Serv
       sampleRatio: config.traceSampleRatio,
     });
     closers.push({ name: 'tracing', close: () => tracing.shutdown() });
-    const flags = await openFlags(config, logger, closers);
+    const flags = await openFlags(config, logger, closers, tracing);
     const opened = options.database ?? (await openDatabase(config, logger));
     if (options.database === undefined) closers.push({ name: 'database', close: () => opened.db.close() });
     if (options.migrate !== false) {

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { after, describe, it } from 'node:test';
 import { newKey, orderToPay } from '../api/payment-fixtures.ts';
 import { backends } from '../support/databases.ts';
-import { type ReceivedSpan, startOtlpReceiver } from '../support/otlp-receiver.ts';
+import { type ReceivedAttribute, type ReceivedSpan, startOtlpReceiver } from '../support/otlp-receiver.ts';
 import { useTestService } from '../support/service.ts';
 import { startWebhookReceiver } from '../support/webhook-receiver.ts';
 
@@ -22,7 +22,7 @@ async function eventually<T>(what: string, read: () => T | Promise<T>, done: (va
 }
 
 /** An attribute's value as OTLP JSON carries it (`{ stringValue }`, `{ intValue }`…). */
-function attribute(span: ReceivedSpan | undefined, key: string): unknown {
+function attribute(span: { readonly attributes?: readonly ReceivedAttribute[] } | undefined, key: string): unknown {
   const value = span?.attributes?.find((a) => a.key === key)?.value;
   if (value === undefined) return undefined;
   const [first] = Object.values(value);
@@ -97,6 +97,18 @@ for (const backend of embedded) {
       assert.equal(dispatcher?.parentSpanId, server.spanId);
       assert.equal(attribute(post, 'http.response.status_code'), 200);
       assert.equal(attribute(post, 'server.address'), '127.0.0.1');
+
+      // Flag evaluations are events on the span of the work that asked (issue 10 §6).
+      const flagEvent = (span: ReceivedSpan | undefined, key: string) =>
+        span?.events?.find((e) => e.name === 'feature_flag.evaluation' && attribute(e, 'feature_flag.key') === key);
+      const delivery = flagEvent(dispatcher, 'webhook-delivery');
+      assert.ok(
+        delivery,
+        `the dispatcher span records the webhook-delivery flag: ${JSON.stringify(dispatcher?.events)}`,
+      );
+      assert.equal(attribute(delivery, 'feature_flag.result.value'), true);
+      assert.equal(attribute(delivery, 'feature_flag.result.reason'), 'default', 'no flag file: the fallback');
+
       const signature = String(hooks.received[0]?.headers['keelson-signature']);
 
       const publish = await eventually(
