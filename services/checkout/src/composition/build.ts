@@ -36,7 +36,7 @@ import { type Caching, openCaching } from './caching.ts';
 import { adminTokenFor, recordRunningServer } from './data-dir.ts';
 import { deadLetterReplayers } from './dead-letters.ts';
 import { startEventFlow } from './events.ts';
-import { type FlagCheck, openFlags } from './flags.ts';
+import { type FlagCheck, openFlags, pricingByFlag } from './flags.ts';
 import { httpDurationBuckets } from './http-buckets.ts';
 import { startJobs } from './jobs.ts';
 import { openApiLimits } from './limits.ts';
@@ -147,6 +147,7 @@ export async function build(config: Config, options: BuildOptions): Promise<Serv
       newId,
       orderTtlMs: config.orderTtlSeconds * 1_000,
       ratePlans: Object.keys(config.rateLimitPlans),
+      pricing: pricingByFlag(flags),
     });
     const seed = () => seedDemoTenant(createContext({ requestId: 'startup', timeoutMs: 10_000, logger }), app, access);
     const servers =

@@ -2,6 +2,7 @@ import { createFlags, type Flags } from '@keelson/kit/flags';
 import type { Closer } from '@keelson/kit/lifecycle';
 import type { Tracing } from '@keelson/kit/telemetry';
 import type { Logger } from 'pino';
+import type { PricingPolicy } from '../app/ports.ts';
 import type { Config } from '../config.ts';
 
 /**
@@ -13,6 +14,8 @@ export const featureFlags = {
   hedgedProviderReads: { key: 'psp-hedged-reads', fallback: true },
   /** Create webhook deliveries for a tenant's events. Off: its endpoints receive nothing new. */
   webhookDelivery: { key: 'webhook-delivery', fallback: true },
+  /** Price a tenant's new orders with the volume tier (domain/pricing.ts). Off: list prices. */
+  volumePricing: { key: 'order-volume-pricing', fallback: false },
 } as const;
 
 export type FeatureFlag = (typeof featureFlags)[keyof typeof featureFlags];
@@ -52,4 +55,9 @@ export async function openFlags(
   closers.push({ name: 'flags', close: () => flags.close() });
   return (flag, scope) =>
     flags.enabled(flag.key, flag.fallback, { tenant: scope.tenantId, traceparent: scope.traceparent });
+}
+
+/** Order pricing per tenant, from the `order-volume-pricing` flag. */
+export function pricingByFlag(flags: FlagCheck): PricingPolicy {
+  return async (ctx) => ((await flags(featureFlags.volumePricing, ctx)) ? 'volume' : 'list');
 }

@@ -108,6 +108,13 @@ for (const backend of embedded) {
       );
       assert.equal(attribute(delivery, 'feature_flag.result.value'), true);
       assert.equal(attribute(delivery, 'feature_flag.result.reason'), 'default', 'no flag file: the fallback');
+      const pricing = receiver.spans
+        .filter((span) => span.name === 'POST /v1/orders')
+        .map((span) => flagEvent(span, 'order-volume-pricing'))
+        .find((event) => event !== undefined);
+      assert.ok(pricing, 'placing the order recorded the pricing flag on its server span');
+      assert.equal(attribute(pricing, 'feature_flag.result.value'), false);
+      assert.equal(attribute(pricing, 'feature_flag.provider.name'), 'fallback');
 
       const signature = String(hooks.received[0]?.headers['keelson-signature']);
 
