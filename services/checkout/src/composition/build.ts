@@ -256,7 +256,9 @@ async function startServers(config: Config, parts: ServerParts): Promise<Servers
     registerHealthRoutes(api, health);
   }
   // After the provider and the database on the list, so the jobs stop before either closes.
-  if (parts.role !== 'api') startJobs({ config, db, app, logger, metrics, newId: parts.newId, closers });
+  if (parts.role !== 'api') {
+    startJobs({ config, db, app, logger, metrics, newId: parts.newId, closers, tracing: parts.tracing });
+  }
   const shutdown = createShutdown({
     logger,
     drainTimeoutMs: config.shutdownTimeoutMs,

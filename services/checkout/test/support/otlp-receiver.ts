@@ -16,6 +16,8 @@ export interface ReceivedSpan {
   readonly kind: number;
   readonly attributes?: readonly ReceivedAttribute[];
   readonly events?: readonly { readonly name: string; readonly attributes?: readonly ReceivedAttribute[] }[];
+  /** `code` 2 is ERROR. */
+  readonly status?: { readonly code?: number };
   readonly links?: readonly { readonly traceId: string; readonly spanId: string }[];
 }
 
