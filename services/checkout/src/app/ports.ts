@@ -272,8 +272,11 @@ export interface AccessRepository {
  */
 export interface KeyCache {
   lookup(keyId: string): CachedKeyLookup;
-  /** After the revocation committed: drops the key here and on every instance before resolving. */
-  revoked(keyId: string): Promise<void>;
+  /**
+   * After the revocation committed: drops the key here and on every instance before resolving.
+   * `traceparent`: the revoking request's, for a span of the broadcast.
+   */
+  revoked(keyId: string, traceparent?: string): Promise<void>;
 }
 
 export type CachedKeyLookup =

@@ -118,7 +118,7 @@ export async function build(config: Config, options: BuildOptions): Promise<Serv
     const newId = createIdGenerator();
     const access = createAccessPgRepository(db);
     const serving = options.role === 'api' || options.role === 'all';
-    const caching = await openCaching(config, db, logger, closers, serving);
+    const caching = await openCaching(config, db, logger, closers, serving, tracing);
     // The repositories that write outbox rows wake the relays after each commit. Nothing to close:
     // a wake-up still in flight when the database closes is only a lost hint (relays also poll).
     const outboxWrites = notifyingOutboxWrites(db, logger).db;
@@ -250,7 +250,7 @@ async function startServers(config: Config, parts: ServerParts): Promise<Servers
     parts.role === 'worker' ? undefined : createHttpServer({ ...timeouts, logger, metrics, tracing: parts.tracing });
   if (api !== undefined) {
     const idempotencyStore = createPgIdempotencyStore(db);
-    const limits = openApiLimits(config, { logger, metrics, closers });
+    const limits = openApiLimits(config, { logger, metrics, closers, tracing: parts.tracing });
     await registerApi(api, app, { version: serviceVersion, idempotencyStore, limits });
     // Health on the API port too, for load balancers that can only probe the serving port.
     registerHealthRoutes(api, health);
