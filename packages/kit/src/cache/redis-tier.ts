@@ -52,7 +52,7 @@ export function createRedisTier(client: RedisClient, options: RedisTierOptions):
   const generationKey = (key: string) => `${options.prefix}:g:${key}`;
   const entryKey = (key: string) => `${options.prefix}:e:${key}`;
   const traced = <T>(command: string, parent: string | undefined, work: () => Promise<T>): Promise<T> => {
-    if (parent === undefined) return work();
+    if (parent === undefined || options.tracing?.enabled !== true) return work();
     const { name, attributes } = redisSpan(command, options.prefix);
     return inClientSpan(options.tracing, parent, name, attributes, work);
   };

@@ -75,7 +75,7 @@ export function createRedisRateLimitStore(options: RedisRateLimitStoreOptions): 
   const keysOf = (key: string): [string, string] => [`${prefix}{${key}}:tb`, `${prefix}{${key}}:cc`];
 
   const traced = <T>(command: string, parent: string | undefined, work: () => Promise<T>): Promise<T> => {
-    if (parent === undefined) return work();
+    if (parent === undefined || options.tracing?.enabled !== true) return work();
     const { name, attributes } = redisSpan(command, prefix);
     return inClientSpan(options.tracing, parent, name, attributes, work);
   };
