@@ -1,12 +1,13 @@
 // Traces (issue 10 §1) through a real OTLP/HTTP receiver in the test process: a payment request
 // under a caller's traceparent, the SQL it runs, the relay's publish, the consumers and the
 // webhook POST to a subscribed endpoint are one trace; span names are route templates and
-// statement kinds; no secret or card data leaves.
+// statement kinds; no secret or card data leaves. Across JetStream and RabbitMQ too, when configured.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, describe, it } from 'node:test';
 import { newKey, orderToPay } from '../api/payment-fixtures.ts';
-import { backends } from '../support/databases.ts';
+import { brokerTargets, serviceConsumers } from '../support/brokers.ts';
+import { backends, serverBackend } from '../support/databases.ts';
 import { type ReceivedAttribute, type ReceivedSpan, startOtlpReceiver } from '../support/otlp-receiver.ts';
 import { useTestService } from '../support/service.ts';
 import { startWebhookReceiver } from '../support/webhook-receiver.ts';
@@ -30,23 +31,40 @@ function attribute(span: { readonly attributes?: readonly ReceivedAttribute[] } 
   return 'intValue' in value ? Number(first) : first;
 }
 
-const embedded = backends().filter((b) => b.name === 'pglite');
+// The in-process bus on PGlite always; across each real broker (the traceparent in the message
+// headers) over PostgreSQL when both are configured.
+const embedded = backends().find((b) => b.name === 'pglite');
+const postgres = serverBackend();
+const runs = [
+  ...(embedded === undefined ? [] : [{ name: 'the in-process bus on pglite', backend: embedded, broker: undefined }]),
+  ...(postgres === undefined
+    ? []
+    : brokerTargets()
+        .filter((target) => target.skip === false)
+        .map((broker) => ({ name: `${broker.name} on postgres`, backend: postgres, broker }))),
+];
 
-for (const backend of embedded) {
-  describe(`traces over OTLP on ${backend.name}`, async () => {
+for (const run of runs) {
+  describe(`traces over OTLP: ${run.name}`, async () => {
     const receiver = await startOtlpReceiver();
     after(() => receiver.close());
+    const prepared = run.broker?.prepare();
     const service = useTestService(
-      backend,
+      run.backend,
       {
         KEELSON_OTLP_ENDPOINT: receiver.url,
         KEELSON_FULFILLMENT_DELAY_MS: '10',
         KEELSON_WEBHOOKS_ALLOW_HTTP: 'true',
         KEELSON_WEBHOOKS_ALLOWLIST: '127.0.0.1',
         KEELSON_WEBHOOKS_SECRET_KEY: randomBytes(32).toString('hex'),
+        ...prepared?.env,
       },
       'all',
     );
+    if (run.broker !== undefined && prepared !== undefined) {
+      const { broker } = run;
+      after(() => broker.cleanup(prepared.prefix, serviceConsumers));
+    }
 
     it('request → SQL → relay → consumer → webhook POST is one trace under the caller, with no secret in it', async () => {
       const { api, token } = await service().newTenant();
