@@ -39,8 +39,8 @@ export function deadLetterReplayers(newId: IdGenerator, clock: () => Date): Dead
       );
     },
     // The delivery becomes pending again; the delivery worker posts it.
-    webhook: async (tx, letter) => {
-      if (!(await reviveDeadDelivery(tx, letter.messageKey, clock()))) {
+    webhook: async (tx, letter, traceparent) => {
+      if (!(await reviveDeadDelivery(tx, letter.messageKey, clock(), traceparent))) {
         throw new AppError(
           'conflict',
           'dead_letter_not_replayable',
