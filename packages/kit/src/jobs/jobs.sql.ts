@@ -45,6 +45,14 @@ CREATE TABLE job_schedule_runs (
  * The second version of the job tables: each job keeps the `traceparent` of whatever enqueued
  * it, so its run is a span of that trace. A service ships it as a later migration, after
  * {@link jobsTablesSql}; the kit writes and reads the column from then on.
+ *
+ * @example
+ * ```ts
+ * import { createPgliteDatabase } from '@keelson/kit/db';
+ * import { jobsTablesSql, jobsTraceContextSql } from '@keelson/kit/jobs';
+ * const db = await createPgliteDatabase({});
+ * await db.session((session) => session.runScript(`${jobsTablesSql}\n${jobsTraceContextSql}`));
+ * ```
  */
 export const jobsTraceContextSql = 'ALTER TABLE jobs ADD COLUMN traceparent text;\n';
 

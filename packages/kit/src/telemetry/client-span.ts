@@ -39,6 +39,12 @@ export function inClientSpan<T>(
 /**
  * A Redis command's span name and attributes: the command and the namespace the caller gave
  * (a configured key prefix), never a key or a value.
+ *
+ * @example
+ * ```ts
+ * import { redisSpan } from '@keelson/kit/telemetry';
+ * const { name } = redisSpan('MGET', 'keelson:products'); // 'MGET keelson:products'
+ * ```
  */
 export function redisSpan(command: string, namespace: string): { name: string; attributes: Attributes } {
   return {
