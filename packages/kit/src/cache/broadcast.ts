@@ -5,8 +5,11 @@
  * before answering knows no instance will serve what the message invalidated.
  */
 export interface Broadcast {
-  /** Runs every handler of every listening instance, this one included; resolves when all have. */
-  publish(message: BroadcastMessage): Promise<PublishOutcome>;
+  /**
+   * Runs every handler of every listening instance, this one included; resolves when all have.
+   * `traceparent`: the caller's, for a span of the publish.
+   */
+  publish(message: BroadcastMessage, traceparent?: string): Promise<PublishOutcome>;
   /** Adds a handler; it must be synchronous and must not throw. */
   subscribe(handler: (message: BroadcastMessage) => void): void;
   /**

@@ -34,12 +34,12 @@ export interface Cache<T> {
    * The cached value, or `load()`'s (once per key however many callers wait: single-flight).
    * `undefined` (not found) is never cached. A failing tier is bypassed, never an error.
    */
-  get(key: string, load: () => Promise<T | undefined>): Promise<T | undefined>;
+  get(key: string, load: () => Promise<T | undefined>, traceparent?: string): Promise<T | undefined>;
   /**
    * Call after the write committed and before answering: drops the keys here, moves their
    * generation in the shared tier and waits until every listening instance dropped them.
    */
-  invalidate(keys: readonly string[]): Promise<void>;
+  invalidate(keys: readonly string[], traceparent?: string): Promise<void>;
   stats(): CacheStats;
 }
 
@@ -103,11 +103,16 @@ export function createCache<T extends NonNullable<unknown>>(options: CacheOption
       });
   };
 
-  async function loadThrough(key: string, load: () => Promise<T | undefined>, fresh: () => boolean) {
+  async function loadThrough(
+    key: string,
+    load: () => Promise<T | undefined>,
+    fresh: () => boolean,
+    traceparent: string | undefined,
+  ) {
     let tag: string | undefined;
     if (remote !== undefined) {
       try {
-        const entry = await remote.read(key);
+        const entry = await remote.read(key, traceparent);
         if (entry.value !== undefined) {
           counts.remoteHits += 1;
           const value = codec.decode(entry.value);
@@ -122,13 +127,13 @@ export function createCache<T extends NonNullable<unknown>>(options: CacheOption
     counts.loads += 1;
     const value = await load();
     if (value === undefined) return undefined;
-    if (tag !== undefined) remote?.fill(key, tag, codec.encode(value), ttl()).catch(bypassed);
+    if (tag !== undefined) remote?.fill(key, tag, codec.encode(value), ttl(), traceparent).catch(bypassed);
     if (fresh() && broadcast.healthy()) local.set(key, value, { ttl: ttl() });
     return value;
   }
 
   return {
-    get(key, load) {
+    get(key, load, traceparent) {
       if (broadcast.healthy()) {
         const hit = local.get(key);
         if (hit !== undefined) {
@@ -136,14 +141,15 @@ export function createCache<T extends NonNullable<unknown>>(options: CacheOption
           return Promise.resolve(hit);
         }
       }
-      return flights.run(key, (fresh) => loadThrough(key, load, fresh));
+      // Single-flight: the shared tier's calls are spans of the first caller's trace only.
+      return flights.run(key, (fresh) => loadThrough(key, load, fresh, traceparent));
     },
-    async invalidate(keys) {
+    async invalidate(keys, traceparent) {
       if (keys.length === 0) return;
       drop(keys);
       try {
-        await remote?.bump(keys);
-        const outcome = await broadcast.publish({ kind: 'invalidate', topic: options.topic, keys });
+        await remote?.bump(keys, traceparent);
+        const outcome = await broadcast.publish({ kind: 'invalidate', topic: options.topic, keys }, traceparent);
         if (!outcome.acknowledged)
           bypassed(new Error(`invalidation of ${options.topic} not acknowledged by every instance`));
       } catch (error) {

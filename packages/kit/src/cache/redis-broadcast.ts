@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { inClientSpan, redisSpan, type Tracing } from '../telemetry/index.ts';
 import type { Broadcast, BroadcastMessage, PublishOutcome } from './broadcast.ts';
 import { openRedis, type RedisClient } from './redis-connection.ts';
 
@@ -12,6 +13,8 @@ export interface RedisBroadcastOptions {
   readonly ackTimeoutMs?: number;
   /** A receiver that did not acknowledge in time, or a publish that failed: for a log line. */
   readonly onProblem?: (problem: string, error?: unknown) => void;
+  /** A CLIENT span per publish made in a trace (`PUBLISH <channel>`), acknowledgements included. */
+  readonly tracing?: Tracing;
 }
 
 interface Envelope {
@@ -107,35 +110,41 @@ export async function createRedisBroadcast(options: RedisBroadcastOptions): Prom
   ]);
   clearTimeout(startTimer);
 
+  async function publish(message: BroadcastMessage): Promise<PublishOutcome> {
+    const id = randomUUID();
+    let done = () => {};
+    const finished = new Promise<void>((resolve) => {
+      done = resolve;
+    });
+    const wait = { acks: 0, needed: Number.POSITIVE_INFINITY, done };
+    waiting.set(id, wait);
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const envelope: Envelope = { id, from: instance, message };
+      const receivers = await publisher
+        .withCommandOptions({ timeout: ackTimeoutMs, rejectInFlight: true })
+        .publish(options.channel, JSON.stringify(envelope));
+      wait.needed = receivers;
+      if (wait.acks >= receivers) done();
+      const acknowledged = await Promise.race([
+        finished.then(() => true),
+        new Promise<boolean>((resolve) => {
+          timer = setTimeout(() => resolve(false), ackTimeoutMs);
+        }),
+      ]);
+      if (!acknowledged) report(`${wait.acks} of ${receivers} instances acknowledged within ${ackTimeoutMs} ms`);
+      return { receivers, acknowledged } satisfies PublishOutcome;
+    } finally {
+      clearTimeout(timer);
+      waiting.delete(id);
+    }
+  }
+
   return {
-    async publish(message) {
-      const id = randomUUID();
-      let done = () => {};
-      const finished = new Promise<void>((resolve) => {
-        done = resolve;
-      });
-      const wait = { acks: 0, needed: Number.POSITIVE_INFINITY, done };
-      waiting.set(id, wait);
-      let timer: NodeJS.Timeout | undefined;
-      try {
-        const envelope: Envelope = { id, from: instance, message };
-        const receivers = await publisher
-          .withCommandOptions({ timeout: ackTimeoutMs, rejectInFlight: true })
-          .publish(options.channel, JSON.stringify(envelope));
-        wait.needed = receivers;
-        if (wait.acks >= receivers) done();
-        const acknowledged = await Promise.race([
-          finished.then(() => true),
-          new Promise<boolean>((resolve) => {
-            timer = setTimeout(() => resolve(false), ackTimeoutMs);
-          }),
-        ]);
-        if (!acknowledged) report(`${wait.acks} of ${receivers} instances acknowledged within ${ackTimeoutMs} ms`);
-        return { receivers, acknowledged } satisfies PublishOutcome;
-      } finally {
-        clearTimeout(timer);
-        waiting.delete(id);
-      }
+    publish(message, traceparent) {
+      if (traceparent === undefined || options.tracing?.enabled !== true) return publish(message);
+      const { name, attributes } = redisSpan('PUBLISH', options.channel);
+      return inClientSpan(options.tracing, traceparent, name, attributes, () => publish(message));
     },
     subscribe(handler) {
       handlers.push(handler);

@@ -1,3 +1,4 @@
+import { inClientSpan, redisSpan, type Tracing } from '../telemetry/index.ts';
 import type { RedisClient } from './redis-connection.ts';
 import type { RemoteTier } from './remote-tier.ts';
 
@@ -8,6 +9,8 @@ export interface RedisTierOptions {
   readonly timeoutMs?: number;
   /** How long a generation outlives the entries tagged with it; above any entry TTL. Default 1 h. */
   readonly generationTtlMs?: number;
+  /** A CLIENT span per command made in a trace (`MGET <prefix>`, `EVAL <prefix>`). */
+  readonly tracing?: Tracing;
 }
 
 // KEYS: epoch, generation, entry. ARGV: tag, value, entry ttl, generation ttl.
@@ -48,27 +51,38 @@ export function createRedisTier(client: RedisClient, options: RedisTierOptions):
   const epochKey = `${options.prefix}:epoch`;
   const generationKey = (key: string) => `${options.prefix}:g:${key}`;
   const entryKey = (key: string) => `${options.prefix}:e:${key}`;
+  const traced = <T>(command: string, parent: string | undefined, work: () => Promise<T>): Promise<T> => {
+    if (parent === undefined || options.tracing?.enabled !== true) return work();
+    const { name, attributes } = redisSpan(command, options.prefix);
+    return inClientSpan(options.tracing, parent, name, attributes, work);
+  };
   return {
-    async read(key) {
-      const [epoch, generation, entry] = await redis.mGet([epochKey, generationKey(key), entryKey(key)]);
+    async read(key, traceparent) {
+      const [epoch, generation, entry] = await traced('MGET', traceparent, () =>
+        redis.mGet([epochKey, generationKey(key), entryKey(key)]),
+      );
       const tag = `${epoch ?? '0'}:${generation ?? '0'}`;
       if (entry === null || entry === undefined) return { tag };
       const bar = entry.indexOf('|');
       return entry.slice(0, bar) === tag ? { tag, value: entry.slice(bar + 1) } : { tag };
     },
-    async fill(key, tag, value, ttlMs) {
-      const stored = await redis.eval(fillScript, {
-        keys: [epochKey, generationKey(key), entryKey(key)],
-        arguments: [tag, value, String(Math.max(1, Math.round(ttlMs))), generationTtl],
-      });
+    async fill(key, tag, value, ttlMs, traceparent) {
+      const stored = await traced('EVAL', traceparent, () =>
+        redis.eval(fillScript, {
+          keys: [epochKey, generationKey(key), entryKey(key)],
+          arguments: [tag, value, String(Math.max(1, Math.round(ttlMs))), generationTtl],
+        }),
+      );
       return stored === 1;
     },
-    async bump(keys) {
+    async bump(keys, traceparent) {
       if (keys.length === 0) return;
-      await redis.eval(bumpScript, {
-        keys: keys.flatMap((key) => [generationKey(key), entryKey(key)]),
-        arguments: [generationTtl],
-      });
+      await traced('EVAL', traceparent, () =>
+        redis.eval(bumpScript, {
+          keys: keys.flatMap((key) => [generationKey(key), entryKey(key)]),
+          arguments: [generationTtl],
+        }),
+      );
     },
     async bumpAll() {
       await redis.incr(epochKey);

@@ -18,7 +18,8 @@ import {
  * edit within 5 s (ADR 0014). A file that fails to parse keeps the last good flags.
  */
 export class FlagdFileProvider implements Provider {
-  readonly metadata = { name: 'keelson-flagd-file' } as const;
+  static readonly providerName = 'keelson-flagd-file';
+  readonly metadata = { name: FlagdFileProvider.providerName } as const;
   readonly runsOn = 'server';
   readonly events = new OpenFeatureEventEmitter();
   readonly #core = new FlagdCore();

@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { type Client, type EvaluationContext, type Hook, OpenFeature } from '@openfeature/server-sdk';
+import { type Client, type EvaluationContext, OpenFeature } from '@openfeature/server-sdk';
+import type { Tracing } from '../telemetry/index.ts';
 import { FlagdFileProvider } from './flagd-file.provider.ts';
 
 /** What a flag is evaluated against: the tenant, for targeting and percentage rollouts. */
 export interface FlagContext {
   readonly tenant?: string | undefined;
+  /** The span of the work asking (a request context's `traceparent`): the evaluation is one of its events. */
+  readonly traceparent?: string | undefined;
 }
 
 /** A flag's evaluation, as hooks and telemetry see it. */
@@ -14,6 +17,8 @@ export interface FlagEvaluation {
   /** OpenFeature's reason: `STATIC`, `TARGETING_MATCH`, `SPLIT`, `DEFAULT`, `ERROR`, … */
   readonly reason: string;
   readonly tenant: string | undefined;
+  /** The variant the file chose (`on`, `off`, …); absent when no file decided (a fallback). */
+  readonly variant?: string;
 }
 
 export interface FlagsOptions {
@@ -26,8 +31,10 @@ export interface FlagsOptions {
   readonly pollMs?: number;
   /** An edit that does not parse keeps the last good flags; this hears why. */
   readonly onReloadError?: (error: unknown) => void;
-  /** Called after every evaluation (a span event, a log line, a counter). */
+  /** Called after every evaluation (a log line, a counter). */
   readonly onEvaluation?: (evaluation: FlagEvaluation) => void;
+  /** Every evaluation becomes a `feature_flag.evaluation` event on the span its context names. */
+  readonly tracing?: Tracing;
 }
 
 /** Feature flags for kill switches, per-tenant targeting and percentage rollouts. */
@@ -56,11 +63,12 @@ function evaluationContext(context: FlagContext): EvaluationContext {
  * ```
  */
 export async function createFlags(options: FlagsOptions = {}): Promise<Flags> {
-  const { file, onEvaluation, pollMs = 1_000, onReloadError = () => {} } = options;
+  const { file, pollMs = 1_000, onReloadError = () => {} } = options;
+  const report = reporter(options, file === undefined ? 'fallback' : FlagdFileProvider.providerName);
   if (file === undefined) {
     return {
       async enabled(key, fallback, context) {
-        onEvaluation?.({ key, value: fallback, reason: 'DEFAULT', tenant: context.tenant });
+        report({ key, value: fallback, reason: 'DEFAULT', tenant: context.tenant }, context);
         return fallback;
       },
       async close() {},
@@ -70,25 +78,44 @@ export async function createFlags(options: FlagsOptions = {}): Promise<Flags> {
   const provider = new FlagdFileProvider(file, { pollMs, onReloadError });
   await OpenFeature.setProviderAndWait(domain, provider);
   const client: Client = OpenFeature.getClient(domain);
-  if (onEvaluation !== undefined) client.addHooks(reportingHook(onEvaluation));
   return {
-    enabled: (key, fallback, context) => client.getBooleanValue(key, fallback, evaluationContext(context)),
+    async enabled(key, fallback, context) {
+      // Never throws: a broken flag answers its fallback with reason ERROR.
+      const details = await client.getBooleanDetails(key, fallback, evaluationContext(context));
+      report(
+        {
+          key,
+          value: details.value,
+          reason: details.reason ?? 'UNKNOWN',
+          tenant: context.tenant,
+          ...(details.variant === undefined ? {} : { variant: details.variant }),
+        },
+        context,
+      );
+      return details.value;
+    },
     // The SDK has no per-domain removal; closing the provider stops its file watch, and a
     // closed domain's evaluations answer their fallbacks.
     close: () => provider.onClose(),
   };
 }
 
-function reportingHook(onEvaluation: (evaluation: FlagEvaluation) => void): Hook {
-  return {
-    finally(hookContext, details) {
-      const tenant = hookContext.context.tenant;
-      onEvaluation({
-        key: hookContext.flagKey,
-        value: details.value === true,
-        reason: details.reason ?? 'UNKNOWN',
-        tenant: typeof tenant === 'string' ? tenant : undefined,
-      });
-    },
+/**
+ * Tells `onEvaluation`, and records the evaluation on the asking span with OpenTelemetry's
+ * feature-flag semantic conventions. The targeting key (a tenant id) is left out: the span
+ * already belongs to that tenant's request, and an event stays free of anything it was given.
+ */
+function reporter(options: FlagsOptions, providerName: string) {
+  const { onEvaluation, tracing } = options;
+  return (evaluation: FlagEvaluation, context: FlagContext): void => {
+    onEvaluation?.(evaluation);
+    if (tracing?.enabled !== true || context.traceparent === undefined) return;
+    tracing.addEvent(context.traceparent, 'feature_flag.evaluation', {
+      'feature_flag.key': evaluation.key,
+      'feature_flag.provider.name': providerName,
+      'feature_flag.result.value': evaluation.value,
+      'feature_flag.result.reason': evaluation.reason.toLowerCase(),
+      ...(evaluation.variant === undefined ? {} : { 'feature_flag.result.variant': evaluation.variant }),
+    });
   };
 }

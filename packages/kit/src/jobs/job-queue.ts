@@ -13,6 +13,11 @@ export interface NewJob {
   readonly runAt?: Date;
   /** At least 1; {@link defaultMaxAttempts} when omitted. */
   readonly maxAttempts?: number;
+  /**
+   * The W3C `traceparent` of the work that enqueues it: the job's run is a span of that trace.
+   * Needs the column {@link jobsTraceContextSql} adds.
+   */
+  readonly traceparent?: string | undefined;
 }
 
 export interface EnqueuedJob {
@@ -21,8 +26,8 @@ export interface EnqueuedJob {
   readonly runAt: Date;
 }
 
-const insertJobSql = `INSERT INTO jobs (id, queue, tenant_id, payload, attempts, max_attempts, run_at, created_at)
-VALUES ($1, $2, $3, $4::jsonb, 0, $5, $6::timestamptz, $7::timestamptz)`;
+const insertJobSql = `INSERT INTO jobs (id, queue, tenant_id, payload, attempts, max_attempts, run_at, created_at, traceparent)
+VALUES ($1, $2, $3, $4::jsonb, 0, $5, $6::timestamptz, $7::timestamptz, $8)`;
 
 /** Enqueues through `tx`: inside a caller's transaction, the job exists exactly when its change commits. */
 export async function insertJob(tx: Queryable, job: NewJob, id: string, now: Date): Promise<EnqueuedJob> {
@@ -39,12 +44,13 @@ export async function insertJob(tx: Queryable, job: NewJob, id: string, now: Dat
     maxAttempts,
     runAt,
     now,
+    job.traceparent ?? null,
   ]);
   return { id, queue: job.queue, runAt };
 }
 
 export interface JobQueue {
-  /** Enqueues in its own autocommit statement. */
+  /** Enqueues in its own autocommit statement; the job continues the scope's trace unless it names one. */
   enqueue(scope: DeadlineScope, job: NewJob): Promise<EnqueuedJob>;
   /** Enqueues inside the caller's transaction (same commit as the business change). */
   enqueueIn(tx: Queryable, job: NewJob): Promise<EnqueuedJob>;
@@ -56,9 +62,9 @@ export interface JobQueue {
  * @example
  * ```ts
  * import { createPgliteDatabase } from '@keelson/kit/db';
- * import { createJobQueue, jobsTablesSql } from '@keelson/kit/jobs';
+ * import { createJobQueue, jobsTablesSql, jobsTraceContextSql } from '@keelson/kit/jobs';
  * const db = await createPgliteDatabase({});
- * await db.session((session) => session.runScript(jobsTablesSql));
+ * await db.session((session) => session.runScript(jobsTablesSql + jobsTraceContextSql));
  * const queue = createJobQueue({ db });
  * await queue.enqueue({ deadline: Date.now() + 1_000 }, { queue: 'emails', payload: { to: 'a@b.c' } });
  * ```
@@ -73,7 +79,8 @@ export function createJobQueue(options: {
   const clock = options.clock ?? Date.now;
   const enqueueIn = (tx: Queryable, job: NewJob) => insertJob(tx, job, newId('job'), new Date(clock()));
   return {
-    enqueue: (scope, job) => options.db.transaction(scope, (tx) => enqueueIn(tx, job)),
+    enqueue: (scope, job) =>
+      options.db.transaction(scope, (tx) => enqueueIn(tx, { traceparent: scope.traceparent, ...job })),
     enqueueIn,
   };
 }

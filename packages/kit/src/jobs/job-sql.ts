@@ -11,6 +11,7 @@ export interface JobRow {
   attempts: number;
   max_attempts: number;
   last_error: string | null;
+  traceparent: string | null;
 }
 
 /**
@@ -34,7 +35,7 @@ FROM (
   FOR UPDATE SKIP LOCKED
 ) AS due
 WHERE j.id = due.id
-RETURNING j.id, j.queue, j.tenant_id, j.payload, j.attempts, j.max_attempts, j.last_error`;
+RETURNING j.id, j.queue, j.tenant_id, j.payload, j.attempts, j.max_attempts, j.last_error, j.traceparent`;
 
 /** Fenced by the lease token: an attempt whose lease was taken over changes nothing. */
 export const completeSql = 'DELETE FROM jobs WHERE id = $1 AND lease_token = $2';

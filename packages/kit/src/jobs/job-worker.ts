@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Database } from '../db/index.ts';
 import { isAppError } from '../errors/index.ts';
 import type { Metrics } from '../metrics/index.ts';
+import { SpanKind, SpanStatusCode, type Tracing, traceparentOf } from '../telemetry/index.ts';
 import { type BackoffOptions, retryDelayMs } from './backoff.ts';
 import type { DeadLetterSink } from './dead-letter.ts';
 import { jobOutcomes } from './job-metrics.ts';
@@ -21,6 +22,11 @@ export interface JobContext {
   readonly deadline: number;
   /** Aborted at the deadline, or when the worker's stop budget ran out. */
   readonly signal: AbortSignal;
+  /**
+   * The run's span when tracing is on, else the enqueuer's `traceparent` as stored: a handler
+   * puts it in its request context, so what the job does is part of the trace.
+   */
+  readonly traceparent?: string;
 }
 
 /**
@@ -58,6 +64,11 @@ export interface JobWorkerOptions {
   readonly random?: () => number;
   /** Records `job_runs_total{queue, outcome}`. */
   readonly metrics?: Metrics;
+  /**
+   * A CONSUMER span per run (`job <queue>`), child of the span that enqueued the job (its stored
+   * `traceparent`), else a trace of its own. The worker's claims and bookkeeping are not traced.
+   */
+  readonly tracing?: Tracing;
 }
 
 export interface JobWorker {
@@ -205,6 +216,8 @@ export function createJobWorker(options: JobWorkerOptions): JobWorker {
     controllers.add(controller);
     const timeout = setTimeout(() => controller.abort(new Error(`job timed out after ${timeoutMs} ms`)), timeoutMs);
     let failure: { error: unknown } | undefined;
+    const span = options.tracing?.enabled ? startRunSpan(options.tracing, job) : undefined;
+    const traceparent = span === undefined ? (job.traceparent ?? undefined) : traceparentOf(span);
     try {
       await queue.handler({
         id: job.id,
@@ -215,12 +228,16 @@ export function createJobWorker(options: JobWorkerOptions): JobWorker {
         maxAttempts: job.max_attempts,
         deadline: Date.now() + timeoutMs,
         signal: controller.signal,
+        ...(traceparent === undefined ? {} : { traceparent }),
       });
     } catch (error) {
       failure = { error };
+      // The error's class only: a message may quote the payload.
+      span?.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.name : 'error' });
     } finally {
       clearTimeout(timeout);
       controllers.delete(controller);
+      span?.end();
     }
     if (failure === undefined) {
       const { rowCount } = await db.query(bookkeeping(), completeSql, [job.id, token]);
@@ -291,6 +308,20 @@ export function createJobWorker(options: JobWorkerOptions): JobWorker {
       return running.size;
     },
   };
+}
+
+function startRunSpan(tracing: Tracing, job: JobRow) {
+  return tracing.startSpan(`job ${job.queue}`, {
+    kind: SpanKind.CONSUMER,
+    parent: job.traceparent ?? undefined,
+    attributes: {
+      'messaging.system': 'keelson-jobs',
+      'messaging.operation.type': 'process',
+      'messaging.destination.name': job.queue,
+      'messaging.message.id': job.id,
+      'messaging.message.delivery_attempt': job.attempts,
+    },
+  });
 }
 
 async function settledWithin(work: Promise<void>, ms: number): Promise<boolean> {

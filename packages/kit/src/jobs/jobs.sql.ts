@@ -6,9 +6,9 @@
  * @example
  * ```ts
  * import { createPgliteDatabase } from '@keelson/kit/db';
- * import { jobsTablesSql } from '@keelson/kit/jobs';
+ * import { jobsTablesSql, jobsTraceContextSql } from '@keelson/kit/jobs';
  * const db = await createPgliteDatabase({});
- * await db.session((session) => session.runScript(jobsTablesSql));
+ * await db.session((session) => session.runScript(jobsTablesSql + jobsTraceContextSql));
  * ```
  */
 export const jobsTablesSql = `-- Jobs (@keelson/kit/jobs): one row per job until it succeeds (deleted) or fails its last
@@ -40,6 +40,24 @@ CREATE TABLE job_schedule_runs (
   PRIMARY KEY (schedule, slot_start)
 );
 `;
+
+/**
+ * The second version of the job tables: each job keeps the `traceparent` of whatever enqueued
+ * it, so its run is a span of that trace. A service ships it as a later migration, after
+ * {@link jobsTablesSql}; the kit writes and reads the column from then on.
+ *
+ * @example
+ * ```ts
+ * import { createPgliteDatabase } from '@keelson/kit/db';
+ * import { jobsTablesSql, jobsTraceContextSql } from '@keelson/kit/jobs';
+ * const db = await createPgliteDatabase({});
+ * await db.session((session) => session.runScript(`${jobsTablesSql}\n${jobsTraceContextSql}`));
+ * ```
+ */
+export const jobsTraceContextSql = 'ALTER TABLE jobs ADD COLUMN traceparent text;\n';
+
+/** Reverts {@link jobsTraceContextSql}. */
+export const jobsTraceContextUndoSql = 'ALTER TABLE jobs DROP COLUMN traceparent;\n';
 
 /** Reverts {@link jobsTablesSql} (development only). */
 export const jobsTablesUndoSql = 'DROP TABLE job_schedule_runs;\nDROP TABLE jobs;\n';

@@ -12,6 +12,8 @@ export interface AdmitRequest {
   readonly leaseId: string;
   /** How long the slot is held if it is never released (the holder crashed). */
   readonly leaseMs: number;
+  /** The request's, for a span of a shared store's call. */
+  readonly traceparent?: string | undefined;
 }
 
 /** The bucket as the decision left it: what the `RateLimit` header reports. */
@@ -38,5 +40,5 @@ export type AdmitResult =
 export interface RateLimitStore {
   admit(request: AdmitRequest): Promise<AdmitResult>;
   /** Frees a slot `admit` took; unknown or expired ids are ignored. */
-  release(key: string, leaseId: string): Promise<void>;
+  release(key: string, leaseId: string, traceparent?: string): Promise<void>;
 }

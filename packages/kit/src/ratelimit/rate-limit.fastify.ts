@@ -15,10 +15,15 @@ declare module 'fastify' {
 /** Settings of {@link installRateLimit}. */
 export interface InstallRateLimitOptions {
   readonly limiter: RateLimiter;
-  /** Whose bucket and which policy; `undefined` leaves the request unlimited. Runs after authentication. */
+  /**
+   * Whose bucket and which policy (and the request's traceparent, for spans of a shared store's
+   * calls); `undefined` leaves the request unlimited. Runs after authentication.
+   */
   readonly subjectOf: (
     request: FastifyRequest,
-  ) => { readonly key: string; readonly policy: RateLimitPolicy } | undefined;
+  ) =>
+    | { readonly key: string; readonly policy: RateLimitPolicy; readonly traceparent?: string | undefined }
+    | undefined;
   /** How long a concurrency slot outlives a process that never released it (the request's time left). */
   readonly leaseMs: (request: FastifyRequest) => number;
 }

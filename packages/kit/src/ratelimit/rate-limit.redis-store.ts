@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { inClientSpan, redisSpan, type Tracing } from '../telemetry/index.ts';
 import type { AdmitRequest, AdmitResult, RateLimitStore } from './rate-limit-store.ts';
 
 /**
@@ -49,6 +50,8 @@ export interface RedisRateLimitStoreOptions {
   readonly client: RedisCommandClient;
   /** Prepended to every key, e.g. `keelson:rl:`; tests use a unique one. */
   readonly prefix: string;
+  /** A CLIENT span per command made in a trace (`EVALSHA <prefix>`, `ZREM <prefix>`). */
+  readonly tracing?: Tracing;
 }
 
 /**
@@ -71,6 +74,12 @@ export function createRedisRateLimitStore(options: RedisRateLimitStoreOptions): 
   const { client, prefix } = options;
   const keysOf = (key: string): [string, string] => [`${prefix}{${key}}:tb`, `${prefix}{${key}}:cc`];
 
+  const traced = <T>(command: string, parent: string | undefined, work: () => Promise<T>): Promise<T> => {
+    if (parent === undefined || options.tracing?.enabled !== true) return work();
+    const { name, attributes } = redisSpan(command, prefix);
+    return inClientSpan(options.tracing, parent, name, attributes, work);
+  };
+
   async function run(args: readonly string[]): Promise<number[]> {
     try {
       return await client.sendCommand<number[]>(['EVALSHA', admitSha, ...args]);
@@ -83,24 +92,26 @@ export function createRedisRateLimitStore(options: RedisRateLimitStoreOptions): 
   return {
     async admit(request: AdmitRequest): Promise<AdmitResult> {
       const { policy } = request;
-      const [kind, remaining = 0, resetMs = 0, extra = 0] = await run([
-        '2',
-        ...keysOf(request.key),
-        String(request.now),
-        String(1_000 / policy.rate),
-        String(policy.burst),
-        String(request.cost),
-        String(policy.concurrency),
-        request.leaseId,
-        String(Math.ceil(request.leaseMs)),
-      ]);
+      const [kind, remaining = 0, resetMs = 0, extra = 0] = await traced('EVALSHA', request.traceparent, () =>
+        run([
+          '2',
+          ...keysOf(request.key),
+          String(request.now),
+          String(1_000 / policy.rate),
+          String(policy.burst),
+          String(request.cost),
+          String(policy.concurrency),
+          request.leaseId,
+          String(Math.ceil(request.leaseMs)),
+        ]),
+      );
       const state = { remaining, resetMs };
       if (kind === 1) return { kind: 'allowed', ...state };
       if (kind === 2) return { kind: 'concurrency_limited', inFlight: extra, ...state };
       return { kind: 'rate_limited', retryAfterMs: extra, ...state };
     },
-    async release(key, leaseId) {
-      await client.sendCommand(['ZREM', keysOf(key)[1], leaseId]);
+    async release(key, leaseId, traceparent) {
+      await traced('ZREM', traceparent, () => client.sendCommand(['ZREM', keysOf(key)[1], leaseId]));
     },
   };
 }

@@ -51,6 +51,8 @@ export interface RateLimiter {
     readonly policy: RateLimitPolicy;
     readonly cost: number;
     readonly leaseMs: number;
+    /** The request's W3C traceparent: a shared store's calls are spans of its trace. */
+    readonly traceparent?: string | undefined;
   }): Promise<Admission>;
   stats(): RateLimiterStats;
 }
@@ -117,9 +119,17 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   }
 
   return {
-    async admit({ key, policy, cost, leaseMs }) {
+    async admit({ key, policy, cost, leaseMs, traceparent }) {
       const leaseId = randomUUID();
-      const { result, store, source } = await decide({ key, policy, cost, leaseMs, leaseId, now: clock() });
+      const { result, store, source } = await decide({
+        key,
+        policy,
+        cost,
+        leaseMs,
+        leaseId,
+        now: clock(),
+        traceparent,
+      });
       count(result, source);
       const state = { remaining: result.remaining, resetMs: result.resetMs };
       switch (result.kind) {
@@ -129,7 +139,7 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
             if (released) return;
             released = true;
             // A lost release only holds the slot until its lease ends; it must not fail the request.
-            store.release(key, leaseId).catch(() => {});
+            store.release(key, leaseId, traceparent).catch(() => {});
           };
           return { allowed: true, source, release, ...state };
         }

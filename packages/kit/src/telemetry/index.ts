@@ -1,1 +1,2 @@
+export * from './client-span.ts';
 export * from './tracing.ts';

@@ -18,6 +18,7 @@ import {
   TraceIdRatioBasedSampler,
   TracerProvider,
 } from '@opentelemetry/sdk-trace';
+import { OpenSpans } from './open-spans.ts';
 
 export type { Attributes, Span };
 export { SpanKind, SpanStatusCode };
@@ -43,6 +44,12 @@ export interface Tracing {
   readonly enabled: boolean;
   /** Starts a span under `parent` (a `traceparent`, or a new trace when undefined). */
   startSpan(name: string, options: SpanOptions): Span;
+  /**
+   * Adds an event to the span a context's `traceparent` names, if that span is open in this
+   * process (a request's server span, a consumer's span): a flag evaluation, a decision. Nothing
+   * when tracing is off, the span has ended or was not sampled, or `traceparent` is undefined.
+   */
+  addEvent(traceparent: string | undefined, name: string, attributes: Attributes): void;
   /** Sends what is buffered and stops exporting. */
   shutdown(): Promise<void>;
 }
@@ -97,8 +104,14 @@ export function createTracing(options: TracingOptions): Tracing {
   if (options.endpoint === undefined) {
     // The API's tracer with no provider registered: spans are non-recording and carry their parent.
     const noop = trace.getTracerProvider().getTracer('keelson-noop');
-    return { enabled: false, startSpan: (name, span) => start(noop, name, span), shutdown: async () => {} };
+    return {
+      enabled: false,
+      startSpan: (name, span) => start(noop, name, span),
+      addEvent: () => {},
+      shutdown: async () => {},
+    };
   }
+  const open = new OpenSpans();
   const provider = new TracerProvider({
     resource: resourceFromAttributes({
       'service.name': options.serviceName,
@@ -106,6 +119,7 @@ export function createTracing(options: TracingOptions): Tracing {
     }),
     sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(options.sampleRatio ?? 1) }),
     spanProcessors: [
+      open,
       new BatchSpanProcessor({
         exporter: new OTLPTraceExporter({ url: `${options.endpoint.replace(/\/$/, '')}/v1/traces` }),
         scheduledDelayMillis: options.exportDelayMs ?? 1_000,
@@ -115,5 +129,13 @@ export function createTracing(options: TracingOptions): Tracing {
     ],
   });
   const tracer = provider.getTracer('keelson', options.serviceVersion);
-  return { enabled: true, startSpan: (name, span) => start(tracer, name, span), shutdown: () => provider.shutdown() };
+  return {
+    enabled: true,
+    startSpan: (name, span) => start(tracer, name, span),
+    addEvent(traceparent, name, attributes) {
+      // `00-<trace id>-<span id>-<flags>`: contexts only carry checked or self-made ones.
+      if (traceparent !== undefined) open.addEvent(traceparent.slice(36, 52), name, attributes);
+    },
+    shutdown: () => provider.shutdown(),
+  };
 }

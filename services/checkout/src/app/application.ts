@@ -32,6 +32,7 @@ import type {
   OutboxAdmin,
   PaymentProvider,
   PaymentRepository,
+  PricingPolicy,
   ProductRepository,
   Shipping,
 } from './ports.ts';
@@ -68,6 +69,8 @@ export interface ApplicationDeps {
   readonly webhookSettings: WebhookSettings;
   /** Names of the configured rate-limit plans a key may be given (besides the default). */
   readonly ratePlans?: readonly string[];
+  /** How new orders are priced per tenant; absent, at list prices. */
+  readonly pricing?: PricingPolicy;
 }
 
 /** Every use case, typed, for the transports to call directly (no command bus). */

@@ -6,6 +6,7 @@ import type { Currency } from '../domain/money.ts';
 import type { Order, OrderState, PlaceOrderOutcome, RequestedLine, Transition } from '../domain/order.ts';
 import type { OrderStatus } from '../domain/order-status.ts';
 import type { ChargeOutcome, PaymentSettlement, PaymentState, PaymentStatus } from '../domain/payment.ts';
+import type { OrderPricing } from '../domain/pricing.ts';
 import type { Product, ProductEvent, ProductState } from '../domain/product.ts';
 import type { RefundOutcome, RefundSettlement, RefundState } from '../domain/refund.ts';
 
@@ -24,6 +25,9 @@ export interface PageRequest {
 export interface Clock {
   now(): Date;
 }
+
+/** How the asking tenant's new orders are priced (a feature flag decides, per tenant). */
+export type PricingPolicy = (ctx: RequestContext) => Promise<OrderPricing>;
 
 export interface ProductRepository {
   /** Inserts the product and its event; a duplicate sku is `sku_taken`. */
@@ -268,8 +272,11 @@ export interface AccessRepository {
  */
 export interface KeyCache {
   lookup(keyId: string): CachedKeyLookup;
-  /** After the revocation committed: drops the key here and on every instance before resolving. */
-  revoked(keyId: string): Promise<void>;
+  /**
+   * After the revocation committed: drops the key here and on every instance before resolving.
+   * `traceparent`: the revoking request's, for a span of the broadcast.
+   */
+  revoked(keyId: string, traceparent?: string): Promise<void>;
 }
 
 export type CachedKeyLookup =

@@ -36,7 +36,7 @@ import { type Caching, openCaching } from './caching.ts';
 import { adminTokenFor, recordRunningServer } from './data-dir.ts';
 import { deadLetterReplayers } from './dead-letters.ts';
 import { startEventFlow } from './events.ts';
-import { type FlagCheck, openFlags } from './flags.ts';
+import { type FlagCheck, openFlags, pricingByFlag } from './flags.ts';
 import { httpDurationBuckets } from './http-buckets.ts';
 import { startJobs } from './jobs.ts';
 import { openApiLimits } from './limits.ts';
@@ -107,7 +107,7 @@ export async function build(config: Config, options: BuildOptions): Promise<Serv
       sampleRatio: config.traceSampleRatio,
     });
     closers.push({ name: 'tracing', close: () => tracing.shutdown() });
-    const flags = await openFlags(config, logs.get('flags'), closers);
+    const flags = await openFlags(config, logs.get('flags'), closers, tracing);
     const opened = options.database ?? (await openDatabase(config, logs.get('db')));
     if (options.database === undefined) closers.push({ name: 'database', close: () => opened.db.close() });
     if (options.migrate !== false) {
@@ -121,7 +121,7 @@ export async function build(config: Config, options: BuildOptions): Promise<Serv
     const newId = createIdGenerator();
     const access = createAccessPgRepository(db);
     const serving = options.role === 'api' || options.role === 'all';
-    const caching = await openCaching(config, db, logs.get('cache'), closers, serving);
+    const caching = await openCaching(config, db, logs.get('cache'), closers, serving, tracing);
     // The repositories that write outbox rows wake the relays after each commit. Nothing to close:
     // a wake-up still in flight when the database closes is only a lost hint (relays also poll).
     const outboxWrites = notifyingOutboxWrites(db, logs.get('events')).db;
@@ -150,6 +150,7 @@ export async function build(config: Config, options: BuildOptions): Promise<Serv
       newId,
       orderTtlMs: config.orderTtlSeconds * 1_000,
       ratePlans: Object.keys(config.rateLimitPlans),
+      pricing: pricingByFlag(flags),
     });
     const seed = () => seedDemoTenant(createContext({ requestId: 'startup', timeoutMs: 10_000, logger }), app, access);
     const servers =
@@ -258,14 +259,24 @@ async function startServers(config: Config, parts: ServerParts): Promise<Servers
       : createHttpServer({ ...timeouts, logger: logs.get('http'), metrics, tracing: parts.tracing });
   if (api !== undefined) {
     const idempotencyStore = createPgIdempotencyStore(db);
-    const limits = openApiLimits(config, { logger: logs.get('limits'), metrics, closers });
+    const limits = openApiLimits(config, { logger: logs.get('limits'), metrics, closers, tracing: parts.tracing });
     await registerApi(api, app, { version: serviceVersion, idempotencyStore, limits });
     // Health on the API port too, for load balancers that can only probe the serving port.
     registerHealthRoutes(api, health);
   }
   // After the provider and the database on the list, so the jobs stop before either closes.
-  if (parts.role !== 'api')
-    startJobs({ config, db, app, logger: logs.get('jobs'), metrics, newId: parts.newId, closers });
+  if (parts.role !== 'api') {
+    startJobs({
+      config,
+      db,
+      app,
+      logger: logs.get('jobs'),
+      metrics,
+      newId: parts.newId,
+      closers,
+      tracing: parts.tracing,
+    });
+  }
   const shutdown = createShutdown({
     logger,
     drainTimeoutMs: config.shutdownTimeoutMs,
@@ -284,7 +295,9 @@ async function startServers(config: Config, parts: ServerParts): Promise<Servers
     await api?.close();
     throw error;
   }
-  if (parts.role !== 'api' && config.webhooksConcurrency > 0) closers.push(parts.webhooks.startDelivery({ metrics }));
+  if (parts.role !== 'api' && config.webhooksConcurrency > 0) {
+    closers.push(parts.webhooks.startDelivery({ metrics, tracing: parts.tracing }));
+  }
   if (embedded) {
     const clearRecord = recordRunningServer(config.dataDir, { pid: process.pid, adminUrl: adminAddress });
     closers.push({ name: 'embedded-state', close: async () => clearRecord() });

@@ -10,6 +10,7 @@ import {
 import { createContext } from '@keelson/kit/context';
 import type { Database } from '@keelson/kit/db';
 import type { Closer } from '@keelson/kit/lifecycle';
+import type { Tracing } from '@keelson/kit/telemetry';
 import type { Logger } from 'pino';
 import { createApiKeyCache } from '../adapters/cache/api-key.lru-cache.ts';
 import { productCodec } from '../adapters/cache/product.cached-repository.ts';
@@ -46,6 +47,8 @@ export async function openCaching(
   closers: Closer[],
   /** Whether this process authenticates requests (the API role): only then is the key poll worth running. */
   serving: boolean,
+  /** Spans for the Redis calls made in a trace (shared tier, invalidation broadcasts). */
+  tracing: Tracing,
 ): Promise<Caching> {
   const log = logger.child({ component: 'cache' });
   // A Redis outage bypasses on every request: one line per interval says so, not one per request.
@@ -74,11 +77,12 @@ export async function openCaching(
       url,
       channel: `${config.redisPrefix}:invalidations`,
       onProblem: (problem, error) => log.warn({ err: error }, problem),
+      tracing,
     });
     closers.push({ name: 'redis-broadcast', close: () => broadcast.close() });
     const client = openRedis({ url, onError: (error) => log.debug({ err: error }, 'redis cache connection error') });
     closers.push({ name: 'redis-cache', close: async () => client.destroy() });
-    const remote = createRedisTier(client, { prefix: `${config.redisPrefix}:products` });
+    const remote = createRedisTier(client, { prefix: `${config.redisPrefix}:products`, tracing });
     if (config.cacheEnabled) products = createCache({ ...productOptions, broadcast, remote, onBypass: onProblem });
   } else {
     broadcast = createLocalBroadcast();

@@ -18,8 +18,8 @@ export function deadLetterReplayers(newId: IdGenerator, clock: () => Date): Dead
   return {
     // The same queue and payload under a new job id, with the attempts it had: fresh attempts,
     // and a failure of the replay is a new dead letter beside the replayed one.
-    job: async (tx, letter) => {
-      const job = { queue: letter.name, payload: letter.payload, maxAttempts: letter.attempts };
+    job: async (tx, letter, traceparent) => {
+      const job = { queue: letter.name, payload: letter.payload, maxAttempts: letter.attempts, traceparent };
       await insertJob(
         tx,
         letter.tenantId === undefined ? job : { ...job, tenantId: letter.tenantId },
@@ -28,9 +28,9 @@ export function deadLetterReplayers(newId: IdGenerator, clock: () => Date): Dead
       );
     },
     // The consumer applies it once through its inbox; if it fails again, the job dead-letters.
-    event: async (tx, letter) => {
+    event: async (tx, letter, traceparent) => {
       const payload: EventDeadLetter = { name: letter.name, message_key: letter.messageKey, payload: letter.payload };
-      const job = { queue: eventReplayQueue, payload, maxAttempts: 3 };
+      const job = { queue: eventReplayQueue, payload, maxAttempts: 3, traceparent };
       await insertJob(
         tx,
         letter.tenantId === undefined ? job : { ...job, tenantId: letter.tenantId },
@@ -39,8 +39,8 @@ export function deadLetterReplayers(newId: IdGenerator, clock: () => Date): Dead
       );
     },
     // The delivery becomes pending again; the delivery worker posts it.
-    webhook: async (tx, letter) => {
-      if (!(await reviveDeadDelivery(tx, letter.messageKey, clock()))) {
+    webhook: async (tx, letter, traceparent) => {
+      if (!(await reviveDeadDelivery(tx, letter.messageKey, clock(), traceparent))) {
         throw new AppError(
           'conflict',
           'dead_letter_not_replayable',

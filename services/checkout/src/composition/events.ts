@@ -1,3 +1,4 @@
+import type { RequestContext } from '@keelson/kit/context';
 import type { Database } from '@keelson/kit/db';
 import {
   createAmqpBus,
@@ -81,7 +82,7 @@ export interface EventFlowParts {
 /** The consumers this service runs; also what dead-letter replay hands entries back to. */
 export function eventConsumers(app: Application, logger: Logger, config: Config, flags?: FlagCheck): EventConsumer[] {
   // Without flags (a dead-letter replay, an operator's explicit act) webhook delivery is on.
-  const deliveryEnabled = (tenant: string) => flags?.(featureFlags.webhookDelivery, tenant) ?? Promise.resolve(true);
+  const deliveryEnabled = (ctx: RequestContext) => flags?.(featureFlags.webhookDelivery, ctx) ?? Promise.resolve(true);
   return [
     fulfillmentConsumer(app, logger, config.requestTimeoutMs + config.fulfillmentDelayMs),
     webhookDispatcher(app.webhooks.enqueueDeliveries, logger, config.requestTimeoutMs, deliveryEnabled),

@@ -1,6 +1,8 @@
 import { createFlags, type Flags } from '@keelson/kit/flags';
 import type { Closer } from '@keelson/kit/lifecycle';
+import type { Tracing } from '@keelson/kit/telemetry';
 import type { Logger } from 'pino';
+import type { PricingPolicy } from '../app/ports.ts';
 import type { Config } from '../config.ts';
 
 /**
@@ -12,17 +14,37 @@ export const featureFlags = {
   hedgedProviderReads: { key: 'psp-hedged-reads', fallback: true },
   /** Create webhook deliveries for a tenant's events. Off: its endpoints receive nothing new. */
   webhookDelivery: { key: 'webhook-delivery', fallback: true },
+  /** Price a tenant's new orders with the volume tier (domain/pricing.ts). Off: list prices. */
+  volumePricing: { key: 'order-volume-pricing', fallback: false },
 } as const;
 
 export type FeatureFlag = (typeof featureFlags)[keyof typeof featureFlags];
 
-/** Whether `flag` is on for `tenant`, as the file says (or its fallback). */
-export type FlagCheck = (flag: FeatureFlag, tenant: string | undefined) => Promise<boolean>;
+/**
+ * Who asks: the tenant flags target, and the span the evaluation is recorded on as an event.
+ * A request context is one.
+ */
+export interface FlagScope {
+  readonly tenantId?: string | undefined;
+  readonly traceparent?: string | undefined;
+}
 
-/** The flags from `KEELSON_FLAGS_PATH` (watched; edits apply within a second), or all fallbacks. */
-export async function openFlags(config: Config, logger: Logger, closers: Closer[]): Promise<FlagCheck> {
+/** Whether `flag` is on for the scope's tenant, as the file says (or its fallback). */
+export type FlagCheck = (flag: FeatureFlag, scope: FlagScope) => Promise<boolean>;
+
+/**
+ * The flags from `KEELSON_FLAGS_PATH` (watched; edits apply within a second), or all fallbacks.
+ * Every evaluation is a `feature_flag.evaluation` event on the asking span.
+ */
+export async function openFlags(
+  config: Config,
+  logger: Logger,
+  closers: Closer[],
+  tracing: Tracing,
+): Promise<FlagCheck> {
   const flags: Flags = await createFlags({
     file: config.flagsFile,
+    tracing,
     onReloadError: (error) =>
       logger.warn({ err: error }, 'flag file edit ignored: it does not parse; the last good flags stay'),
     onEvaluation: (evaluation) => {
@@ -31,5 +53,11 @@ export async function openFlags(config: Config, logger: Logger, closers: Closer[
     },
   });
   closers.push({ name: 'flags', close: () => flags.close() });
-  return (flag, tenant) => flags.enabled(flag.key, flag.fallback, { tenant });
+  return (flag, scope) =>
+    flags.enabled(flag.key, flag.fallback, { tenant: scope.tenantId, traceparent: scope.traceparent });
+}
+
+/** Order pricing per tenant, from the `order-volume-pricing` flag. */
+export function pricingByFlag(flags: FlagCheck): PricingPolicy {
+  return async (ctx) => ((await flags(featureFlags.volumePricing, ctx)) ? 'volume' : 'list');
 }

@@ -13,6 +13,7 @@ import {
 } from '@keelson/kit/jobs';
 import type { Closer } from '@keelson/kit/lifecycle';
 import { type Metrics, registerWorkerPool } from '@keelson/kit/metrics';
+import type { Tracing } from '@keelson/kit/telemetry';
 import type { Logger } from 'pino';
 import type { EventDeadLetter } from '../adapters/events/event-replay.ts';
 import { jobDeadLetterSink } from '../adapters/postgres/dead-letter.pg-repository.ts';
@@ -41,15 +42,18 @@ export interface JobsParts {
   readonly newId: IdGenerator;
   /** Appended to, in start order: the scheduler and the worker stop before the database closes. */
   readonly closers: Closer[];
+  /** A span per job run. */
+  readonly tracing: Tracing;
 }
 
-/** A job's request context: its deadline, its abort signal, a logger naming it. */
+/** A job's request context: its deadline, its abort signal, a logger naming it, its run's trace. */
 function jobContext(job: JobContext, logger: Logger): RequestContext {
   return createContext({
     requestId: job.id,
     timeoutMs: job.deadline - Date.now(),
     logger: logger.child({ job: job.id, queue: job.queue }),
     signal: job.signal,
+    ...(job.traceparent === undefined ? {} : { traceparent: job.traceparent }),
   });
 }
 
@@ -134,6 +138,7 @@ export function startJobs(parts: JobsParts): void {
     concurrency: config.jobsConcurrency,
     pollIntervalMs: config.jobsPollIntervalMs,
     metrics,
+    tracing: parts.tracing,
   });
   registerJobQueueDepth(metrics, db, Object.keys(queues));
   registerWorkerPool(metrics, 'jobs', () => ({ inUse: worker.running, capacity: config.jobsConcurrency }));

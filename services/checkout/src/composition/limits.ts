@@ -8,6 +8,7 @@ import {
   type RateLimitPolicy,
 } from '@keelson/kit/ratelimit';
 import { createEventLoopSignal, createLoadShedder } from '@keelson/kit/shedding';
+import type { Tracing } from '@keelson/kit/telemetry';
 import type { Logger } from 'pino';
 import { createClient } from 'redis';
 import type { ApiLimits, RatePlans } from '../adapters/http/limits.http.ts';
@@ -51,7 +52,8 @@ export function ratePlansOf(config: Config, logger: Logger): RatePlans {
  */
 export function openApiLimits(
   config: Config,
-  deps: { logger: Logger; metrics: Metrics; closers: Closer[] },
+  /** `tracing`: spans for the shared store's calls made in a request's trace. */
+  deps: { logger: Logger; metrics: Metrics; closers: Closer[]; tracing: Tracing },
 ): ApiLimits {
   const { logger, metrics, closers } = deps;
   const limiter = createRateLimiter(
@@ -61,6 +63,7 @@ export function openApiLimits(
           store: createRedisRateLimitStore({
             client: openRedis(config.redisUrl, logger, closers),
             prefix: redisPrefix,
+            tracing: deps.tracing,
           }),
           fallback: createMemoryRateLimitStore(),
           timeoutMs: config.rateLimitRedisTimeoutMs,

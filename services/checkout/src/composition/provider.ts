@@ -44,7 +44,7 @@ export async function openProvider(
   const client = createPspClient({
     url,
     tracing: seams.tracing,
-    hedgeReads: (ctx) => seams.flags(featureFlags.hedgedProviderReads, ctx.tenantId),
+    hedgeReads: (ctx) => seams.flags(featureFlags.hedgedProviderReads, ctx),
     apiKey: config.pspApiKey,
     logger,
     policy: {

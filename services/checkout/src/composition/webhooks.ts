@@ -5,6 +5,7 @@ import type { Database } from '@keelson/kit/db';
 import type { IdGenerator } from '@keelson/kit/ids';
 import type { Closer } from '@keelson/kit/lifecycle';
 import { createOutcomeCounter, type Metrics, registerScrapedGauge, registerWorkerPool } from '@keelson/kit/metrics';
+import type { Tracing } from '@keelson/kit/telemetry';
 import { createAddressGuard, type Resolve } from '@keelson/kit/webhooks';
 import type { Logger } from 'pino';
 import { renderEvent } from '../adapters/http/event.wire.ts';
@@ -70,7 +71,11 @@ export interface Webhooks {
   /** For buildApplication. */
   readonly ports: { webhooks: WebhookRepository; events: EventReader; webhookSettings: WebhookSettings };
   /** Starts the delivery worker (worker and all roles); the closer stops it. */
-  startDelivery(options?: { readonly resolve?: Resolve; readonly metrics?: Metrics }): Closer;
+  startDelivery(options?: {
+    readonly resolve?: Resolve;
+    readonly metrics?: Metrics;
+    readonly tracing?: Tracing;
+  }): Closer;
 }
 
 /** Webhook endpoints, events and delivery, over the service's database. */

@@ -2,6 +2,7 @@ import { type CheckoutErrorCode, fail } from './errors.ts';
 import { type DomainEvent, domainEvent } from './events.ts';
 import { type Currency, multiplyAmount, sumAmounts } from './money.ts';
 import { canTransition, holdsStock, type OrderStatus, releasesStock, wasPaid } from './order-status.ts';
+import { type OrderPricing, pricedUnitAmount } from './pricing.ts';
 import type { ProductState } from './product.ts';
 
 // SQL stays wider on purpose (`quantity > 0`, no line count): these bounds are input rules,
@@ -17,7 +18,7 @@ export interface RequestedLine {
 export interface OrderLine {
   readonly productId: string;
   readonly quantity: number;
-  /** Unit price snapshot at the time the order was placed. */
+  /** What each unit costs, fixed when the order was placed: the product's price, as priced then. */
   readonly unitAmount: number;
 }
 
@@ -58,6 +59,8 @@ export interface PlaceOrderInput {
   readonly products: ReadonlyMap<string, ProductState>;
   readonly now: Date;
   readonly ttlMs: number;
+  /** How lines are priced; `list` (the product's price) when omitted. */
+  readonly pricing?: OrderPricing;
 }
 
 /** Not enough stock is an expected outcome, returned as data rather than thrown. */
@@ -126,7 +129,8 @@ export class Order {
           `All lines must share one currency (${currency} and ${product.currency} given).`,
         );
       }
-      lines.push({ productId: product.id, quantity: requested.quantity, unitAmount: product.unitAmount });
+      const unitAmount = pricedUnitAmount(input.pricing ?? 'list', product.unitAmount, requested.quantity);
+      lines.push({ productId: product.id, quantity: requested.quantity, unitAmount });
     }
     const amountTotal = sumAmounts(lines.map((line) => multiplyAmount(line.unitAmount, line.quantity)));
     for (const line of lines) {

@@ -1,6 +1,12 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+/** An attribute as OTLP JSON carries it: `{ key, value: { stringValue } }`, `{ intValue }`, … */
+export interface ReceivedAttribute {
+  readonly key: string;
+  readonly value: Record<string, unknown>;
+}
+
 /** A span as OTLP/HTTP JSON carries it (ids are hex strings). */
 export interface ReceivedSpan {
   readonly traceId: string;
@@ -8,7 +14,10 @@ export interface ReceivedSpan {
   readonly parentSpanId?: string;
   readonly name: string;
   readonly kind: number;
-  readonly attributes?: readonly { readonly key: string; readonly value: Record<string, unknown> }[];
+  readonly attributes?: readonly ReceivedAttribute[];
+  readonly events?: readonly { readonly name: string; readonly attributes?: readonly ReceivedAttribute[] }[];
+  /** `code` 2 is ERROR. */
+  readonly status?: { readonly code?: number };
   readonly links?: readonly { readonly traceId: string; readonly spanId: string }[];
 }
 

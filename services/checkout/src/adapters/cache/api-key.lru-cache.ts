@@ -74,11 +74,11 @@ export function createApiKeyCache(
         },
       };
     },
-    async revoked(keyId) {
+    async revoked(keyId, traceparent) {
       drop([keyId]);
       // The revocation is committed: a broadcast that fails leaves the other instances to
       // their reconnection flush or the TTL, and must not turn the answer into an error.
-      await broadcast.publish({ kind: 'invalidate', topic, keys: [keyId] }).catch(onProblem);
+      await broadcast.publish({ kind: 'invalidate', topic, keys: [keyId] }, traceparent).catch(onProblem);
     },
     /** Revocations another instance committed (the database poller found them). */
     forget: drop,

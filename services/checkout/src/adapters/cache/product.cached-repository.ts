@@ -25,15 +25,16 @@ export const productCodec = {
 export function cachedProducts(inner: ProductRepository, cache: Cache<ProductState>): ProductRepository {
   return {
     ...inner,
-    get: (ctx, tenantId, id) => cache.get(productKey(tenantId, id), () => inner.get(ctx, tenantId, id)),
+    get: (ctx, tenantId, id) =>
+      cache.get(productKey(tenantId, id), () => inner.get(ctx, tenantId, id), ctx.traceparent),
     async insert(ctx, product, event) {
       await inner.insert(ctx, product, event);
       // A read of the id before it existed is not cached (misses are not), but say it anyway.
-      await cache.invalidate([productKey(product.state.tenantId, product.state.id)]);
+      await cache.invalidate([productKey(product.state.tenantId, product.state.id)], ctx.traceparent);
     },
     async update(ctx, tenantId, id, change) {
       const updated = await inner.update(ctx, tenantId, id, change);
-      await cache.invalidate([productKey(tenantId, id)]);
+      await cache.invalidate([productKey(tenantId, id)], ctx.traceparent);
       return updated;
     },
   };
@@ -50,12 +51,12 @@ export function stockInvalidatingOrders(inner: OrderRepository, cache: Cache<Pro
     ...inner,
     async place(ctx, tenantId, lines, place, idempotencyKey) {
       const outcome = await inner.place(ctx, tenantId, lines, place, idempotencyKey);
-      if (outcome.ok) await cache.invalidate(productsOf(tenantId, outcome.reserve));
+      if (outcome.ok) await cache.invalidate(productsOf(tenantId, outcome.reserve), ctx.traceparent);
       return outcome;
     },
     async update(ctx, tenantId, id, transition) {
       const order = await inner.update(ctx, tenantId, id, transition);
-      if (releasesStock(order.status)) await cache.invalidate(productsOf(tenantId, order.lines));
+      if (releasesStock(order.status)) await cache.invalidate(productsOf(tenantId, order.lines), ctx.traceparent);
       return order;
     },
   };

@@ -37,7 +37,11 @@ export function installRateLimits(scope: FastifyInstance, limits: ApiLimits): vo
     subjectOf: (request) =>
       request.principal === null
         ? undefined
-        : { key: request.principal.keyId, policy: limits.plans.policyOf(request.principal.plan) },
+        : {
+            key: request.principal.keyId,
+            policy: limits.plans.policyOf(request.principal.plan),
+            traceparent: request.ctx.traceparent,
+          },
     leaseMs: (request) => remainingMs(request.ctx) + slotLeaseMarginMs,
   });
 }

@@ -9,9 +9,13 @@ import { checkedRows, pageOf } from './cursor.ts';
 /**
  * Re-applies one dead letter inside the transaction that marks it replayed: a job is enqueued
  * again, an event handed back to its consumer, a delivery scheduled again. Throwing rolls the
- * mark back.
+ * mark back. `traceparent`: the replaying request's, for the work it enqueues to continue.
  */
-export type DeadLetterReplayer = (tx: Queryable, letter: DeadLetterState) => Promise<void>;
+export type DeadLetterReplayer = (
+  tx: Queryable,
+  letter: DeadLetterState,
+  traceparent: string | undefined,
+) => Promise<void>;
 
 /** One replayer per source; a source without one cannot be replayed from this process. */
 export type DeadLetterReplayers = Partial<Readonly<Record<DeadLetterSource, DeadLetterReplayer>>>;
@@ -116,7 +120,7 @@ export function createDeadLetterPgRepository(db: Database, replayers: DeadLetter
           next.status,
           next.resolvedAt ?? null,
         ]);
-        await replayer?.(tx, next);
+        await replayer?.(tx, next, ctx.traceparent);
         return next;
       });
     },

@@ -18,6 +18,8 @@ export interface ClaimedDelivery {
   /** The current secret, then the previous one while its overlap lasts. */
   readonly secrets: readonly string[];
   readonly attemptLog: readonly AttemptLogEntry[];
+  /** The span that enqueued it (the dispatcher's), for the attempt's span to continue its trace. */
+  readonly traceparent: string | undefined;
 }
 
 export interface AttemptResult {
@@ -52,6 +54,7 @@ interface ClaimRow {
   secret_sealed: string;
   previous_secret_sealed: string | null;
   previous_secret_expires_at: Date | null;
+  traceparent: string | null;
 }
 
 /**
@@ -60,7 +63,11 @@ interface ClaimRow {
  * worker calls the receiver, then `record` the result.
  */
 export function createWebhookDeliveryQueue(db: Database, newId: IdGenerator, box: SecretBox) {
-  const scope = (): DeadlineScope => ({ deadline: Date.now() + 10_000 });
+  // A claim serves many traces and is not traced; a result is recorded in its delivery's trace.
+  const scope = (traceparent?: string): DeadlineScope => ({
+    deadline: Date.now() + 10_000,
+    ...(traceparent === undefined ? {} : { traceparent }),
+  });
   return {
     async claim(request: ClaimRequest): Promise<ClaimedDelivery[]> {
       const { now } = request;
@@ -76,7 +83,7 @@ export function createWebhookDeliveryQueue(db: Database, newId: IdGenerator, box
              WHERE d.status = 'pending' AND d.next_attempt_at <= $1
                AND (e.circuit_open_until IS NULL OR e.circuit_open_until <= $1)
            )
-           SELECT d.tenant_id, d.id, d.endpoint_id, d.event_id, d.body, d.attempts, d.retry_from, d.attempt_log,
+           SELECT d.tenant_id, d.id, d.endpoint_id, d.event_id, d.body, d.attempts, d.retry_from, d.attempt_log, d.traceparent,
                   e.url, e.secret_sealed, e.previous_secret_sealed, e.previous_secret_expires_at
            FROM webhook_deliveries d
            JOIN due ON due.tenant_id = d.tenant_id AND due.id = d.id
@@ -103,6 +110,7 @@ export function createWebhookDeliveryQueue(db: Database, newId: IdGenerator, box
           attempt: row.attempts + 1,
           retryFrom: row.retry_from,
           attemptLog: row.attempt_log,
+          traceparent: row.traceparent ?? undefined,
           secrets: [
             box.open(row.endpoint_id, row.secret_sealed),
             ...(row.previous_secret_sealed !== null &&
@@ -148,7 +156,7 @@ export function createWebhookDeliveryQueue(db: Database, newId: IdGenerator, box
       };
       const log = JSON.stringify([...delivery.attemptLog, entry].slice(-attemptLogLength));
       const key = [delivery.tenantId, delivery.id, delivery.attempt];
-      return db.transaction(scope(), async (tx) => {
+      return db.transaction(scope(delivery.traceparent), async (tx) => {
         if (result.ok) {
           const { rowCount } = await tx.query(
             `UPDATE webhook_deliveries SET status = 'succeeded', completed_at = $4, attempt_log = $5

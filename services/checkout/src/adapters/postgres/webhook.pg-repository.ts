@@ -115,10 +115,12 @@ export function createWebhookPgRepository(db: Database, newId: IdGenerator, box:
         for (const endpoint of rows) {
           const inserted = await tx.query(
             `INSERT INTO webhook_deliveries
-               (tenant_id, id, endpoint_id, event_id, event_type, body, status, next_attempt_at, created_at, retry_from)
-             VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, $7, $7)
+               (tenant_id, id, endpoint_id, event_id, event_type, body, status, next_attempt_at, created_at, retry_from,
+                traceparent)
+             VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, $7, $7, $8)
              ON CONFLICT (tenant_id, endpoint_id, event_id) DO NOTHING`,
-            [event.tenantId, newId('whd'), endpoint.id, event.id, event.type, body, now],
+            // The enqueuing span's trace: the worker's attempts are its children (ADR 0016).
+            [event.tenantId, newId('whd'), endpoint.id, event.id, event.type, body, now, ctx.traceparent ?? null],
           );
           created += inserted.rowCount;
         }
@@ -135,7 +137,7 @@ export function createWebhookPgRepository(db: Database, newId: IdGenerator, box:
         const letter = rows[0];
         if (letter === undefined) return { kind: 'not_found' };
         if (letter.status !== 'dead') return { kind: 'already_resolved', status: letter.status };
-        if (!(await reviveDeadDelivery(tx, letter.message_key, now))) return { kind: 'delivery_gone' };
+        if (!(await reviveDeadDelivery(tx, letter.message_key, now, ctx.traceparent))) return { kind: 'delivery_gone' };
         await tx.query(`UPDATE dead_letters SET status = 'replayed', resolved_at = $2 WHERE id = $1`, [
           deadLetterId,
           now,
@@ -150,12 +152,18 @@ export function createWebhookPgRepository(db: Database, newId: IdGenerator, box:
  * A dead delivery becomes pending again, due now, with a fresh retry horizon; false when the
  * delivery is gone or not dead. Runs in the caller's transaction (the one marking its dead letter).
  */
-export async function reviveDeadDelivery(tx: Queryable, deliveryId: string, now: Date): Promise<boolean> {
+export async function reviveDeadDelivery(
+  tx: Queryable,
+  deliveryId: string,
+  now: Date,
+  /** The replaying request's: the attempts to come are part of its trace, not the original's. */
+  traceparent: string | undefined,
+): Promise<boolean> {
   const revived = await tx.query(
     `UPDATE webhook_deliveries
-     SET status = 'pending', next_attempt_at = $2, retry_from = $2, completed_at = NULL
+     SET status = 'pending', next_attempt_at = $2, retry_from = $2, completed_at = NULL, traceparent = $3
      WHERE id = $1 AND status = 'dead'`,
-    [deliveryId, now],
+    [deliveryId, now, traceparent ?? null],
   );
   return revived.rowCount > 0;
 }

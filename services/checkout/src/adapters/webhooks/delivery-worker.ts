@@ -1,3 +1,4 @@
+import type { Tracing } from '@keelson/kit/telemetry';
 import {
   type AddressGuard,
   guardedPost,
@@ -9,6 +10,7 @@ import {
 import type { Logger } from 'pino';
 import type { DeliveryPolicy } from '../../domain/webhooks.ts';
 import type { AttemptResult, ClaimedDelivery, WebhookDeliveryQueue } from '../postgres/webhook-delivery.pg-queue.ts';
+import { startAttemptSpan } from './attempt-span.ts';
 
 export interface DeliveryWorkerOptions {
   readonly queue: WebhookDeliveryQueue;
@@ -28,6 +30,8 @@ export interface DeliveryWorkerOptions {
   /** A receiver answers (status line and headers) within this, or the attempt failed. */
   readonly timeoutMs: number;
   readonly logger: Logger;
+  /** A CLIENT span per attempt, in the trace of the event it delivers. */
+  readonly tracing?: Tracing;
   /** Told each recorded attempt's outcome (a metric). */
   readonly onRecorded?: (outcome: RecordedAttempt) => void;
 }
@@ -96,6 +100,7 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
       'keelson-delivery-id': delivery.id,
       [signatureHeader]: signWebhookPayload(delivery.secrets, delivery.body, Math.floor(at.getTime() / 1_000)),
     };
+    const endSpan = startAttemptSpan(options.tracing, delivery);
     const outcome = await guardedPost(delivery.url, delivery.body, headers, {
       guard: options.guard,
       timeoutMs: options.timeoutMs,
@@ -103,6 +108,7 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
       ...(options.resolve === undefined ? {} : { resolve: options.resolve }),
     });
     // Cut short by shutdown: not the receiver's fault; the lease makes it due again.
+    endSpan(abort.signal.aborted ? undefined : outcome);
     if (abort.signal.aborted) return;
     const result = resultOf(outcome, at);
     const recorded = await queue.record(delivery, result, options.policy, random());

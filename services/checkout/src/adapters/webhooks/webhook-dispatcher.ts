@@ -20,15 +20,15 @@ export function webhookDispatcher(
   enqueue: EnqueueDeliveries,
   logger: Logger,
   timeoutMs = 10_000,
-  /** Per tenant (a feature flag): off, its events make no deliveries. */
-  enabled: (tenant: string) => Promise<boolean> = async () => true,
+  /** Per tenant (a feature flag, asked with the delivery's context): off, its events make no deliveries. */
+  enabled: (ctx: RequestContext) => Promise<boolean> = async () => true,
 ): EventConsumer {
   return {
     name: 'webhooks',
     types: '*',
     async handle(delivery: Delivery): Promise<ConsumedOutcome> {
       const ctx = contextForDelivery(delivery, logger, timeoutMs);
-      if (!(await enabled(delivery.message.tenantId))) {
+      if (!(await enabled(ctx))) {
         ctx.logger.info('webhook delivery is switched off for this tenant (flag webhook-delivery); no deliveries');
         return 'unchanged';
       }

@@ -13,7 +13,7 @@ export function revokeApiKey(deps: { access: AccessRepository; clock: Clock; key
     const key = await deps.access.revokeKey(ctx, input.keyId, deps.clock.now());
     if (!key?.revokedAt) fail('not_found', 'api_key_not_found', `No such API key: ${input.keyId}.`);
     // After the commit, before the answer: once it answers, no instance accepts the key.
-    await deps.keyCache?.revoked(key.id);
+    await deps.keyCache?.revoked(key.id, ctx.traceparent);
     return { id: key.id, tenantId: key.tenantId, revokedAt: key.revokedAt };
   };
 }

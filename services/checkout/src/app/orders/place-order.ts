@@ -2,7 +2,7 @@ import { type RequestContext, tenantOf } from '@keelson/kit/context';
 import type { IdGenerator } from '@keelson/kit/ids';
 import { fail } from '../../domain/errors.ts';
 import { Order, type OrderState, type RequestedLine, validateRequestedLines } from '../../domain/order.ts';
-import type { Clock, OrderRepository } from '../ports.ts';
+import type { Clock, OrderRepository, PricingPolicy } from '../ports.ts';
 
 export interface PlaceOrderInput {
   readonly lines: readonly RequestedLine[];
@@ -13,7 +13,14 @@ export interface PlaceOrderInput {
   readonly idempotency?: { readonly key: string; readonly recovered: boolean };
 }
 
-export function placeOrder(deps: { orders: OrderRepository; clock: Clock; newId: IdGenerator; orderTtlMs: number }) {
+export function placeOrder(deps: {
+  orders: OrderRepository;
+  clock: Clock;
+  newId: IdGenerator;
+  orderTtlMs: number;
+  /** Absent: list prices. */
+  pricing?: PricingPolicy;
+}) {
   return async (ctx: RequestContext, input: PlaceOrderInput): Promise<OrderState> => {
     // Reject malformed lines before opening a transaction.
     validateRequestedLines(input.lines);
@@ -24,13 +31,23 @@ export function placeOrder(deps: { orders: OrderRepository; clock: Clock; newId:
       const placed = await deps.orders.findByIdempotencyKey(ctx, tenantId, idempotency.key);
       if (placed !== undefined) return placed;
     }
+    // Decided before the transaction: the repository's closure stays pure and quick.
+    const pricing = (await deps.pricing?.(ctx)) ?? 'list';
     const id = deps.newId('ord');
     const outcome = await deps.orders.place(
       ctx,
       tenantId,
       input.lines,
       (products) =>
-        Order.place({ id, tenantId, lines: input.lines, products, now: deps.clock.now(), ttlMs: deps.orderTtlMs }),
+        Order.place({
+          id,
+          tenantId,
+          lines: input.lines,
+          products,
+          now: deps.clock.now(),
+          ttlMs: deps.orderTtlMs,
+          pricing,
+        }),
       idempotency?.key,
     );
     if (!outcome.ok) {
