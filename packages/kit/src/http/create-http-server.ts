@@ -3,7 +3,7 @@ import type { Level, Logger } from 'pino';
 import { endContext } from '../context/index.ts';
 import type { Metrics } from '../metrics/create-metrics.ts';
 import type { Tracing } from '../telemetry/index.ts';
-import { writeAccessLine } from './access-log.ts';
+import { accessLog } from './access-log.ts';
 import { trackAllowedMethods } from './allowed-methods.ts';
 import { clientErrors } from './client-errors.ts';
 import { installDrainBehaviour } from './drain.ts';
@@ -74,6 +74,7 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
 
   const socketErrors = clientErrors(options.logger);
   const headers = securityHeaders({ docsPrefix: options.docsPrefix ?? '/docs' });
+  const accessLine = accessLog(options.logger, accessLogLevel);
   // Widened on purpose: services type their plugins against the default FastifyInstance.
   const loggerInstance: FastifyBaseLogger = options.logger;
   const app = Fastify({
@@ -101,7 +102,7 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
       headers(request, reply);
       reply.raw.once('close', () => {
         endContext(request.ctx, exchangeOver);
-        writeAccessLine(request, reply, accessLogLevel);
+        accessLine(request, reply);
       });
       sendProblem(reply, error);
     },
@@ -113,7 +114,7 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
   const allowedMethods = trackAllowedMethods(app);
   installExchange(app, {
     policy,
-    accessLogLevel,
+    accessLog: accessLine,
     metrics: options.metrics,
     tracing: options.tracing,
     drain: installDrainBehaviour(app),

@@ -1,10 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Level } from 'pino';
 import { endContext } from '../context/index.ts';
 import type { Metrics } from '../metrics/create-metrics.ts';
 import { recordExchange } from '../metrics/http-metrics.fastify.ts';
 import type { Tracing } from '../telemetry/index.ts';
-import { writeAccessLine } from './access-log.ts';
+import type { AccessLog } from './access-log.ts';
 import type { DeadlinePolicy } from './deadline.ts';
 import type { Drain } from './drain.ts';
 import { decorateExchangeEnd, runExchangeEndSteps } from './exchange-end.ts';
@@ -15,7 +14,7 @@ import { type ServerSpans, serverSpans } from './server-span.ts';
 /** What the chassis does for every exchange; each part is one module's. */
 export interface ExchangeParts {
   readonly policy: DeadlinePolicy;
-  readonly accessLogLevel: Level;
+  readonly accessLog: AccessLog;
   readonly metrics: Metrics | undefined;
   readonly tracing: Tracing | undefined;
   readonly drain: Drain;
@@ -39,14 +38,14 @@ export function installExchange(app: FastifyInstance, parts: ExchangeParts): voi
   decorateContext(app);
   decorateExchangeEnd(app);
   const spans: ServerSpans | undefined = parts.tracing?.enabled === true ? serverSpans(app, parts.tracing) : undefined;
-  const { metrics, drain, accessLogLevel } = parts;
+  const { metrics, drain, accessLog } = parts;
 
   const end = (request: FastifyRequest, reply: FastifyReply): void => {
     spans?.end(request, reply);
     // Null when the request was refused before its context existed (never, today: kept safe).
     if (request.ctx !== null) endContext(request.ctx, exchangeOver);
     if (metrics !== undefined) recordExchange(metrics, request, reply);
-    writeAccessLine(request, reply, accessLogLevel);
+    accessLog(request, reply);
     drain.end();
     runExchangeEndSteps(reply);
   };

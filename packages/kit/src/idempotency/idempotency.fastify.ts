@@ -171,26 +171,6 @@ export function installIdempotency(fastify: FastifyInstance, options: InstallIde
   }
 
   if (!fastify.hasRequestDecorator('idempotency')) fastify.decorateRequest('idempotency', null);
-  fastify.addHook('onRoute', (route) => {
-    const mode = route.config?.idempotency;
-    if (mode === undefined) return;
-    if (mode !== 'required' && mode !== 'optional') {
-      throw new TypeError(`${route.url}: config.idempotency must be 'required' or 'optional', got ${String(mode)}`);
-    }
-    // Route-level preHandlers run after every shared one: whatever rejects a request does so first.
-    route.preHandler = [...listOf(route.preHandler), (request, reply) => begin(mode, request, reply)];
-    for (const method of listOf(route.method)) wired.add(`${method} ${route.url}`);
-  });
-  // Shared hooks also reach routes registered before this call, which onRoute never saw: refuse
-  // to run those unprotected rather than silently executing duplicates.
-  fastify.addHook('preHandler', async (request) => {
-    const { config, url } = request.routeOptions;
-    if (config.idempotency !== undefined && !wired.has(`${request.method} ${url}`)) {
-      throw new Error(
-        `${request.method} ${url} declares config.idempotency but was registered before installIdempotency`,
-      );
-    }
-  });
   const releaseAfterAnswer = (request: FastifyRequest, reply: FastifyReply): void => {
     const lease = leases.get(request);
     if (lease === undefined) return;
@@ -200,18 +180,44 @@ export function installIdempotency(fastify: FastifyInstance, options: InstallIde
     });
     releasing.set(id, done);
   };
-  fastify.addHook('onSend', async (request, reply, payload) => {
+  const onSend = async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
     // A final outcome is stored before it is sent, so a client holding the answer can replay it.
     if (isFinalStatus(reply.statusCode)) await settle(request, reply, { sent: payload });
     // A transient failure (a 504 at the deadline, a 503) is answered first and released after:
     // a store write must not push the answer past the deadline. Until then the lease still
     // holds, so a retry in that moment gets 409 with Retry-After, never a second execution.
-    // 'close' comes after the last byte is written, or when the client went away first.
+    // The exchange ends after the last byte is written, or when the client went away first.
     else if (leases.has(request)) atExchangeEnd(reply, () => releaseAfterAnswer(request, reply));
     return payload;
-  });
+  };
   // A reply that never passed onSend (a failing onSend hook before ours) still ends its lease.
-  fastify.addHook('onResponse', async (request, reply) => releaseAfterAnswer(request, reply));
+  const onResponse = async (request: FastifyRequest, reply: FastifyReply) => releaseAfterAnswer(request, reply);
+  fastify.addHook('onRoute', (route) => {
+    const mode = route.config?.idempotency;
+    if (mode === undefined) return;
+    if (mode !== 'required' && mode !== 'optional') {
+      throw new TypeError(`${route.url}: config.idempotency must be 'required' or 'optional', got ${String(mode)}`);
+    }
+    // Route-level hooks run after every shared one: whatever rejects a request does so first, and
+    // the answer stored is the one every shared onSend hook has finished. Only these routes pay
+    // for them: a read has no idempotency hook to run.
+    route.preHandler = [...listOf(route.preHandler), (request, reply) => begin(mode, request, reply)];
+    route.onSend = [...listOf(route.onSend), onSend];
+    route.onResponse = [...listOf(route.onResponse), onResponse];
+    for (const method of listOf(route.method)) wired.add(`${method} ${route.url}`);
+  });
+  // Shared hooks also reach routes registered before this call, which onRoute never saw: refuse
+  // to run those unprotected rather than silently executing duplicates.
+  fastify.addHook('preHandler', (request, _reply, done) => {
+    const { config, url } = request.routeOptions;
+    if (config.idempotency !== undefined && !wired.has(`${request.method} ${url}`)) {
+      done(
+        new Error(`${request.method} ${url} declares config.idempotency but was registered before installIdempotency`),
+      );
+      return;
+    }
+    done();
+  });
   fastify.addHook('onClose', async () => {
     await Promise.allSettled(releasing.values());
   });

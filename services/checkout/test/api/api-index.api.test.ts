@@ -15,7 +15,13 @@ function isObject(value: unknown): value is Record<string, unknown> {
 const index = {
   object: 'api',
   version: 'v1',
-  resources: { products: '/v1/products', orders: '/v1/orders' },
+  resources: {
+    products: '/v1/products',
+    orders: '/v1/orders',
+    payments: '/v1/payments',
+    events: '/v1/events',
+    webhook_endpoints: '/v1/webhook_endpoints',
+  },
   docs: '/docs',
   openapi: '/openapi.json',
 };

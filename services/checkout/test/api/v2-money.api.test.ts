@@ -26,7 +26,13 @@ for (const backend of backends()) {
       assert.deepEqual(index.data, {
         object: 'api',
         version: 'v2',
-        resources: { products: '/v2/products', orders: '/v2/orders' },
+        resources: {
+          products: '/v2/products',
+          orders: '/v2/orders',
+          payments: '/v2/payments',
+          events: '/v2/events',
+          webhook_endpoints: '/v2/webhook_endpoints',
+        },
         docs: '/docs',
         openapi: '/openapi.json',
       });

@@ -51,7 +51,9 @@ async function started(settings: ServiceSettings, extra: Record<string, string>)
 }
 
 /** The in-process simulator's URL, from the server's "payment provider ready" log line. */
-function inProcessSimUrl(server: ServiceProcess): string {
+async function inProcessSimUrl(server: ServiceProcess): Promise<string> {
+  // Log lines are written in batches (up to 100 ms late): wait for it rather than race it.
+  await server.waitForStdout(/"msg":"payment provider ready"/, 10_000);
   const ready = server.logLines().find((line) => line.msg === 'payment provider ready');
   const match = /simulator at (http:\/\/127\.0\.0\.1:\d+)/.exec(String(ready?.provider));
   return match?.[1] ?? assert.fail(`no in-process simulator in the logs\n${server.describe()}`);
@@ -141,7 +143,7 @@ describe('keelson payments reconcile and ledger verify', { concurrency: true }, 
       servers.push(server);
       const paymentId = await reconcileThenVerify(
         server,
-        inProcessSimUrl(server),
+        await inProcessSimUrl(server),
         /\(via the running server's admin API/,
       );
       assert.deepEqual(await server.stop(), { code: 0, signal: null }, server.describe());

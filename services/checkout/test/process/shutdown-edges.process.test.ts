@@ -99,6 +99,8 @@ for (const backend of backends()) {
       const metrics = await fetch(`${service.adminUrl}/metrics`);
       assert.equal(metrics.status, 200);
       assert.match(await metrics.text(), /\njob_queue_depth\{queue="orders\.expire"\} \d+\n/);
+      // Log lines are written in batches (up to 100 ms late): wait for this one rather than race it.
+      await service.waitForStdout(/"msg":"jobs: worker started"/, 10_000);
       const started = service.logLines().find((l) => l.msg === 'jobs: worker started');
       assert.deepEqual(started?.queues, [
         'orders.expire',

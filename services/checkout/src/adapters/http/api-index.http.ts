@@ -12,7 +12,13 @@ export function apiIndexRoutes(paths: { readonly docs: string; readonly openapi:
     const index = {
       object: 'api',
       version: prefix.slice(1),
-      resources: { products: `${prefix}/products`, orders: `${prefix}/orders` },
+      resources: {
+        products: `${prefix}/products`,
+        orders: `${prefix}/orders`,
+        payments: `${prefix}/payments`,
+        events: `${prefix}/events`,
+        webhook_endpoints: `${prefix}/webhook_endpoints`,
+      },
       docs: paths.docs,
       openapi: paths.openapi,
     } as const;

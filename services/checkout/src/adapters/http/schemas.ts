@@ -170,7 +170,15 @@ export const apiIndexSchema = z
   .object({
     object: z.literal('api'),
     version: z.string().describe('The API version this prefix serves (e.g. v1)'),
-    resources: z.object({ products: z.string(), orders: z.string() }).describe('Collection paths'),
+    resources: z
+      .object({
+        products: z.string(),
+        orders: z.string(),
+        payments: z.string(),
+        events: z.string(),
+        webhook_endpoints: z.string(),
+      })
+      .describe('Collection paths'),
     docs: z.string().describe('Interactive reference page'),
     openapi: z.string().describe('The OpenAPI 3.1 document'),
   })
