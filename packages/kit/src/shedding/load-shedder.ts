@@ -27,7 +27,7 @@ export interface LoadShedderOptions {
   readonly target?: number;
   /** Within `target ± deadBand` the depth does not move (no hunting around the target). Default 0.1. */
   readonly deadBand?: number;
-  /** Depth added per tick per unit of pressure above the band (removed below it). Default 1. */
+  /** Depth added per tick per unit of pressure above the band (removed below it). Default 2. */
   readonly gain?: number;
   /** Largest rise of the depth in one tick. Default 0.25 (a class in 0.4 s at 100 ms ticks). */
   readonly maxStepUp?: number;
@@ -102,7 +102,7 @@ export function createLoadShedder(options: LoadShedderOptions): LoadShedder {
   const minInFlight = options.minInFlight ?? 8;
   const target = options.target ?? 1;
   const deadBand = options.deadBand ?? 0.1;
-  const gain = options.gain ?? 1;
+  const gain = options.gain ?? 2;
   const maxStepUp = options.maxStepUp ?? 0.25;
   const maxStepDown = options.maxStepDown ?? 0.05;
   const criticalAt = options.criticalAt ?? 2;
