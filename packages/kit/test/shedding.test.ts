@@ -87,9 +87,9 @@ describe('load shedder', () => {
   it('sheds classes in order under a forced signal: lists, then reads, then writes, payments last', () => {
     const { shedder, run, refusedShare, admitted } = harness({ smoothing: 1 });
     assert.deepEqual(admitted(), ['critical', 'write', 'read', 'bulk']);
-    // 1.4 is above the target and below `criticalAt` (2): the depth rises 0.25 a tick up to 3.
+    // 1.4 is above the target and below `criticalAt` (2): the depth rises 0.1 a tick up to 3.
     let last = refusedShare();
-    for (let i = 0; i < 20; i += 1) {
+    for (let i = 0; i < 31; i += 1) {
       run(1, 1.4);
       const share = refusedShare();
       assert.ok(share.bulk >= share.read && share.read >= share.write, JSON.stringify(share));
@@ -101,20 +101,22 @@ describe('load shedder', () => {
     assert.deepEqual(admitted(), ['critical']);
     run(50, 1.9);
     assert.equal(shedder.stats().depth, 3, 'everything else refused is not enough: the pressure must be extreme');
-    run(4, 3);
+    run(2, 3);
+    assert.ok(shedder.stats().depth <= 3.05, 'into payments slowly');
+    run(20, 3);
     assert.equal(shedder.stats().depth, 4);
     assert.deepEqual(admitted(), []);
     const refused = shedder.admit('critical');
     assert.equal(refused.admitted, false);
     if (!refused.admitted) assert.equal(refused.retryAfterMs, 4_000);
-    run(20, 1.5);
-    assert.equal(shedder.stats().depth, 3, 'payments come back as soon as the pressure is no longer extreme');
+    run(22, 1.5);
+    assert.equal(shedder.stats().depth, 3, 'payments come back once the pressure is no longer extreme');
     assert.deepEqual(admitted(), ['critical']);
   });
 
   it('refuses the boundary class in the share the depth says, evenly', () => {
-    const { shedder, run, refusedShare } = harness({ smoothing: 1 });
-    run(5, 1.4); // depth 1.25: all lists, a quarter of the reads
+    const { shedder, run, refusedShare } = harness({ smoothing: 1, maxStepUp: 0.25 });
+    run(6, 1.4); // the first tick is filtered out, then 0.25 a tick: depth 1.25, all lists, a quarter of the reads
     assert.equal(shedder.stats().depth, 1.25);
     const share = refusedShare(1_000);
     assert.equal(share.bulk, 1);
@@ -143,7 +145,7 @@ describe('load shedder', () => {
       signal.value = service.signal();
       shedder.tick();
       const now = shedder.stats().depth;
-      assert.ok(now - depth <= 0.25 + 1e-9, 'the depth moves by bounded steps');
+      assert.ok(now - depth <= 0.1 + 1e-9, 'the depth moves by bounded steps');
       depth = now;
       assert.equal(refused.critical, 0, 'payments pass');
       if (t % 60 === 59) {
@@ -185,7 +187,7 @@ describe('load shedder', () => {
 
   it('recovers when the pressure goes away: the depth falls steadily to 0 and everything is admitted', () => {
     const { shedder, run, admitted } = harness();
-    run(60, 3);
+    run(80, 3);
     assert.equal(shedder.stats().depth, 4);
     const seen: number[] = [];
     for (let i = 0; i < 120; i += 1) {
@@ -198,19 +200,23 @@ describe('load shedder', () => {
     assert.deepEqual(admitted(), ['critical', 'write', 'read', 'bulk']);
   });
 
-  it('a spike of one tick does not shed', () => {
+  it('spikes of one tick do not shed, however often and however high (a GC pause, a neighbour)', () => {
     const { shedder, run, admitted } = harness();
-    run(1, 2);
-    run(1, 0);
-    assert.ok(shedder.stats().depth < 0.25);
+    for (let i = 0; i < 100; i += 1) {
+      run(1, 5);
+      run(3, 0.9);
+      assert.equal(shedder.stats().depth, 0);
+    }
     assert.deepEqual(admitted(), ['critical', 'write', 'read', 'bulk']);
+    run(2, 5);
+    assert.ok(shedder.stats().depth > 0, 'two ticks in a row do');
   });
 
   it('answers without allocating: admissions and refusals are shared objects', () => {
-    const { shedder, run } = harness({ smoothing: 1 });
+    const { shedder, run } = harness({ smoothing: 1, maxStepUp: 0.25 });
     const first = shedder.admit('read');
     assert.equal(shedder.admit('write'), first);
-    run(8, 1.4); // depth 2
+    run(8, 1.4); // depth 1.75
     const refusal = shedder.admit('bulk');
     assert.equal(shedder.admit('read'), refusal);
     assert.equal(refusal.admitted, false);
@@ -226,7 +232,7 @@ describe('load shedder', () => {
   it('below the in-flight floor nothing is shed, whatever the depth: a lone client is never refused', () => {
     const signal = { value: 3 };
     const shedder = createLoadShedder({ signal: () => signal.value, minInFlight: 2 });
-    for (let i = 0; i < 60; i += 1) shedder.tick();
+    for (let i = 0; i < 100; i += 1) shedder.tick();
     assert.equal(shedder.stats().depth, 4);
     const first = shedder.admit('bulk');
     assert.equal(first.admitted, true, 'nothing in flight');
@@ -251,7 +257,7 @@ describe('load shedding Fastify hook', () => {
   let app: FastifyInstance;
   let base: string;
   const signal = { value: 0 };
-  const shedder = createLoadShedder({ signal: () => signal.value, minInFlight: 0, smoothing: 1 });
+  const shedder = createLoadShedder({ signal: () => signal.value, minInFlight: 0, smoothing: 1, maxStepUp: 0.25 });
   let authenticated = 0;
 
   before(async () => {
@@ -268,11 +274,12 @@ describe('load shedding Fastify hook', () => {
   after(() => app.close());
 
   it('under forced overload: 503 overloaded with Retry-After for reads and lists, before authentication; payments pass', async () => {
-    // 0.25 a tick for 8 ticks, then at the target (in the dead band): the depth stays at 2.
+    // One tick filtered out, 0.25 a tick for 7 more, one more while the median still sees 1.4,
+    // then at the target (in the dead band): the depth stays at 2.
     signal.value = 1.4;
     for (let i = 0; i < 8; i += 1) shedder.tick();
     signal.value = 1;
-    shedder.tick();
+    for (let i = 0; i < 5; i += 1) shedder.tick();
     assert.equal(shedder.stats().depth, 2);
     const before = authenticated;
     for (const priority of ['read', 'bulk']) {

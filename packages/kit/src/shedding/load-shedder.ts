@@ -29,7 +29,11 @@ export interface LoadShedderOptions {
   readonly deadBand?: number;
   /** Depth added per tick per unit of pressure above the band (removed below it). Default 2. */
   readonly gain?: number;
-  /** Largest rise of the depth in one tick. Default 0.25 (a class in 0.4 s at 100 ms ticks). */
+  /**
+   * Largest rise of the depth in one tick. Default 0.1 (a class a second at 100 ms ticks; past 3,
+   * into payments, `maxStepDown`). Only twice the fall: the larger the ratio, the more a noisy
+   * signal ratchets the depth above what holds the target.
+   */
   readonly maxStepUp?: number;
   /** Largest fall of the depth in one tick. Default 0.05 (a class in 2 s): slower down than up, so it does not flap. */
   readonly maxStepDown?: number;
@@ -72,13 +76,18 @@ export interface LoadShedder {
   stats(): LoadShedderStats;
 }
 
+function medianOf3(a: number, b: number, c: number): number {
+  if (a > b) return b > c ? b : a > c ? c : a;
+  return a > c ? a : b > c ? c : b;
+}
+
 /** Weyl step (golden ratio): a class's draws `k·φ mod 1` spread evenly over [0, 1) for any share. */
 const golden = 0.6180339887498949;
 const classes = priorities.length;
 
 /**
  * Adaptive priority load shedding with a continuous depth. Each tick the signal (or the in-flight
- * share, the larger) is smoothed (EWMA) and an integral controller moves the depth by
+ * share, the larger) is filtered (median of the last 3 ticks, then EWMA) and an integral controller moves the depth by
  * `gain × (pressure − target)`, bounded per tick (fast up, slow down) and not at all within the
  * dead band, so a steady load settles on the share of the boundary class that holds the target
  * instead of refusing a whole class and flapping. The boundary class is refused in the exact
@@ -103,7 +112,7 @@ export function createLoadShedder(options: LoadShedderOptions): LoadShedder {
   const target = options.target ?? 1;
   const deadBand = options.deadBand ?? 0.1;
   const gain = options.gain ?? 2;
-  const maxStepUp = options.maxStepUp ?? 0.25;
+  const maxStepUp = options.maxStepUp ?? 0.1;
   const maxStepDown = options.maxStepDown ?? 0.05;
   const criticalAt = options.criticalAt ?? 2;
   const smoothing = options.smoothing ?? 0.3;
@@ -128,16 +137,30 @@ export function createLoadShedder(options: LoadShedderOptions): LoadShedder {
     Object.freeze({ admitted: false as const, level, retryAfterMs: Math.max(1, level) * 1_000 });
   let refusal = refusalAt(0);
 
+  let previous = 0;
+  let beforePrevious = 0;
+
   function tick(): void {
-    const sample = Math.max(options.signal(), inFlight / maxInFlight);
+    const raw = Math.max(options.signal(), inFlight / maxInFlight);
+    // The median of the last three samples: a one-tick stall (a GC pause, a neighbour's time
+    // slice: the loop delay's p99 over a tick is about its maximum) is dropped instead of pushing
+    // the depth up for several ticks; overload lasting two ticks passes. The ramp bench showed such
+    // spikes ratcheting the depth up (fast up, slow down) until reads were refused at 0.85 pressure.
+    const sample = medianOf3(raw, previous, beforePrevious);
+    beforePrevious = previous;
+    previous = raw;
     pressure = smoothing * sample + (1 - smoothing) * pressure;
     const error = pressure - target;
     let next = depth;
     if (error > deadBand) next += Math.min(gain * (error - deadBand), maxStepUp);
     else if (error < -deadBand) next -= Math.min(gain * (-error - deadBand), maxStepDown);
-    // Past 3 only payments are left: go there under extreme pressure only, and leave as it eases.
-    const ceiling = pressure >= criticalAt ? classes : classes - 1;
-    if (next > ceiling) next = Math.max(ceiling, depth - maxStepDown);
+    // Past 3 only payments are left: go there under extreme pressure only, slowly, and leave as it eases.
+    if (next > classes - 1) {
+      next =
+        pressure >= criticalAt
+          ? Math.min(next, classes, Math.max(depth, classes - 1) + maxStepDown)
+          : Math.max(classes - 1, depth - maxStepDown);
+    }
     // Rounded to 1e-9 so repeated steps land on whole depths (no float residue of a class).
     depth = next < 0 ? 0 : Math.round(next * 1e9) / 1e9;
     const level = Math.ceil(depth);
