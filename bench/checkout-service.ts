@@ -105,6 +105,8 @@ export async function startService(
       // Undefined is left out of the child's environment: the service's own defaults apply.
       KEELSON_SHED_MAX_EVENT_LOOP_DELAY_MS: options.shedding === 'service defaults' ? undefined : '60000',
       KEELSON_SHED_MAX_IN_FLIGHT: options.shedding === 'service defaults' ? undefined : '1000000',
+      // Utilisation reads at most 1 = the target: inside the dead band, so it never sheds.
+      KEELSON_SHED_TARGET_UTILIZATION: options.shedding === 'service defaults' ? undefined : '1',
       ...options.env,
     },
     output: fd,

@@ -53,6 +53,8 @@ export interface SecondStats {
   shedMs: number[];
   rssMiB: number;
   shedLevel: number;
+  /** `load_shed_depth`: the continuous depth whose ceiling is the level. */
+  shedDepth: number;
   shedPressure: number;
   /** Requests the shedder admitted and the service has not answered yet. */
   shedInFlight: number;

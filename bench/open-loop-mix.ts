@@ -83,6 +83,7 @@ function secondAt(ms: number): SecondStats {
       shedMs: [],
       rssMiB: 0,
       shedLevel: Number.NaN,
+      shedDepth: Number.NaN,
       shedPressure: Number.NaN,
       shedInFlight: Number.NaN,
       clientQueued: 0,
@@ -146,18 +147,19 @@ function rssMiB(): number {
   }
 }
 
-async function shedGauges(): Promise<{ level: number; pressure: number; inFlight: number }> {
+async function shedGauges(): Promise<{ level: number; depth: number; pressure: number; inFlight: number }> {
   try {
     const res = await fetch(`${spec.adminUrl}/metrics`, { signal: AbortSignal.timeout(3_000) });
     const text = await res.text();
     const gauge = (name: string) => Number(new RegExp(`^\\w*${name} ([\\d.e+-]+)$`, 'm').exec(text)?.[1] ?? Number.NaN);
     return {
       level: gauge('load_shed_level'),
+      depth: gauge('load_shed_depth'),
       pressure: gauge('load_shed_pressure'),
       inFlight: gauge('load_shed_in_flight'),
     };
   } catch {
-    return { level: Number.NaN, pressure: Number.NaN, inFlight: Number.NaN };
+    return { level: Number.NaN, depth: Number.NaN, pressure: Number.NaN, inFlight: Number.NaN };
   }
 }
 
@@ -181,6 +183,7 @@ function startSampler(): () => void {
       scraping = false;
       const at = secondAt(performance.now());
       at.shedLevel = g.level;
+      at.shedDepth = g.depth;
       at.shedPressure = g.pressure;
       at.shedInFlight = g.inFlight;
     });

@@ -157,7 +157,7 @@ const columns = [
   '2xx p99 ms',
   'pay ok %',
   'RSS MiB',
-  'level',
+  'level (depth)',
   'pressure',
   'in flight',
   'client loop p99 ms',
@@ -177,7 +177,9 @@ function secondRow(s: Second): string[] {
     f0(s.okP99Ms),
     payAll === 0 ? '' : ((pay.ok / payAll) * 100).toFixed(1),
     f1(s.rssMiB),
-    Number.isFinite(s.shedLevel) && s.shedLevel !== null ? String(s.shedLevel) : 'n/a',
+    Number.isFinite(s.shedLevel) && s.shedLevel !== null
+      ? `${s.shedLevel}${Number.isFinite(s.shedDepth) && s.shedDepth !== null ? ` (${s.shedDepth.toFixed(2)})` : ''}`
+      : 'n/a',
     Number.isFinite(s.shedPressure) && s.shedPressure !== null ? s.shedPressure.toFixed(2) : 'n/a',
     Number.isFinite(s.shedInFlight) && s.shedInFlight !== null ? String(s.shedInFlight) : 'n/a',
     f0(s.clientLoopP99Ms),

@@ -34,9 +34,9 @@ export const rampUsage = `Usage: node bench/shedding-ramp.ts [options]
   --connections N      closed-loop connections for the capacity run (default 32)
   --capacity RPS       skip the capacity run and use this goodput
   --mix LIST           class weights (default read=70,bulk=10,write=15,critical=5)
-  --max-in-flight X    the service's KEELSON_SHED_MAX_IN_FLIGHT: 'auto' (default) = capacity × 0.25 s
-                       (Little's law: the work in flight when admitted requests queue 250 ms at
-                       capacity), 'default' = the service's own default, or a number
+  --max-in-flight X    the service's KEELSON_SHED_MAX_IN_FLIGHT: 'default' (default) = the service's
+                       own (8 × the pool), 'auto' = capacity × 0.25 s (Little's law: the work in
+                       flight when admitted requests queue 250 ms at capacity), or a number
   --products N         products the reads and orders spread over (default 16)
   --pool N             the service's KEELSON_DATABASE_POOL_MAX (default 10)
   --database-url U     server for the throwaway database
@@ -72,7 +72,7 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '32' },
     capacity: { type: 'string' },
     mix: { type: 'string', default: 'read=70,bulk=10,write=15,critical=5' },
-    'max-in-flight': { type: 'string', default: 'auto' },
+    'max-in-flight': { type: 'string', default: 'default' },
     products: { type: 'string', default: '16' },
     pool: { type: 'string', default: '10' },
     'database-url': {
@@ -242,7 +242,7 @@ async function main(): Promise<void> {
     settings: {
       ...settings,
       pinning: pinned ? `service and psp-sim on core ${serverCore}, generator on core ${loadCore}` : 'NONE',
-      shedding: `the service's defaults (KEELSON_SHED_MAX_EVENT_LOOP_DELAY_MS 50 …), KEELSON_SHED_MAX_IN_FLIGHT ${maxInFlight ?? 'default (1000)'}`,
+      shedding: `the service's defaults (KEELSON_SHED_TARGET_UTILIZATION 0.8, KEELSON_SHED_MAX_EVENT_LOOP_DELAY_MS 50 …), KEELSON_SHED_MAX_IN_FLIGHT ${maxInFlight ?? 'default (8 × pool)'}`,
     },
     capacity,
     ...(capacityRun === undefined ? {} : { capacityRun }),

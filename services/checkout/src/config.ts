@@ -392,13 +392,20 @@ export const configSpec = {
     env: 'KEELSON_SHED_MAX_EVENT_LOOP_DELAY_MS',
     schema: z.coerce.number().int().min(1),
     default: 50,
-    doc: 'p99 event-loop delay that counts as at capacity for load shedding',
+    doc: 'p99 event-loop delay that counts as at capacity for load shedding (a backstop to the utilisation target)',
   }),
   shedMaxInFlight: configField({
     env: 'KEELSON_SHED_MAX_IN_FLIGHT',
     schema: z.coerce.number().int().min(1),
-    default: 1_000,
-    doc: 'Requests in flight that count as at capacity for load shedding',
+    optional: true,
+    doc: 'Requests in flight that count as at capacity for load shedding; unset = 8 × KEELSON_DATABASE_POOL_MAX',
+  }),
+  // Load shedding's utilisation target (ADR 0012): its own block, see composition/limits.ts.
+  shedTargetUtilization: configField({
+    env: 'KEELSON_SHED_TARGET_UTILIZATION',
+    schema: z.coerce.number().gt(0).max(1),
+    default: 0.8,
+    doc: 'Event-loop utilisation the load shedder holds by refusing the least important requests',
   }),
 } as const;
 

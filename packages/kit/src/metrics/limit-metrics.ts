@@ -78,8 +78,9 @@ export function registerRateLimitMetrics(metrics: Metrics, limiter: Pick<RateLim
 
 /**
  * Exposes a load shedder: `load_shed_decisions_total{priority, outcome}` (`admitted` or `shed`),
- * `load_shed_level` (0 admits all; 4 sheds every class), `load_shed_pressure` (the smoothed
- * signal, 1 = at capacity) and `load_shed_in_flight` (admitted requests not yet answered).
+ * `load_shed_depth` (0 admits all; 1.5 sheds every list and half the reads; 4 sheds every class),
+ * `load_shed_level` (⌈depth⌉: classes refused in full or in part), `load_shed_pressure` (the
+ * smoothed signal, 1 = the target load) and `load_shed_in_flight` (admitted requests not yet answered).
  *
  * @example
  * ```ts
@@ -103,8 +104,16 @@ export function registerSheddingMetrics(metrics: Metrics, shedder: Pick<LoadShed
     },
   );
   new Gauge({
+    name: `${metrics.prefix}load_shed_depth`,
+    help: 'Load-shedding depth: classes below it (bulk, read, write, critical) refused, the next in its fractional part.',
+    registers: [metrics.registry],
+    collect() {
+      this.set(shedder.stats().depth);
+    },
+  });
+  new Gauge({
     name: `${metrics.prefix}load_shed_level`,
-    help: 'Load-shedding level: 0 admits all, 1 sheds bulk, 2 also reads, 3 also writes, 4 everything.',
+    help: 'Load-shedding level, the depth rounded up: classes refused in full or in part (1 bulk, 2 also reads, 3 also writes, 4 everything).',
     registers: [metrics.registry],
     collect() {
       this.set(shedder.stats().level);
@@ -112,7 +121,7 @@ export function registerSheddingMetrics(metrics: Metrics, shedder: Pick<LoadShed
   });
   new Gauge({
     name: `${metrics.prefix}load_shed_pressure`,
-    help: 'Smoothed overload signal the shedder acts on (1 = at capacity).',
+    help: 'Smoothed overload signal the shedder holds at 1 (the target load).',
     registers: [metrics.registry],
     collect() {
       this.set(shedder.stats().pressure);

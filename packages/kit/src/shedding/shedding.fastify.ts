@@ -27,6 +27,10 @@ declare module 'fastify' {
  * ```
  */
 export function installShedding(fastify: FastifyInstance, shedder: LoadShedder): void {
+  // One error per suggested wait (a handful), built on first use: under overload refusals are most
+  // of the traffic, and an Error per refusal (its stack captured) is work the loop cannot spare.
+  // sendProblem only reads it.
+  const refusals = new Map<number, AppError>();
   fastify.addHook('onRequest', (request, reply, done) => {
     const priority = request.routeOptions.config.priority;
     if (priority === undefined) return done();
@@ -35,8 +39,15 @@ export function installShedding(fastify: FastifyInstance, shedder: LoadShedder):
       atExchangeEnd(reply, decision.done);
       return done();
     }
-    const message = 'The service is overloaded and shed this request before doing any work; retry after Retry-After.';
+    let error = refusals.get(decision.retryAfterMs);
+    if (error === undefined) {
+      error = new AppError('overloaded', 'overloaded', overloadedMessage, { retryAfterMs: decision.retryAfterMs });
+      if (refusals.size < 16) refusals.set(decision.retryAfterMs, error); // bounded whatever the shedder answers
+    }
     // Answered here without calling done(): the rest of the chain never runs.
-    sendProblem(reply, new AppError('overloaded', 'overloaded', message, { retryAfterMs: decision.retryAfterMs }));
+    sendProblem(reply, error);
   });
 }
+
+const overloadedMessage =
+  'The service is overloaded and shed this request before doing any work; retry after Retry-After.';

@@ -18,6 +18,9 @@ import type { Config } from '../config.ts';
 /** Every Keelson process shares the buckets under this prefix (one Redis may serve other apps). */
 const redisPrefix = 'keelson:rl:';
 
+/** Unless KEELSON_SHED_MAX_IN_FLIGHT says otherwise, in-flight requests at capacity per pooled connection. */
+const inFlightPerConnection = 8;
+
 /** The default plan from KEELSON_RATE_LIMIT_RATE/BURST/CONCURRENCY, and the named ones of KEELSON_RATE_LIMIT_PLANS. */
 export function ratePlansOf(config: Config, logger: Logger): RatePlans {
   const fallback = checkPolicy({
@@ -77,8 +80,14 @@ export function openApiLimits(
   registerRateLimitMetrics(metrics, limiter);
   let shedder: ApiLimits['shedder'];
   if (config.shedEnabled) {
-    const signal = createEventLoopSignal({ maxDelayMs: config.shedMaxEventLoopDelayMs });
-    shedder = createLoadShedder({ signal: signal.read, maxInFlight: config.shedMaxInFlight });
+    const signal = createEventLoopSignal({
+      targetUtilization: config.shedTargetUtilization,
+      maxDelayMs: config.shedMaxEventLoopDelayMs,
+    });
+    // Little's law: at capacity about a pool's worth of requests hold connections; eight pools'
+    // worth in flight is a queue of ~8 query times, well inside the request deadline (ADR 0012).
+    const maxInFlight = config.shedMaxInFlight ?? inFlightPerConnection * config.databasePoolMax;
+    shedder = createLoadShedder({ signal: signal.read, maxInFlight });
     const stop = shedder.start();
     closers.push({
       name: 'load-shedder',
