@@ -804,6 +804,9 @@ export interface components {
             resources: {
                 products: string;
                 orders: string;
+                payments: string;
+                events: string;
+                webhook_endpoints: string;
             };
             /** @description Interactive reference page */
             docs: string;
