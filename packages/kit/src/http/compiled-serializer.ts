@@ -24,6 +24,17 @@ type Serialize = (data: unknown) => string;
 export function compiledZodSerializer({ schema }: { schema: unknown }): Serialize {
   if (!(schema instanceof z.ZodType))
     throw new TypeError('compiledZodSerializer: a response schema must be a zod schema');
-  const json = z.toJSONSchema(schema, { io: 'output', target: 'draft-7', unrepresentable: 'any' });
-  return fastJson(json as Parameters<typeof fastJson>[0]);
+  let serialize = compiled.get(schema);
+  if (serialize === undefined) {
+    const json = z.toJSONSchema(schema, { io: 'output', target: 'draft-7', unrepresentable: 'any' });
+    serialize = fastJson(json as Parameters<typeof fastJson>[0]);
+    compiled.set(schema, serialize);
+  }
+  return serialize;
 }
+
+/**
+ * One compilation per schema object: Fastify asks once per route and status, and most of those
+ * share a schema (the problem document, a resource under both API versions).
+ */
+const compiled = new WeakMap<z.ZodType, Serialize>();
