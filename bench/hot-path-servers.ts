@@ -66,6 +66,17 @@ function cleanRedisPrefix(url: string, prefix: string): void {
   });
 }
 
+/**
+ * What makes a service warm on PostgreSQL: Redis for the product cache, under a prefix of its own
+ * (deleted at exit), and rate limits in memory. Undefined when Redis is not reachable.
+ */
+export async function warmServiceEnv(redisUrl: string): Promise<NodeJS.ProcessEnv | undefined> {
+  if (!(await reachable(redisUrl, 6379))) return undefined;
+  const prefix = `keelson-bench-${randomBytes(4).toString('hex')}`;
+  cleanRedisPrefix(redisUrl, prefix);
+  return { KEELSON_REDIS_URL: redisUrl, KEELSON_REDIS_PREFIX: prefix, KEELSON_RATE_LIMIT_STORE: 'local' };
+}
+
 export async function startHotPathServers(options: {
   readonly args: BenchArgs;
   readonly benchDir: string;
@@ -82,9 +93,8 @@ export async function startHotPathServers(options: {
   readonly log: (message: string) => void;
 }): Promise<HotPathServers> {
   const { args, core, log } = options;
-  const redisReachable = await reachable(args.redisUrl, 6379);
-  const prefix = `keelson-bench-${randomBytes(4).toString('hex')}`;
-  if (redisReachable) cleanRedisPrefix(args.redisUrl, prefix);
+  const warmEnv = await warmServiceEnv(args.redisUrl);
+  const redisReachable = warmEnv !== undefined;
   const warm = await startService(options.env, {
     name: 'warm',
     core,
@@ -92,9 +102,7 @@ export async function startHotPathServers(options: {
     logLevel: args.logLevel,
     env: {
       ...options.serviceEnv,
-      ...(redisReachable
-        ? { KEELSON_REDIS_URL: args.redisUrl, KEELSON_REDIS_PREFIX: prefix, KEELSON_RATE_LIMIT_STORE: 'local' }
-        : {}),
+      ...warmEnv,
     },
   });
   log(`warm service ready at ${warm.baseUrl} (${redisReachable ? `Redis ${args.redisUrl}` : 'NO Redis'})`);

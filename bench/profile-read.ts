@@ -1,5 +1,5 @@
 // CPU profile of the read path (issue 9 §6): the checkout service under `node --cpu-prof` on
-// PostgreSQL, answering warm `GET /v1/products/{id}` (or its 304 revalidation with
+// PostgreSQL (product cache in Redis + in-process, rate limits in memory), answering warm `GET /v1/products/{id}` (or its 304 revalidation with
 // `--not-modified`) from one key, as bench/run.ts's GET scenario does, and nothing else.
 // Prints the summary and writes it to bench/results.
 // Usage: node bench/profile-read.ts [--duration S] [--connections N] [--not-modified] [--log-level L] [--out DIR]
@@ -12,6 +12,7 @@ import { createBenchDatabase } from './bench-database.ts';
 import { createProduct, provisionAccess, startService } from './checkout-service.ts';
 import { installSignalHandlers, onCleanup, runCleanups } from './cleanup.ts';
 import { writeProfileReport } from './cpu-profile-summary.ts';
+import { warmServiceEnv } from './hot-path-servers.ts';
 import type { LoadSpec } from './load-autocannon.ts';
 import { tasksetAvailable } from './pinned-process.ts';
 import { runProfiledLoad } from './profiled-load.ts';
@@ -26,6 +27,7 @@ async function main(): Promise<void> {
       connections: { type: 'string', default: '64' },
       'not-modified': { type: 'boolean', default: false },
       'log-level': { type: 'string', default: 'info' },
+      'redis-url': { type: 'string', default: process.env.KEELSON_BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379' },
       out: { type: 'string', default: join(benchDir, 'results') },
     },
   });
@@ -41,10 +43,14 @@ async function main(): Promise<void> {
 
   const env = { repoRoot, databaseUrl: db.url, dataDir };
   const { token } = await provisionAccess(env);
+  // Warm as bench/run.ts's warm service is: the product cache needs Redis on PostgreSQL.
+  const warm = await warmServiceEnv(values['redis-url']);
+  if (warm === undefined) console.error(`⚠ ${values['redis-url']} not reachable: no product cache, every read is cold`);
   const service = await startService(env, {
     core: serverCore,
     poolMax: 10,
     logLevel: values['log-level'],
+    env: warm ?? {},
     nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`],
   });
   const productId = await createProduct(service.baseUrl, token, 1_000_000_000, 0);
