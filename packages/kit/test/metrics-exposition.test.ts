@@ -31,7 +31,7 @@ async function sinkEndpoint(): Promise<{ url: string; close(): Promise<void> }> 
 
 test('a sampled traced request leaves its trace id as an exemplar, served in OpenMetrics only', async (t) => {
   const sink = await sinkEndpoint();
-  const tracing = createTracing({ serviceName: 'test', serviceVersion: '0', endpoint: sink.url });
+  const tracing = await createTracing({ serviceName: 'test', serviceVersion: '0', endpoint: sink.url });
   // One hook, in reverse order of opening: the tracer flushes to the sink before it closes.
   const servers: { close(): Promise<unknown> }[] = [];
   t.after(async () => {

@@ -20,7 +20,7 @@ describe('telemetry seams', () => {
   after(() => collector.close());
 
   it('off, or outside a trace, a client span is no span at all: the work’s own promise comes back', async () => {
-    const off = createTracing({ serviceName: 'test', serviceVersion: '0' });
+    const off = await createTracing({ serviceName: 'test', serviceVersion: '0' });
     assert.equal(off.enabled, false);
     const work = Promise.resolve(42);
     assert.equal(
@@ -28,7 +28,7 @@ describe('telemetry seams', () => {
       work,
     );
     off.addEvent(traceparent, 'nothing', {}); // a no-op, never an error
-    const on = createTracing({ serviceName: 'test', serviceVersion: '0', endpoint });
+    const on = await createTracing({ serviceName: 'test', serviceVersion: '0', endpoint });
     assert.equal(
       inClientSpan(on, undefined, 'GET x', {}, () => work),
       work,
@@ -38,7 +38,7 @@ describe('telemetry seams', () => {
   });
 
   it('addEvent reaches the open span a traceparent names, and nothing once it ended', async () => {
-    const tracing = createTracing({ serviceName: 'test', serviceVersion: '0', endpoint });
+    const tracing = await createTracing({ serviceName: 'test', serviceVersion: '0', endpoint });
     const span = tracing.startSpan('POST /x', { kind: SpanKind.SERVER, parent: undefined });
     // The SDK's span keeps its events readable; the API type does not show them.
     const events = () => (span as unknown as { events: { name: string }[] }).events.map((e) => e.name);

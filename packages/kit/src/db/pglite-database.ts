@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import type { Database, DeadlineScope, Queryable, QueryResult } from './database.ts';
 import { translateDatabaseError } from './database-errors.ts';
 import { budgetChecked, budgetMs } from './deadline.ts';
@@ -58,8 +58,10 @@ export async function createPgliteDatabase(options: PgliteDatabaseOptions): Prom
   if (options.dataDir !== undefined) mkdirSync(dirname(options.dataDir), { recursive: true });
   // A start-up `-c` wins over the data directory's postgresql.conf and leaves that file alone
   // (PGlite's `postgresqlconf` option would overwrite it). PGlite's own defaults are kept.
-  const pglite = await PGlite.create(options.dataDir, {
-    startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${sharedBuffersMb}MB`],
+  // Loaded here, not at import: a service on a PostgreSQL server never pays PGlite's module.
+  const { PGlite: Embedded } = await import('@electric-sql/pglite');
+  const pglite = await Embedded.create(options.dataDir, {
+    startParams: [...Embedded.defaultStartParams, '-c', `shared_buffers=${sharedBuffersMb}MB`],
   });
   const queue = createSerialQueue();
   let closed = false;

@@ -9,7 +9,7 @@ import type { Tracing } from './tracing.ts';
  * @example
  * ```ts
  * import { createTracing, inClientSpan } from '@keelson/kit/telemetry';
- * const tracing = createTracing({ serviceName: 'checkout', serviceVersion: '1.0.0' });
+ * const tracing = await createTracing({ serviceName: 'checkout', serviceVersion: '1.0.0' });
  * const pong = await inClientSpan(tracing, undefined, 'PING', { 'db.system.name': 'redis' }, async () => 'PONG');
  * ```
  */

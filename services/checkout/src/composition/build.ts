@@ -100,7 +100,7 @@ export async function build(config: Config, options: BuildOptions): Promise<Serv
   };
   try {
     // First opened, last closed: spans of the shutdown itself still get out.
-    const tracing = createTracing({
+    const tracing = await createTracing({
       serviceName: 'keelson-checkout',
       serviceVersion,
       endpoint: config.otlpEndpoint,

@@ -59,7 +59,7 @@ it('parses keelson outbox republish --from ID --to ID', () => {
 });
 
 it('an unreachable broker fails the worker start instead of running without events', async () => {
-  const start = (env: Record<string, string>) => {
+  const start = async (env: Record<string, string>) => {
     const config = loadConfig(configSpec, { env: { KEELSON_LOG_LEVEL: 'silent', ...env } });
     // Nothing of the database or the application is reached before the bus is chosen.
     return startEventFlow(config, {
@@ -71,7 +71,7 @@ it('an unreachable broker fails the worker start instead of running without even
       role: 'worker',
       exclusive: false,
       closers: [],
-      tracing: createTracing({ serviceName: 'test', serviceVersion: '0' }),
+      tracing: await createTracing({ serviceName: 'test', serviceVersion: '0' }),
       flags: async (flag) => flag.fallback,
     });
   };

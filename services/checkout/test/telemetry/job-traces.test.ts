@@ -18,7 +18,7 @@ for (const backend of backends().filter((b) => b.name === 'pglite')) {
     it('a job run is a span of the trace that enqueued it; an untraced one starts its own', async () => {
       const receiver = await startOtlpReceiver();
       after(() => receiver.close());
-      const tracing = createTracing({
+      const tracing = await createTracing({
         serviceName: 'job-traces-test',
         serviceVersion: '0',
         endpoint: receiver.url,
