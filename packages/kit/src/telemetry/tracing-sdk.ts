@@ -8,7 +8,7 @@ import {
   TracerProvider,
 } from '@opentelemetry/sdk-trace';
 import { OpenSpans } from './open-spans.ts';
-import type { TracingOptions } from './tracing.ts';
+import type { TracingOptions } from './tracing-options.ts';
 
 /** The recording side of {@link createTracing}, loaded only when tracing is on. */
 export interface ExportingTracer {

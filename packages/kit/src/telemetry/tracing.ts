@@ -10,20 +10,10 @@ import {
   trace,
 } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import type { TracingOptions } from './tracing-options.ts';
 
-export type { Attributes, Span };
+export type { Attributes, Span, TracingOptions };
 export { SpanKind, SpanStatusCode };
-
-export interface TracingOptions {
-  readonly serviceName: string;
-  readonly serviceVersion: string;
-  /** OTLP/HTTP base URL (`http://collector:4318`); spans go to `<endpoint>/v1/traces`. Unset: off. */
-  readonly endpoint?: string | undefined;
-  /** Fraction of new traces recorded (0 … 1); a caller's sampled flag is followed either way. */
-  readonly sampleRatio?: number;
-  /** How long finished spans wait to be sent in a batch. Default 1 s. */
-  readonly exportDelayMs?: number;
-}
 
 /**
  * Spans at the seams we own (HTTP in, SQL, provider calls, broker publish and consume), parented
