@@ -51,4 +51,18 @@ describe('telemetry seams', () => {
     assert.deepEqual(events(), ['feature_flag.evaluation'], 'an ended span is no longer found');
     await tracing.shutdown();
   });
+
+  it('below an unsampled span nothing is recorded: a child is its parent’s context, a sampled one is a new span', async () => {
+    const tracing = await createTracing({ serviceName: 'test', serviceVersion: '0', endpoint });
+    const unsampled = traceparent.replace(/-01$/, '-00');
+    const below = tracing.startSpan('SELECT products', { kind: SpanKind.CLIENT, parent: unsampled });
+    assert.equal(below.isRecording(), false);
+    assert.equal(traceparentOf(below), unsampled, 'the trace id and the unsampled flag travel on unchanged');
+    const sampled = tracing.startSpan('SELECT products', { kind: SpanKind.CLIENT, parent: traceparent });
+    assert.equal(sampled.isRecording(), true);
+    assert.equal(traceparentOf(sampled).slice(0, 36), traceparent.slice(0, 36), 'same trace');
+    assert.notEqual(traceparentOf(sampled), traceparent, 'its own span id');
+    sampled.end();
+    await tracing.shutdown();
+  });
 });

@@ -1,4 +1,4 @@
-import { SpanKind, SpanStatusCode, type Tracing, traceparentOf } from '../telemetry/index.ts';
+import { isSampled, SpanKind, SpanStatusCode, type Tracing, traceparentOf } from '../telemetry/index.ts';
 import type { Database, Queryable } from './database.ts';
 
 const operation = /^\s*(select|insert|update|delete|with|lock|create|alter|drop|notify|listen)\b/i;
@@ -22,7 +22,8 @@ export function traceDatabase(db: Database, tracing: Tracing): Database {
   const traced = async <T>(parent: string | undefined, sql: string, run: () => Promise<T>): Promise<T> => {
     // Statements outside any trace (a relay's poll, a purge timer) would each start a trace of
     // their own, drowning the ones that matter: they run untraced.
-    if (parent === undefined) return run();
+    // An unsampled trace records nothing below it: no span to make, not even a non-recording one.
+    if (parent === undefined || !isSampled(parent)) return run();
     const { operation: kind, table: name } = statementName(sql);
     const span = tracing.startSpan(name === undefined ? kind : `${kind} ${name}`, {
       kind: SpanKind.CLIENT,
@@ -45,7 +46,7 @@ export function traceDatabase(db: Database, tracing: Tracing): Database {
   return {
     query: (scope, sql, params) => traced(scope.traceparent, sql, () => db.query(scope, sql, params)),
     async transaction(scope, work) {
-      if (scope.traceparent === undefined) return db.transaction(scope, work);
+      if (scope.traceparent === undefined || !isSampled(scope.traceparent)) return db.transaction(scope, work);
       const span = tracing.startSpan('transaction', {
         kind: SpanKind.CLIENT,
         parent: scope.traceparent,

@@ -33,8 +33,9 @@ export function serverSpans(app: FastifyInstance, tracing: Tracing): ServerSpans
       });
       request.serverSpan = span;
       request.ctx = withTrace(request.ctx, traceparentOf(span));
-      // Every line the request logs (the access line too) carries its trace, so a log search lands on the trace.
-      request.log = request.ctx.logger;
+      // Every line a recorded request logs carries its trace, so a log search lands on the trace (the
+      // access line names it itself; lines through `request.ctx.logger` carry it either way).
+      if (span.isRecording()) request.log = request.ctx.logger;
     },
     end(request, reply) {
       const span = request.serverSpan;

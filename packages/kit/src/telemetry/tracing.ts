@@ -57,7 +57,28 @@ export function traceparentOf(span: Span): string {
   return `00-${traceId}-${spanId}-${traceFlags.toString(16).padStart(2, '0')}`;
 }
 
+/**
+ * Whether a W3C `traceparent` (checked or self-made) says its trace is recorded: the sampled bit
+ * of its flags.
+ */
+export function isSampled(traceparent: string): boolean {
+  return (Number.parseInt(traceparent.slice(53, 55), 16) & 1) === 1;
+}
+
 function start(tracer: Tracer, name: string, options: SpanOptions): Span {
+  const parent = options.parent;
+  // Under parent-based sampling nothing below an unsampled span is recorded: the span is then the
+  // parent's context itself, made without the SDK's sampler, new ids and context objects (they
+  // made an unsampled request cost about what a sampled one did). What it propagates is unchanged:
+  // the trace id and the unsampled flag.
+  if (parent !== undefined && options.links === undefined && !isSampled(parent)) {
+    return trace.wrapSpanContext({
+      traceId: parent.slice(3, 35),
+      spanId: parent.slice(36, 52),
+      traceFlags: Number.parseInt(parent.slice(53, 55), 16),
+      isRemote: true,
+    });
+  }
   const links: Link[] = (options.links ?? []).flatMap((traceparent) => {
     const context = trace.getSpanContext(contextOf(traceparent));
     return context === undefined ? [] : [{ context }];
