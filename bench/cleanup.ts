@@ -65,3 +65,22 @@ export function installSignalHandlers(): void {
   process.on('SIGINT', () => handle('SIGINT', 130));
   process.on('SIGTERM', () => handle('SIGTERM', 143));
 }
+
+/**
+ * The end of every bench script: signal handlers, `main`, and the cleanups whatever happened; a
+ * failure is reported through `report` (default: the error on stderr) and exits 1.
+ */
+export async function runBench(
+  main: () => Promise<void>,
+  report: (error: unknown) => void = (error) => console.error(error),
+): Promise<void> {
+  installSignalHandlers();
+  try {
+    await main();
+  } catch (error) {
+    report(error);
+    process.exitCode = 1;
+  } finally {
+    await runCleanups();
+  }
+}

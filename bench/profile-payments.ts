@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createBenchDatabase } from './bench-database.ts';
 import { createProduct, provisionAccess, startService } from './checkout-service.ts';
-import { installSignalHandlers, onCleanup, runCleanups } from './cleanup.ts';
+import { onCleanup, runBench } from './cleanup.ts';
 import { writeProfileReport } from './cpu-profile-summary.ts';
 import { freePort } from './free-port.ts';
 import type { LoadSpec } from './load-autocannon.ts';
@@ -99,11 +99,4 @@ async function main(): Promise<void> {
   });
 }
 
-installSignalHandlers();
-main()
-  .then(() => runCleanups())
-  .catch(async (error: unknown) => {
-    console.error(error);
-    await runCleanups();
-    process.exitCode = 1;
-  });
+await runBench(main);

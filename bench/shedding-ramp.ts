@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createBenchDatabase } from './bench-database.ts';
 import { createProduct, provisionAccess, type ServiceEnv, startService, tail } from './checkout-service.ts';
-import { installSignalHandlers, onCleanup, runCleanups } from './cleanup.ts';
+import { onCleanup, runBench } from './cleanup.ts';
 import { freePort } from './free-port.ts';
 import { describeMachine } from './machine.ts';
 import { type MixClass, type MixResult, type MixSpec, mixClasses } from './mix-spec.ts';
@@ -266,14 +266,4 @@ async function main(): Promise<void> {
 }
 
 if (values.help) process.stdout.write(`${rampUsage}\n`);
-else {
-  installSignalHandlers();
-  try {
-    await main();
-  } catch (error) {
-    log(`FAILED: ${error instanceof Error ? error.message : String(error)}`);
-    process.exitCode = 1;
-  } finally {
-    await runCleanups();
-  }
-}
+else await runBench(main, (error) => log(`FAILED: ${error instanceof Error ? error.message : String(error)}`));

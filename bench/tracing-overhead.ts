@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createBenchDatabase } from './bench-database.ts';
 import { createProduct, provisionAccess, type RunningService, startService } from './checkout-service.ts';
-import { installSignalHandlers, onCleanup, runCleanups } from './cleanup.ts';
+import { onCleanup, runBench } from './cleanup.ts';
 import type { LoadSpec } from './load-autocannon.ts';
 import { describeMachine, type MachineInfo } from './machine.ts';
 import type { Measurement } from './measurement.ts';
@@ -229,14 +229,4 @@ function renderMarkdown(report: TracingOverhead): string {
 }
 
 if (values.help) process.stdout.write(`${usage}\n`);
-else {
-  installSignalHandlers();
-  try {
-    await main();
-  } catch (error) {
-    log(`FAILED: ${error instanceof Error ? error.message : String(error)}`);
-    process.exitCode = 1;
-  } finally {
-    await runCleanups();
-  }
-}
+else await runBench(main, (error) => log(`FAILED: ${error instanceof Error ? error.message : String(error)}`));

@@ -62,15 +62,20 @@ class Lifetime {
       this.#timer = setTimeout(() => controller.abort(deadlineReason()), left);
       // Like AbortSignal.timeout: a pending deadline never keeps the process alive.
       this.#timer.unref();
-      this.#parent?.addEventListener('abort', this.#onParentAbort, { once: true });
+      const parent = this.#parent;
+      if (parent !== undefined) {
+        // Made here, not per context: most contexts never make their signal.
+        this.#onParentAbort = () => {
+          clearTimeout(this.#timer);
+          controller.abort(parent.reason);
+        };
+        parent.addEventListener('abort', this.#onParentAbort, { once: true });
+      }
     }
     return controller.signal;
   }
 
-  readonly #onParentAbort = (): void => {
-    clearTimeout(this.#timer);
-    this.#controller?.abort(this.#parent?.reason);
-  };
+  #onParentAbort: (() => void) | undefined;
 
   end(reason: unknown): void {
     if (this.#ended) return;
@@ -78,7 +83,7 @@ class Lifetime {
     this.#endReason = reason;
     if (this.#controller === undefined) return;
     clearTimeout(this.#timer);
-    this.#parent?.removeEventListener('abort', this.#onParentAbort);
+    if (this.#onParentAbort !== undefined) this.#parent?.removeEventListener('abort', this.#onParentAbort);
     this.#controller.abort(reason);
   }
 }

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Histogram } from 'prom-client';
+import { isSampled } from '../telemetry/index.ts';
 import type { HttpLabel, Metrics } from './create-metrics.ts';
 
 /** The route label of requests no route matched: one value, so scanners cannot explode cardinality. */
@@ -55,8 +56,7 @@ export function installHttpMetrics(app: FastifyInstance, metrics: Metrics): void
  */
 export function sampledTraceId(traceparent: string | undefined): string | undefined {
   if (traceparent === undefined || traceparent.length !== 55) return undefined;
-  // The sampled flag is the low bit of the flags byte, i.e. of its last hex digit.
-  return (Number.parseInt(traceparent.charAt(54), 16) & 1) === 1 ? traceparent.slice(3, 35) : undefined;
+  return isSampled(traceparent) ? traceparent.slice(3, 35) : undefined;
 }
 
 /**
