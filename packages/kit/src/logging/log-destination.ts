@@ -55,43 +55,81 @@ export interface LogDestinationOptions {
  */
 export function createLogDestination(options: LogDestinationOptions = {}): LogDestination {
   const batchBytes = options.batchBytes ?? 8 * 1024;
+  const flushIntervalMs = options.flushIntervalMs ?? 100;
+  // The batch is gathered here, not in sonic-boom (`minLength`): sonic-boom appends each line to
+  // its buffer string and measures that whole string (`Buffer.byteLength`) on every write, which
+  // flattens it, i.e. copies the batch so far once per line. Under load that was ~8.7 KB of
+  // garbage per access line, a fifth of what a cached read allocated. An array joined once per
+  // batch copies each line once.
   const sonic = new sonicBoom.SonicBoom({
     fd: options.fd ?? 1,
     sync: false,
-    minLength: batchBytes,
-    ...(batchBytes > 0 ? { periodicFlush: options.flushIntervalMs ?? 100 } : {}),
+    minLength: 0,
     maxLength: options.maxBufferBytes ?? 4 * 1024 * 1024,
   });
   let dropped = 0;
   let failed = 0;
   let broken = false;
-  // Whether a line was handed over since the last flush: an idle destination's flush returns at once.
+  // Whether sonic-boom holds bytes not yet written: an idle destination's flush returns at once.
   let pending = false;
+  // Lines in the text being handed to sonic-boom: a refused batch drops all of them.
+  let handing = 0;
+  const batch: string[] = [];
+  let batchedChars = 0;
+  let batchTimer: NodeJS.Timeout | undefined;
   sonic.on('drop', () => {
-    dropped += 1;
+    dropped += handing;
   });
-  // Unbatched, 'drain' means everything was written. Batched, it only means the last write ended
-  // with at most a batch left, so there `flush` below asks sonic-boom for everything instead.
-  if (batchBytes === 0)
-    sonic.on('drain', () => {
-      pending = false;
-    });
+  sonic.on('drain', () => {
+    pending = false;
+  });
   sonic.on('error', () => {
     // The destination is gone (EPIPE) or unusable: stop writing, keep counting what is lost.
     broken = true;
     failed += 1;
   });
+  const handOver = (text: string, lines: number): void => {
+    if (broken) {
+      failed += lines;
+      return;
+    }
+    const droppedBefore = dropped;
+    handing = lines;
+    sonic.write(text);
+    if (dropped === droppedBefore) pending = true;
+  };
+  const writeBatch = (): void => {
+    clearTimeout(batchTimer);
+    batchTimer = undefined;
+    if (batch.length === 0) return;
+    const lines = batch.length;
+    const text = batch.join('');
+    batch.length = 0;
+    batchedChars = 0;
+    handOver(text, lines);
+  };
   return {
     write(line: string) {
       if (broken) {
         failed += 1;
         return;
       }
-      const droppedBefore = dropped;
-      sonic.write(line);
-      if (dropped === droppedBefore) pending = true;
+      if (batchBytes === 0) {
+        handOver(line, 1);
+        return;
+      }
+      batch.push(line);
+      // Characters, not bytes: close enough for when to write, and no pass over the line.
+      batchedChars += line.length;
+      if (batchedChars >= batchBytes) writeBatch();
+      else if (batchTimer === undefined) {
+        batchTimer = setTimeout(writeBatch, flushIntervalMs);
+        // A batch waiting to be written must not keep the process alive.
+        batchTimer.unref();
+      }
     },
     flush(callback, timeoutMs = 1_000) {
+      writeBatch();
       if (broken || !pending) {
         callback();
         return;
@@ -104,14 +142,9 @@ export function createLogDestination(options: LogDestinationOptions = {}): LogDe
         callback();
       };
       const timer = setTimeout(done, timeoutMs);
-      pending = false;
-      // sonic-boom writes every batched byte, then calls back (after an fsync, whose EINVAL on a
-      // pipe is of no concern here: the bytes were written); an error calls back too.
-      if (batchBytes > 0) sonic.flush(() => done());
-      else {
-        sonic.once('drain', done);
-        sonic.once('error', done);
-      }
+      // 'drain' = every byte handed over was written; an error calls back too.
+      sonic.once('drain', done);
+      sonic.once('error', done);
     },
     stats: () => ({ dropped, failed }),
   };
