@@ -124,7 +124,7 @@ export async function build(config: Config, options: BuildOptions): Promise<Serv
     const caching = await openCaching(config, db, logs.get('cache'), closers, serving, tracing);
     // The repositories that write outbox rows wake the relays after each commit. Nothing to close:
     // a wake-up still in flight when the database closes is only a lost hint (relays also poll).
-    const outboxWrites = notifyingOutboxWrites(db, logs.get('events')).db;
+    const outboxWrites = notifyingOutboxWrites(db, logs.get('events'), { timeoutMs: config.requestTimeoutMs }).db;
     const products = createProductPgRepository(outboxWrites, newId);
     const orders = createOrderPgRepository(outboxWrites, newId);
     // The provider opens on first use (the CLI's tenant commands never need it), or now, below,
@@ -260,7 +260,12 @@ async function startServers(config: Config, parts: ServerParts): Promise<Servers
   if (api !== undefined) {
     const idempotencyStore = createPgIdempotencyStore(db);
     const limits = openApiLimits(config, { logger: logs.get('limits'), metrics, closers, tracing: parts.tracing });
-    await registerApi(api, app, { version: serviceVersion, idempotencyStore, limits });
+    await registerApi(api, app, {
+      version: serviceVersion,
+      idempotencyStore,
+      idempotencyStoreTimeoutMs: config.requestTimeoutMs,
+      limits,
+    });
     // Health on the API port too, for load balancers that can only probe the serving port.
     registerHealthRoutes(api, health);
   }

@@ -104,13 +104,19 @@ export function createWebhookPgRepository(db: Database, newId: IdGenerator, box:
       return pageOf(rows.map(deliveryFromRow), page.limit);
     },
 
-    enqueue(ctx, event, body, now) {
+    async enqueue(ctx, event, body, now) {
+      // Most events have no subscribed endpoint: then one statement and no transaction (BEGIN,
+      // COMMIT and the outbox wake-up after it were three round trips per event for nothing). The
+      // list is read outside the transaction as it was inside one: READ COMMITTED gives each
+      // statement its own snapshot, and an endpoint deleted meanwhile fails its insert either way.
+      const { rows } = await db.query<{ id: string }>(
+        ctx,
+        `SELECT id FROM webhook_endpoints
+         WHERE tenant_id = $1 AND ($2 = ANY (enabled_events) OR '*' = ANY (enabled_events))`,
+        [event.tenantId, event.type],
+      );
+      if (rows.length === 0) return 0;
       return db.transaction(ctx, async (tx) => {
-        const { rows } = await tx.query<{ id: string }>(
-          `SELECT id FROM webhook_endpoints
-           WHERE tenant_id = $1 AND ($2 = ANY (enabled_events) OR '*' = ANY (enabled_events))`,
-          [event.tenantId, event.type],
-        );
         let created = 0;
         for (const endpoint of rows) {
           const inserted = await tx.query(
