@@ -79,6 +79,8 @@ export async function startService(
      * thresholds the service ships with (bench/shedding-ramp.ts measures those).
      */
     readonly shedding?: 'never' | 'service defaults';
+    /** `keelson serve --role`: default `all` (the API and the background workers in one process). */
+    readonly role?: 'api' | 'worker' | 'all';
   },
 ): Promise<RunningService> {
   const [httpPort, adminPort] = [await freePort(), await freePort()];
@@ -88,7 +90,7 @@ export async function startService(
   const child = spawnPinned({
     name: `checkout ${name}`,
     core: options.core,
-    args: [...(options.nodeArgs ?? []), mainScript, 'serve'],
+    args: [...(options.nodeArgs ?? []), mainScript, 'serve', '--role', options.role ?? 'all'],
     cwd: env.repoRoot,
     env: {
       ...baseEnv(env),

@@ -22,6 +22,8 @@ export interface MixSpec {
   /** Relative weights by class. */
   readonly weights: Readonly<Record<MixClass, number>>;
   readonly serverPid: number;
+  /** Processes whose CPU counts as the server core's work each second: the service and psp-sim. */
+  readonly corePids: readonly number[];
   readonly load:
     | { readonly kind: 'closed'; readonly connections: number; readonly warmupS: number; readonly durationS: number }
     | {
@@ -52,6 +54,8 @@ export interface SecondStats {
   okMs: number[];
   shedMs: number[];
   rssMiB: number;
+  /** CPU time (ms) the service and psp-sim used in this second, from /proc (both on the server core). */
+  coreCpuMs: number;
   shedLevel: number;
   /** `load_shed_depth`: the continuous depth whose ceiling is the level. */
   shedDepth: number;

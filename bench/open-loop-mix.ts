@@ -82,6 +82,7 @@ function secondAt(ms: number): SecondStats {
       okMs: [],
       shedMs: [],
       rssMiB: 0,
+      coreCpuMs: 0,
       shedLevel: Number.NaN,
       shedDepth: Number.NaN,
       shedPressure: Number.NaN,
@@ -147,6 +148,18 @@ function rssMiB(): number {
   }
 }
 
+/** utime + stime of `pid` in ms (/proc/<pid>/stat, clock ticks of 10 ms); 0 once it is gone. */
+function cpuMsOf(pid: number): number {
+  try {
+    // The fields after the command (which may hold spaces) end with ') '; utime and stime are 14th and 15th.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return 0;
+  }
+}
+const coreCpuMs = () => spec.corePids.reduce((ms, pid) => ms + cpuMsOf(pid), 0);
+
 async function shedGauges(): Promise<{ level: number; depth: number; pressure: number; inFlight: number }> {
   try {
     const res = await fetch(`${spec.adminUrl}/metrics`, { signal: AbortSignal.timeout(3_000) });
@@ -168,8 +181,12 @@ function startSampler(): () => void {
   let scraping = false;
   const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
+  let cpuBefore = coreCpuMs();
   const timer = setInterval(() => {
     const s = secondAt(performance.now() - 500);
+    const cpuNow = coreCpuMs();
+    s.coreCpuMs = cpuNow - cpuBefore;
+    cpuBefore = cpuNow;
     s.clientLoopP99Ms = loop.count === 0 ? 0 : Math.round(loop.percentile(99) / 1e5) / 10;
     loop.reset();
     s.rssMiB = rssMiB();

@@ -4,14 +4,26 @@ import { type MixClass, type MixResult, mixClasses, mixRequests } from './mix-sp
 /** Verdicts and the per-second table of bench/shedding-ramp.ts (terminal, Markdown, JSON). */
 
 export interface RampVerdict {
-  /** The larger of the measured capacity and the best 5-s mean goodput of the ramp. */
+  /** The larger of the measured capacity and the best 5-s mean goodput of the ramp (2xx/s). */
   readonly peakGoodput: number;
   /** Over the seconds whose offered load was ≥ capacity: the lowest 1-s and 3-s mean goodput. */
   readonly overloadedSeconds: number;
   readonly minGoodput1s: number;
   readonly minGoodput3s: number;
-  /** Judged on the 3-s mean: one second's count on a shared 2-core host is too noisy to judge. */
+  /**
+   * Work goodput: each 2xx weighted by what its class costs the server core (ms of CPU, measured
+   * alone), so a payment counts as the ~20 reads it displaces. Peak: the larger of the capacity
+   * run's mean and the ramp's best 5-s mean. Judged, as the count, on the lowest 3-s mean.
+   */
+  readonly peakWorkMs: number;
+  readonly minWork3s: number;
+  /**
+   * The criterion, on work goodput: priority shedding admits payments before reads, so under
+   * overload the answers get fewer and dearer, and a count would call that a collapse.
+   */
   readonly goodputHeld: boolean;
+  /** The same criterion on the count of 2xx (reported, not judged). */
+  readonly countHeld: boolean;
   readonly rejectP99Ms: number;
   readonly rejectsFast: boolean;
   readonly paymentSuccess: number;
@@ -39,6 +51,8 @@ export interface RampReport {
   readonly settings: Readonly<Record<string, unknown>>;
   /** Requests per second answered 2xx at saturation (closed loop). */
   readonly capacity: number;
+  /** Server-core CPU (ms) per 2xx of each class, measured alone at saturation. */
+  readonly classCostMs: Readonly<Record<MixClass, number>>;
   readonly capacityRun?: MixResult;
   readonly ramp: MixResult;
   readonly crashed: boolean;
@@ -66,7 +80,18 @@ function rollingMax(values: readonly number[], width: number): number {
   );
 }
 
-export function judgeRamp(ramp: MixResult, capacity: number, crashed: boolean): RampVerdict {
+/** Server-core CPU (ms) the second's 2xx answers stand for, at each class's cost alone. */
+function workOf(s: Second, costMs: Readonly<Record<MixClass, number>>): number {
+  return mixClasses.reduce((n, c) => n + s.byClass[c].ok * costMs[c], 0);
+}
+
+export function judgeRamp(
+  ramp: MixResult,
+  capacity: number,
+  crashed: boolean,
+  costMs: Readonly<Record<MixClass, number>>,
+  capacityRun: MixResult | undefined,
+): RampVerdict {
   const after = ramp.seconds.filter((s) => s.t >= 0);
   // The ramp's own seconds: the drain after it offers nothing and is judged by its answers only.
   const byT = after.filter((s) => s.offered > 0).sort((a, b) => a.t - b.t);
@@ -75,6 +100,19 @@ export function judgeRamp(ramp: MixResult, capacity: number, crashed: boolean): 
   const overloaded = byT.filter((s) => s.offered >= capacity);
   const overloadedRates = overloaded.map(goodput);
   const minGoodput3s = rollingMin(overloadedRates, 3);
+  const capacityWindow = capacityRun?.seconds.filter((s) => s.t >= 0 && s.offered > 0) ?? [];
+  const capacityWork = capacityWindow.reduce((n, s) => n + workOf(s, costMs), 0) / Math.max(1, capacityWindow.length);
+  const peakWorkMs = Math.max(
+    capacityWork,
+    rollingMax(
+      byT.map((s) => workOf(s, costMs)),
+      5,
+    ),
+  );
+  const minWork3s = rollingMin(
+    overloaded.map((s) => workOf(s, costMs)),
+    3,
+  );
   const sum = (pick: (s: Second) => number) => after.reduce((n, s) => n + pick(s), 0);
   const pay = (s: Second) => s.byClass.critical;
   const payOk = sum((s) => pay(s).ok);
@@ -102,7 +140,10 @@ export function judgeRamp(ramp: MixResult, capacity: number, crashed: boolean): 
     overloadedSeconds: overloaded.length,
     minGoodput1s: Math.min(...overloadedRates),
     minGoodput3s,
-    goodputHeld: overloaded.length > 0 && minGoodput3s >= 0.9 * peakGoodput,
+    peakWorkMs,
+    minWork3s,
+    goodputHeld: overloaded.length > 0 && minWork3s >= 0.9 * peakWorkMs,
+    countHeld: overloaded.length > 0 && minGoodput3s >= 0.9 * peakGoodput,
     rejectP99Ms,
     rejectsFast: ramp.shedLatencyMs.count > 0 && rejectP99Ms <= 10,
     paymentSuccess: payAll === 0 ? Number.NaN : payOk / payAll,
@@ -130,13 +171,16 @@ export function judgeRamp(ramp: MixResult, capacity: number, crashed: boolean): 
 
 const f0 = (n: number) => (Number.isFinite(n) ? n.toFixed(0) : 'n/a');
 const f1 = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : 'n/a');
+const f2 = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : 'n/a');
 const mark = (ok: boolean) => (ok ? 'yes' : '**NO**');
 
 export function verdictLines(report: RampReport): string[] {
   const v = report.verdict;
   return [
     `capacity (closed loop, 2xx/s): ${f0(report.capacity)}; peak goodput ${f0(v.peakGoodput)}`,
-    `goodput ≥ 90% of peak while offered ≥ capacity (${v.overloadedSeconds} s): ${mark(v.goodputHeld)} — lowest 3-s mean ${f0(v.minGoodput3s)} (${f1((v.minGoodput3s / v.peakGoodput) * 100)}%), lowest second ${f0(v.minGoodput1s)}`,
+    `cost of one 2xx, each class alone (ms of server-core CPU): ${mixClasses.map((c) => `${c} ${f2(report.classCostMs[c])}`).join(', ')}`,
+    `work goodput ≥ 90% of peak while offered ≥ capacity (${v.overloadedSeconds} s): ${mark(v.goodputHeld)} — lowest 3-s mean ${f0(v.minWork3s)} of peak ${f0(v.peakWorkMs)} core-ms/s (${f1((v.minWork3s / v.peakWorkMs) * 100)}%)`,
+    `count goodput (2xx/s, not judged: payments cost ~${f0(report.classCostMs.critical / report.classCostMs.read)} reads) ≥ 90% of peak: ${v.countHeld ? 'yes' : 'no'} — lowest 3-s mean ${f0(v.minGoodput3s)} of ${f0(v.peakGoodput)} (${f1((v.minGoodput3s / v.peakGoodput) * 100)}%), lowest second ${f0(v.minGoodput1s)}`,
     `rejects answered in ≤ 10 ms p99: ${mark(v.rejectsFast)} — p99 ${f1(v.rejectP99Ms)} ms, p50 ${f1(report.ramp.shedLatencyMs.p50)} ms, max ${f1(report.ramp.shedLatencyMs.max)} ms over ${report.ramp.shedLatencyMs.count} rejects`,
     `payments ≥ 99.9% successful: ${mark(v.paymentsHeld)} — ${Number.isFinite(v.paymentSuccess) ? `${(v.paymentSuccess * 100).toFixed(2)}%` : 'n/a'}`,
     `shed by class: ${mixClasses.map((c) => `${c} ${v.shedByClass[c]}`).join(', ')}; reads shed: ${mark(v.readsShed)}`,
@@ -151,6 +195,8 @@ const columns = [
   't s',
   'offered',
   'goodput',
+  'work core-ms',
+  'core CPU ms',
   'shed crit/write/read/bulk',
   'other',
   'reject p99 ms',
@@ -163,7 +209,7 @@ const columns = [
   'client loop p99 ms',
 ];
 
-function secondRow(s: Second): string[] {
+function secondRow(s: Second, costMs: Readonly<Record<MixClass, number>>): string[] {
   const pay = s.byClass.critical;
   const payFailed = Object.values(pay.failed).reduce((a, b) => a + b, 0);
   const payAll = pay.ok + pay.shed + payFailed;
@@ -171,6 +217,8 @@ function secondRow(s: Second): string[] {
     String(s.t),
     String(s.offered),
     String(goodput(s)),
+    f0(workOf(s, costMs)),
+    f0(s.coreCpuMs),
     mixClasses.map((c) => s.byClass[c].shed).join('/'),
     String(failed(s)),
     f1(s.shedP99Ms),
@@ -219,7 +267,7 @@ export function renderRampMarkdown(report: RampReport): string {
     '',
     `| ${columns.join(' | ')} |`,
     `|${columns.map(() => ' ---: ').join('|')}|`,
-    ...report.ramp.seconds.map((s) => `| ${secondRow(s).join(' | ')} |`),
+    ...report.ramp.seconds.map((s) => `| ${secondRow(s, report.classCostMs).join(' | ')} |`),
     '',
     ...(report.serviceLogTail === undefined
       ? []

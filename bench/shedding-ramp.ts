@@ -6,7 +6,7 @@
 // ≥ 99.9% successful, RSS bounded, no crash. See bench/README.md ("Load-shedding ramp").
 //
 //   node bench/shedding-ramp.ts [--seconds 60] [--from 0.5] [--to 3] [--mix read=60,…] [--json] [--help]
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +14,7 @@ import { parseArgs } from 'node:util';
 import { createBenchDatabase } from './bench-database.ts';
 import { createProduct, provisionAccess, type ServiceEnv, startService, tail } from './checkout-service.ts';
 import { onCleanup, runBench } from './cleanup.ts';
+import { summarise } from './cpu-profile-summary.ts';
 import { freePort } from './free-port.ts';
 import { describeMachine } from './machine.ts';
 import { type MixClass, type MixResult, type MixSpec, mixClasses } from './mix-spec.ts';
@@ -37,11 +38,14 @@ export const rampUsage = `Usage: node bench/shedding-ramp.ts [options]
   --max-in-flight X    the service's KEELSON_SHED_MAX_IN_FLIGHT: 'default' (default) = the service's
                        own (8 × the pool), 'auto' = capacity × 0.25 s (Little's law: the work in
                        flight when admitted requests queue 250 ms at capacity), or a number
+  --target-utilization U the service's KEELSON_SHED_TARGET_UTILIZATION (default: the service's own, 0.8)
   --products N         products the reads and orders spread over (default 16)
   --pool N             the service's KEELSON_DATABASE_POOL_MAX (default 10)
   --database-url U     server for the throwaway database
                        (default $KEELSON_BENCH_DATABASE_URL or postgres://postgres@127.0.0.1:5432/postgres)
   --server-core N      core of the service and psp-sim (default 0); --load-core N: generator (default 1)
+  --cpu-prof           profile the service during the ramp (node --cpu-prof) and print where its
+                       last 20 s went (the heaviest overload)
   --json               print the report as one JSON line (for bench/run.ts)
   --out DIR            where <date>-shedding-ramp.md/.json go (default bench/results; "-" = none)`;
 
@@ -73,6 +77,7 @@ const { values } = parseArgs({
     capacity: { type: 'string' },
     mix: { type: 'string', default: 'read=70,bulk=10,write=15,critical=5' },
     'max-in-flight': { type: 'string', default: 'default' },
+    'target-utilization': { type: 'string' },
     products: { type: 'string', default: '16' },
     pool: { type: 'string', default: '10' },
     'database-url': {
@@ -81,6 +86,7 @@ const { values } = parseArgs({
     },
     'server-core': { type: 'string', default: '0' },
     'load-core': { type: 'string', default: '1' },
+    'cpu-prof': { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
     out: { type: 'string', default: join(benchDir, 'results') },
     help: { type: 'boolean', short: 'h', default: false },
@@ -95,6 +101,9 @@ function num(flag: string, min: number): number {
 
 /** Seconds of queueing at capacity that the in-flight bound allows (Little's law: L = λ × W). */
 const inFlightQueueS = 0.25;
+
+/** Measured seconds of each class's closed loop alone (its cost per answer). */
+const costSeconds = 4;
 
 function inFlightBound(flag: string, capacity: number): number | undefined {
   if (flag === 'default') return undefined;
@@ -165,15 +174,17 @@ async function main(): Promise<void> {
     writeFileSync(file, `${ids.join('\n')}\n`);
     return file;
   };
-  const mix = (ordersFile: string, load: MixSpec['load']): Promise<MixResult> => {
+  const mix = (ordersFile: string, load: MixSpec['load'], weights = settings.weights): Promise<MixResult> => {
+    const serverPid = service.child.process.pid ?? 0;
     const spec: MixSpec = {
       baseUrl: service.baseUrl,
       adminUrl: service.adminUrl,
       token,
       productIds,
       ordersFile,
-      weights: settings.weights,
-      serverPid: service.child.process.pid ?? 0,
+      weights,
+      serverPid,
+      corePids: [serverPid, psp.process.pid ?? 0],
       load,
     };
     return runPinnedForJson({
@@ -203,16 +214,36 @@ async function main(): Promise<void> {
     capacity = ok / settings.capacitySeconds;
     log(`capacity ≈ ${capacity.toFixed(0)} 2xx/s`);
   }
+  // What one answer of each class costs the server core (service + psp-sim CPU), each class alone
+  // at saturation: the weights of the work goodput (ramp-report.ts).
+  const classCostMs = {} as Record<MixClass, number>;
+  const costOrders = await seed(costSeconds * 600, join(dataDir, 'orders-cost.txt'));
+  for (const c of mixClasses) {
+    const alone = Object.fromEntries(mixClasses.map((k) => [k, k === c ? 1 : 0])) as Record<MixClass, number>;
+    const run = await mix(costOrders, { kind: 'closed', connections: 16, warmupS: 1, durationS: costSeconds }, alone);
+    const window = run.seconds.filter((s) => s.t >= 0 && s.t < costSeconds);
+    const cpu = window.reduce((n, s) => n + s.coreCpuMs, 0);
+    const ok = window.reduce((n, s) => n + s.byClass[c].ok, 0);
+    classCostMs[c] = ok === 0 ? Number.NaN : cpu / ok;
+    log(
+      `${c} alone: ${(ok / costSeconds).toFixed(0)} 2xx/s, ${(classCostMs[c] * 1_000).toFixed(0)} µs of server-core CPU each`,
+    );
+  }
   await service.child.stop(15_000);
 
   // 2. The ramp, against a fresh service with the thresholds it ships with (but the in-flight bound).
   const maxInFlight = inFlightBound(values['max-in-flight'], capacity);
+  const profileDir = join(dataDir, 'cpu-prof');
   service = await startService(env, {
     ...serviceOptions,
+    ...(values['cpu-prof'] ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] } : {}),
     shedding: 'service defaults',
     env: {
       ...serviceOptions.env,
       ...(maxInFlight === undefined ? {} : { KEELSON_SHED_MAX_IN_FLIGHT: String(maxInFlight) }),
+      ...(values['target-utilization'] === undefined
+        ? {}
+        : { KEELSON_SHED_TARGET_UTILIZATION: values['target-utilization'] }),
     },
   });
   const fromRps = capacity * settings.from;
@@ -233,6 +264,12 @@ async function main(): Promise<void> {
   const serviceLogTail = crashed ? tail(service.logFile) : undefined;
   await service.child.stop(15_000);
   await psp.stop();
+  if (values['cpu-prof']) {
+    const [file] = readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile'));
+    if (file === undefined) throw new Error('the service wrote no .cpuprofile');
+    log(`the service's profile, last 20 s of the ramp (${join(profileDir, file)}):`);
+    process.stderr.write(`${summarise(JSON.parse(readFileSync(join(profileDir, file), 'utf8')), 30, 20_000)}\n`);
+  }
 
   const report: RampReport = {
     command: `node bench/shedding-ramp.ts ${process.argv.slice(2).join(' ')}`.trimEnd(),
@@ -245,11 +282,12 @@ async function main(): Promise<void> {
       shedding: `the service's defaults (KEELSON_SHED_TARGET_UTILIZATION 0.8, KEELSON_SHED_MAX_EVENT_LOOP_DELAY_MS 50 …), KEELSON_SHED_MAX_IN_FLIGHT ${maxInFlight ?? 'default (8 × pool)'}`,
     },
     capacity,
+    classCostMs,
     ...(capacityRun === undefined ? {} : { capacityRun }),
     ramp,
     crashed,
     ...(serviceLogTail === undefined ? {} : { serviceLogTail }),
-    verdict: judgeRamp(ramp, capacity, crashed),
+    verdict: judgeRamp(ramp, capacity, crashed, classCostMs, capacityRun),
   };
   if (values.json) process.stdout.write(`${JSON.stringify(report)}\n`);
   else process.stdout.write(renderRampText(report));
