@@ -188,7 +188,7 @@ test('a URL that is not valid percent-encoding is a 400 problem with a request i
   await problemOf(await fetch(`${base}/orders/%E0%A4%A`), 400, 'invalid_request');
 });
 
-test('security headers: strict CSP on the API, a Swagger-compatible one under /docs, no-store by default', async (t) => {
+test('security headers: strict CSP on the API, a Swagger-compatible one under /docs, no-store by default, document-only headers on the docs only', async (t) => {
   const { base } = await start(t, (api) => {
     orderRoutes(api);
     api.get('/docs/static/index.html', async (_request, reply) => reply.type('text/html').send('<html></html>'));
@@ -199,8 +199,15 @@ test('security headers: strict CSP on the API, a Swagger-compatible one under /d
   assert.equal(order.headers.get('cache-control'), 'no-store');
   assert.equal(order.headers.get('x-content-type-options'), 'nosniff');
   assert.match(order.headers.get('strict-transport-security') ?? '', /max-age=/);
+  for (const name of ['x-frame-options', 'referrer-policy', 'cross-origin-resource-policy'])
+    assert.ok(order.headers.has(name), `${name} on an API answer`);
+  // Only a rendered document acts on these: the API leaves them out, the docs keep them.
+  const documentOnly = ['cross-origin-opener-policy', 'origin-agent-cluster', 'x-dns-prefetch-control'];
+  for (const name of [...documentOnly, 'x-download-options', 'x-permitted-cross-domain-policies', 'x-xss-protection'])
+    assert.equal(order.headers.get(name), null, `${name} on an API answer`);
   const docs = await fetch(`${base}/docs/static/index.html`);
   assert.equal(docs.headers.get('content-security-policy'), docsContentSecurityPolicy);
+  for (const name of documentOnly) assert.ok(docs.headers.has(name), `${name} on a docs page`);
   assert.equal((await fetch(`${base}/cacheable`)).headers.get('cache-control'), 'max-age=60');
   const missing = await fetch(`${base}/missing`);
   assert.equal(missing.headers.get('content-security-policy'), apiContentSecurityPolicy);

@@ -1,12 +1,17 @@
-import { randomUUID } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 
 /** Header carrying the request id in both directions. */
 export const requestIdHeader = 'x-request-id';
 
 const saneRequestId = /^[A-Za-z0-9._-]{1,128}$/;
 
+/** 16 random bytes = 32 hex characters: 128 bits (a v4 UUID's 122 and its version bits). */
+const idBytes = 16;
+const randomPool = Buffer.allocUnsafe(idBytes * 256);
+let used = randomPool.length;
+
 /**
- * A fresh id: `req_` + 32 hex characters (122 random bits).
+ * A fresh id: `req_` + 32 hex characters (128 random bits).
  *
  * @example
  * ```ts
@@ -15,7 +20,14 @@ const saneRequestId = /^[A-Za-z0-9._-]{1,128}$/;
  * ```
  */
 export function generateRequestId(): string {
-  return `req_${randomUUID().replaceAll('-', '')}`;
+  if (used === randomPool.length) {
+    randomFillSync(randomPool);
+    used = 0;
+  }
+  used += idBytes;
+  // One native call from pooled CSPRNG bytes: `randomUUID().replaceAll('-', '')` was 1.2 % of a
+  // warm read's CPU (a UUID formatted with dashes, then a second string without them).
+  return `req_${randomPool.toString('hex', used - idBytes, used)}`;
 }
 
 /**

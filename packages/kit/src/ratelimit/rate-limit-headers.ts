@@ -6,8 +6,16 @@ import type { BucketState } from './rate-limit-store.ts';
  * requests over the `w` seconds it takes to refill from empty, e.g. `"default";q=200;w=2`.
  */
 export function rateLimitPolicyHeader(policy: RateLimitPolicy): string {
-  return `"${policy.name}";q=${policy.burst};w=${Math.max(1, Math.ceil(policy.burst / policy.rate))}`;
+  let header = policyHeaders.get(policy);
+  if (header === undefined) {
+    header = `"${policy.name}";q=${policy.burst};w=${Math.max(1, Math.ceil(policy.burst / policy.rate))}`;
+    policyHeaders.set(policy, header);
+  }
+  return header;
 }
+
+/** A plan's policy never changes (a new config makes new policy objects): its header is built once. */
+const policyHeaders = new WeakMap<RateLimitPolicy, string>();
 
 /**
  * `RateLimit`: requests left (`r`) and seconds until the bucket is full again (`t`, rounded up,

@@ -23,8 +23,20 @@ type PaymentV2 = ReturnType<typeof paymentToWire>;
 type RefundV2 = ReturnType<typeof refundToWire>;
 type ListV2<T> = { readonly object: 'list'; readonly data: readonly T[]; readonly has_more: boolean };
 
+/** By v2 object, which productToWire memoizes per cached state: a warm v1 read builds nothing. */
+const productV1s = new WeakMap<ProductV2, z.input<typeof productSchemaV1>>();
+
 export function productToV1(p: ProductV2): z.input<typeof productSchemaV1> {
-  return {
+  let v1 = productV1s.get(p);
+  if (v1 === undefined) {
+    v1 = buildProductV1(p);
+    productV1s.set(p, v1);
+  }
+  return v1;
+}
+
+function buildProductV1(p: ProductV2): z.input<typeof productSchemaV1> {
+  return Object.freeze({
     object: p.object,
     id: p.id,
     sku: p.sku,
@@ -35,7 +47,7 @@ export function productToV1(p: ProductV2): z.input<typeof productSchemaV1> {
     version: p.version,
     created_at: p.created_at,
     updated_at: p.updated_at,
-  };
+  });
 }
 
 export function orderToV1(o: OrderV2): z.input<typeof orderSchemaV1> {
