@@ -6,6 +6,7 @@ import type { Tracing } from '../telemetry/index.ts';
 import { accessLog } from './access-log.ts';
 import { trackAllowedMethods } from './allowed-methods.ts';
 import { clientErrors } from './client-errors.ts';
+import { deferredRequestLogger } from './deferred-request-logger.ts';
 import { installDrainBehaviour } from './drain.ts';
 import { installExchange } from './exchange.ts';
 import { installJsonBodyParser } from './json-body.ts';
@@ -82,6 +83,8 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
     // Our access log is the one line per request; Fastify's would be two more.
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'request_id' }),
     genReqId: (req) => requestIdFrom(req.headers[requestIdHeader]),
+    childLoggerFactory: (logger, bindings, childOptions) =>
+      deferredRequestLogger(logger as Logger, bindings, childOptions),
     bodyLimit: options.bodyLimitBytes ?? 1_048_576,
     // Fastify assigns these two to the server after creating it, so they go to both places.
     requestTimeout,
