@@ -57,23 +57,34 @@ class DeferredRequestLogger {
     this.real.flush(callback);
   }
 
+  /** A line at `level` would be dropped: answered without making the child (its level is the parent's). */
+  #off(level: string): boolean {
+    return this.#child === undefined && this.#options.level === undefined && !this.#parent.isLevelEnabled(level);
+  }
+
   // Prototype methods, not arrow fields: nothing is allocated per request but the object itself.
   fatal(...args: unknown[]): void {
+    if (this.#off('fatal')) return;
     Reflect.apply(this.real.fatal, this.real, args);
   }
   error(...args: unknown[]): void {
+    if (this.#off('error')) return;
     Reflect.apply(this.real.error, this.real, args);
   }
   warn(...args: unknown[]): void {
+    if (this.#off('warn')) return;
     Reflect.apply(this.real.warn, this.real, args);
   }
   info(...args: unknown[]): void {
+    if (this.#off('info')) return;
     Reflect.apply(this.real.info, this.real, args);
   }
   debug(...args: unknown[]): void {
+    if (this.#off('debug')) return;
     Reflect.apply(this.real.debug, this.real, args);
   }
   trace(...args: unknown[]): void {
+    if (this.#off('trace')) return;
     Reflect.apply(this.real.trace, this.real, args);
   }
   silent(): void {}

@@ -57,8 +57,9 @@ export const exchangeOver = new DOMException('the exchange is over', 'AbortError
  */
 export function attachContext(request: FastifyRequest, reply: FastifyReply, timeoutMs: number, now = Date.now()): void {
   reply.header(requestIdHeader, request.id);
-  // Safe: createHttpServer always hands Fastify a pino instance, and Fastify's request
-  // loggers are its pino children.
+  // createHttpServer hands Fastify a pino instance, and its request loggers are pino children
+  // made on first use (deferred-request-logger.ts): they answer the level methods, `child`,
+  // `isLevelEnabled`, `bindings` and `flush`, which is what the kit and the service call.
   const logger = request.log as Logger;
   request.ctx = createContext({
     requestId: request.id,

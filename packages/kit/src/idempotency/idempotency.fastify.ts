@@ -43,8 +43,7 @@ export const replayedHeaders = [
 export const idempotentReplayedHeader = 'idempotent-replayed';
 
 /** Settings of {@link installIdempotency}: the store and how a request maps to its scope and lease. */
-export interface InstallIdempotencyOptions
-  extends Pick<IdempotencyOptions, 'retentionMs' | 'clock' | 'storeTimeoutMs'> {
+export interface InstallIdempotencyOptions extends Pick<IdempotencyOptions, 'retentionMs' | 'clock'> {
   readonly store: IdempotencyStore;
   /** The tenant a request's key belongs to; runs after authentication. */
   readonly scopeOf: (request: FastifyRequest) => string;
@@ -92,7 +91,6 @@ export function installIdempotency(fastify: FastifyInstance, options: InstallIde
     store: options.store,
     ...(options.retentionMs === undefined ? {} : { retentionMs: options.retentionMs }),
     ...(options.clock === undefined ? {} : { clock: options.clock }),
-    ...(options.storeTimeoutMs === undefined ? {} : { storeTimeoutMs: options.storeTimeoutMs }),
   });
   const leases = new WeakMap<FastifyRequest, IdempotencyLease>();
   // Releases still running after their answers went out, by scope: a retry that reaches this

@@ -20,11 +20,7 @@ export interface IdempotencyOptions {
   readonly clock?: () => number;
   /** Longest `retryAfterMs` told to a duplicate in flight (never past its lease). Default 1 s. */
   readonly maxRetryAfterMs?: number;
-  /**
-   * Budget of a store call made without a caller deadline (complete, release, purge). Default 2 s.
-   * On a pool the requests share, give it their own budget: a PostgreSQL store's connection
-   * re-`SET`s its `statement_timeout` for a budget in another bucket (ADR 0005), a round trip.
-   */
+  /** Budget of a store call made without a caller deadline (complete, release, purge). Default 2 s. */
   readonly storeTimeoutMs?: number;
 }
 

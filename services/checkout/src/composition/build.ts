@@ -260,12 +260,7 @@ async function startServers(config: Config, parts: ServerParts): Promise<Servers
   if (api !== undefined) {
     const idempotencyStore = createPgIdempotencyStore(db);
     const limits = openApiLimits(config, { logger: logs.get('limits'), metrics, closers, tracing: parts.tracing });
-    await registerApi(api, app, {
-      version: serviceVersion,
-      idempotencyStore,
-      idempotencyStoreTimeoutMs: config.requestTimeoutMs,
-      limits,
-    });
+    await registerApi(api, app, { version: serviceVersion, idempotencyStore, limits });
     // Health on the API port too, for load balancers that can only probe the serving port.
     registerHealthRoutes(api, health);
   }

@@ -30,11 +30,6 @@ export interface ApiOptions {
   readonly version: string;
   /** Where idempotency keys are kept (the service's database). */
   readonly idempotencyStore: IdempotencyStore;
-  /**
-   * Budget of the store calls made after the answer (complete, release): the request timeout, so
-   * they run under the `statement_timeout` the connection already has (ADR 0005).
-   */
-  readonly idempotencyStoreTimeoutMs?: number;
   /** Rate limits per key and load shedding (composition/limits.ts). */
   readonly limits: ApiLimits;
 }
@@ -101,9 +96,6 @@ export async function registerApi(fastify: FastifyInstance, app: Application, op
             scopeOf: (request) => tenantOf(request.ctx),
             // The lease outlives the request's own deadline, so a live request is never taken over.
             leaseMs: (request) => remainingMs(request.ctx) + idempotencyLeaseMarginMs,
-            ...(options.idempotencyStoreTimeoutMs === undefined
-              ? {}
-              : { storeTimeoutMs: options.idempotencyStoreTimeoutMs }),
           });
           await authenticated.register(productRoutes(app));
           await authenticated.register(orderRoutes(app));

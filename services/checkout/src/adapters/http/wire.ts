@@ -33,7 +33,8 @@ function buildProductWire(p: ProductState) {
     id: p.id,
     sku: p.sku,
     name: p.name,
-    price: { amount: p.unitAmount, currency: p.currency },
+    // Frozen too: every warm read of this state shares it.
+    price: Object.freeze({ amount: p.unitAmount, currency: p.currency }),
     stock: p.stock,
     version: p.version,
     created_at: p.createdAt.toISOString(),

@@ -105,8 +105,8 @@ export function createWebhookPgRepository(db: Database, newId: IdGenerator, box:
     },
 
     async enqueue(ctx, event, body, now) {
-      // Most events have no subscribed endpoint: then one statement and no transaction (BEGIN,
-      // COMMIT and the outbox wake-up after it were three round trips per event for nothing). The
+      // Most events have no subscribed endpoint: then one statement and no transaction (BEGIN and
+      // COMMIT were two round trips per event for nothing). The
       // list is read outside the transaction as it was inside one: READ COMMITTED gives each
       // statement its own snapshot, and an endpoint deleted meanwhile fails its insert either way.
       const { rows } = await db.query<{ id: string }>(
