@@ -6,7 +6,7 @@
 // --repo and the rounds interleave them (the host's speed drifts between windows).
 //
 //   node bench/cpu-per-request.ts [--repo DIR]… [--cold] [--rounds N] [--seconds S]
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +19,7 @@ import { warmServiceEnv } from './hot-path-servers.ts';
 import type { LoadSpec } from './load-autocannon.ts';
 import type { Measurement } from './measurement.ts';
 import { type PinnedChild, runPinnedForJson, spawnPinned, tasksetAvailable } from './pinned-process.ts';
+import { cpuMsOf } from './proc-cpu.ts';
 import { waitUntilReady } from './wait-ready.ts';
 
 const benchDir = fileURLToPath(new URL('.', import.meta.url));
@@ -33,12 +34,6 @@ const { values } = parseArgs({
     'redis-url': { type: 'string', default: process.env.KEELSON_BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379' },
   },
 });
-
-/** utime + stime of a live process in µs (clock ticks of 10 ms). */
-function cpuUs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return (Number(fields[11]) + Number(fields[12])) * 10_000;
-}
 
 interface Target {
   readonly name: string;
@@ -107,7 +102,7 @@ async function main(): Promise<void> {
   }
   for (let round = 1; round <= Number(values.rounds); round++) {
     for (const target of targets) {
-      const before = cpuUs(target.pid);
+      const before = cpuMsOf(target.pid);
       const measured = (await runPinnedForJson({
         name: `autocannon (${target.name})`,
         core: loadCore,
@@ -117,7 +112,7 @@ async function main(): Promise<void> {
       })) as Measurement; // our own child's JSON line (load-autocannon.ts)
       // The warm-up's requests are in the CPU window too: count them at the measured rate.
       const requests = measured.completed * ((seconds + 1) / seconds);
-      const us = (cpuUs(target.pid) - before) / requests;
+      const us = ((cpuMsOf(target.pid) - before) * 1_000) / requests;
       console.log(
         `round ${round}  ${target.name.padEnd(48)} ${Math.round(measured.rate).toString().padStart(6)} rps  ${us.toFixed(1).padStart(6)} µs CPU/request`,
       );

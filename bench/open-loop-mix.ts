@@ -19,6 +19,7 @@ import {
   type SecondStats,
 } from './mix-spec.ts';
 import { percentile } from './percentiles.ts';
+import { cpuMsOf } from './proc-cpu.ts';
 
 const spec: MixSpec = JSON.parse(process.argv[2] ?? '{}');
 const orders = readFileSync(spec.ordersFile, 'utf8').split('\n').filter(Boolean);
@@ -148,16 +149,6 @@ function rssMiB(): number {
   }
 }
 
-/** utime + stime of `pid` in ms (/proc/<pid>/stat, clock ticks of 10 ms); 0 once it is gone. */
-function cpuMsOf(pid: number): number {
-  try {
-    // The fields after the command (which may hold spaces) end with ') '; utime and stime are 14th and 15th.
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return 0;
-  }
-}
 const coreCpuMs = () => spec.corePids.reduce((ms, pid) => ms + cpuMsOf(pid), 0);
 
 async function shedGauges(): Promise<{ level: number; depth: number; pressure: number; inFlight: number }> {

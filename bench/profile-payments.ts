@@ -3,7 +3,7 @@
 // PostgreSQL, as bench/run.ts's payment scenario does, and nothing else: the profile holds the
 // start-up, one warm-up and the measured window of that scenario only. Prints the summary.
 // Usage: node bench/profile-payments.ts [--duration S] [--connections N] [--out DIR]
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,12 +12,11 @@ import { createBenchDatabase } from './bench-database.ts';
 import { createProduct, provisionAccess, startService } from './checkout-service.ts';
 import { onCleanup, runBench } from './cleanup.ts';
 import { writeProfileReport } from './cpu-profile-summary.ts';
-import { freePort } from './free-port.ts';
 import type { LoadSpec } from './load-autocannon.ts';
-import { spawnPinned, tasksetAvailable } from './pinned-process.ts';
+import { tasksetAvailable } from './pinned-process.ts';
 import { runProfiledLoad } from './profiled-load.ts';
+import { startPspSimChild } from './psp-sim-child.ts';
 import { seedOrders } from './seed-orders.ts';
-import { waitUntilReady } from './wait-ready.ts';
 
 const benchDir = fileURLToPath(new URL('.', import.meta.url));
 const repoRoot = resolve(benchDir, '..');
@@ -40,18 +39,8 @@ async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'keelson-profile-'));
   onCleanup(`remove ${dataDir}`, () => rmSync(dataDir, { recursive: true, force: true }));
   const profileDir = join(dataDir, 'cpu-prof');
-  mkdirSync(join(dataDir, 'psp-sim'));
 
-  const pspPort = await freePort();
-  const psp = spawnPinned({
-    name: 'psp-sim',
-    core: serverCore,
-    args: [join(benchDir, 'psp-sim-server.ts'), String(pspPort), join(dataDir, 'psp-sim')],
-    cwd: repoRoot,
-    output: 'ignore',
-  });
-  const pspUrl = `http://127.0.0.1:${pspPort}`;
-  await waitUntilReady([`${pspUrl}/sim/faults`], psp, 30_000);
+  const { child: psp, url: pspUrl } = await startPspSimChild({ dataDir, core: serverCore, cwd: repoRoot });
 
   const env = { repoRoot, databaseUrl: db.url, dataDir };
   const { tenantId, token } = await provisionAccess(env);

@@ -16,7 +16,7 @@
 // Every child process, temp file and the throwaway database are removed on exit, error or signal.
 // See bench/README.md.
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,6 +33,7 @@ import { describeMachine } from './machine.ts';
 import type { Measurement } from './measurement.ts';
 import { runOptionalBenches } from './optional-benches.ts';
 import { runPinnedForJson, spawnPinned, tasksetAvailable } from './pinned-process.ts';
+import { startPspSimChild } from './psp-sim-child.ts';
 import type { RawLoopSpec } from './raw-order-loop.ts';
 import { failuresOf, type Report, type ResilienceOverhead, renderText, writeReport } from './report.ts';
 import { condense } from './rounds.ts';
@@ -130,18 +131,7 @@ async function main(args: BenchArgs): Promise<number> {
 
   // The payment provider: psp-sim, no faults (0 ms latency), its durable ledger in the temp dir,
   // on the server core too: the service and the simulator share it in the payment scenario.
-  const pspPort = await freePort();
-  const pspDataDir = join(dataDir, 'psp-sim');
-  mkdirSync(pspDataDir);
-  const psp = spawnPinned({
-    name: 'psp-sim',
-    core: serverCore,
-    args: [join(benchDir, 'psp-sim-server.ts'), String(pspPort), pspDataDir],
-    cwd: repoRoot,
-    output: 'ignore',
-  });
-  const pspUrl = `http://127.0.0.1:${pspPort}`;
-  await waitUntilReady([`${pspUrl}/sim/faults`], psp, 30_000);
+  const { child: psp, url: pspUrl } = await startPspSimChild({ dataDir, core: serverCore, cwd: repoRoot });
   const noFaults = await fetch(`${pspUrl}/sim/faults`, { method: 'DELETE', signal: AbortSignal.timeout(5_000) });
   await noFaults.arrayBuffer();
   if (!noFaults.ok) throw new Error(`DELETE /sim/faults answered ${noFaults.status}`);

@@ -15,13 +15,12 @@ import { createBenchDatabase } from './bench-database.ts';
 import { createProduct, provisionAccess, type ServiceEnv, startService, tail } from './checkout-service.ts';
 import { onCleanup, runBench } from './cleanup.ts';
 import { summarise } from './cpu-profile-summary.ts';
-import { freePort } from './free-port.ts';
 import { describeMachine } from './machine.ts';
 import { type MixClass, type MixResult, type MixSpec, mixClasses } from './mix-spec.ts';
-import { runPinnedForJson, spawnPinned, tasksetAvailable } from './pinned-process.ts';
+import { runPinnedForJson, tasksetAvailable } from './pinned-process.ts';
+import { startPspSimChild } from './psp-sim-child.ts';
 import { judgeRamp, type RampReport, renderRampMarkdown, renderRampText } from './ramp-report.ts';
 import { seedOrders } from './seed-orders.ts';
-import { waitUntilReady } from './wait-ready.ts';
 
 const benchDir = fileURLToPath(new URL('.', import.meta.url));
 const repoRoot = resolve(benchDir, '..');
@@ -135,18 +134,7 @@ async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'keelson-ramp-'));
   onCleanup(`remove ${dataDir}`, () => rmSync(dataDir, { recursive: true, force: true }));
 
-  // The provider on the server core, as in npm run bench: a payment costs the core both sides.
-  const pspPort = await freePort();
-  mkdirSync(join(dataDir, 'psp-sim'));
-  const psp = spawnPinned({
-    name: 'psp-sim',
-    core: serverCore,
-    args: [join(benchDir, 'psp-sim-server.ts'), String(pspPort), join(dataDir, 'psp-sim')],
-    cwd: repoRoot,
-    output: 'ignore',
-  });
-  const pspUrl = `http://127.0.0.1:${pspPort}`;
-  await waitUntilReady([`${pspUrl}/sim/faults`], psp, 30_000);
+  const { child: psp, url: pspUrl } = await startPspSimChild({ dataDir, core: serverCore, cwd: repoRoot });
 
   const env: ServiceEnv = { repoRoot, databaseUrl: db.url, dataDir };
   const { tenantId, token } = await provisionAccess(env);
@@ -279,7 +267,7 @@ async function main(): Promise<void> {
     settings: {
       ...settings,
       pinning: pinned ? `service and psp-sim on core ${serverCore}, generator on core ${loadCore}` : 'NONE',
-      shedding: `the service's defaults (KEELSON_SHED_TARGET_UTILIZATION 0.8, KEELSON_SHED_MAX_EVENT_LOOP_DELAY_MS 50 …), KEELSON_SHED_MAX_IN_FLIGHT ${maxInFlight ?? 'default (8 × pool)'}`,
+      shedding: `the service's defaults (KEELSON_SHED_MAX_EVENT_LOOP_DELAY_MS 50 …), KEELSON_SHED_TARGET_UTILIZATION ${values['target-utilization'] ?? 'default (0.8)'}, KEELSON_SHED_MAX_IN_FLIGHT ${maxInFlight ?? 'default (8 × pool)'}`,
     },
     capacity,
     classCostMs,

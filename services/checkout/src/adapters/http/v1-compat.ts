@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { oncePerObject } from './once-per-object.ts';
 import type { paymentToWire, refundToWire } from './payment.wire.ts';
 import type { createRefundBody } from './payment-schemas.ts';
 import { type createProductBody, listOf, type updateProductBody } from './schemas.ts';
@@ -24,16 +25,7 @@ type RefundV2 = ReturnType<typeof refundToWire>;
 type ListV2<T> = { readonly object: 'list'; readonly data: readonly T[]; readonly has_more: boolean };
 
 /** By v2 object, which productToWire memoizes per cached state: a warm v1 read builds nothing. */
-const productV1s = new WeakMap<ProductV2, z.input<typeof productSchemaV1>>();
-
-export function productToV1(p: ProductV2): z.input<typeof productSchemaV1> {
-  let v1 = productV1s.get(p);
-  if (v1 === undefined) {
-    v1 = buildProductV1(p);
-    productV1s.set(p, v1);
-  }
-  return v1;
-}
+export const productToV1 = oncePerObject(buildProductV1);
 
 function buildProductV1(p: ProductV2): z.input<typeof productSchemaV1> {
   return Object.freeze({

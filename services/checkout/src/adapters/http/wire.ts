@@ -1,5 +1,6 @@
 import type { OrderState } from '../../domain/order.ts';
 import type { ProductState } from '../../domain/product.ts';
+import { oncePerObject } from './once-per-object.ts';
 
 // Domain → wire mappers: the only place snake_case names are produced. They produce API v2
 // (canonical); v1-compat.ts derives v1 from their output.
@@ -13,19 +14,9 @@ export function pageRequest(query: { readonly limit: number; readonly starting_a
 
 /**
  * By state object: the product cache hands every warm read the same immutable `ProductState`,
- * and building its wire form (two `toISOString`s) was 2.4 % of a warm GET's CPU. Weak, so a
- * state the cache dropped takes its wire form with it.
+ * and building its wire form (two `toISOString`s) was 2.4 % of a warm GET's CPU.
  */
-const productWires = new WeakMap<ProductState, ReturnType<typeof buildProductWire>>();
-
-export function productToWire(p: ProductState) {
-  let wire = productWires.get(p);
-  if (wire === undefined) {
-    wire = buildProductWire(p);
-    productWires.set(p, wire);
-  }
-  return wire;
-}
+export const productToWire = oncePerObject(buildProductWire);
 
 function buildProductWire(p: ProductState) {
   return Object.freeze({
