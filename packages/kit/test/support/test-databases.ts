@@ -36,12 +36,19 @@ async function createEmbedded(setupSql: string): Promise<OwnedDatabase> {
   return { db, dispose };
 }
 
+/**
+ * How long a test waits to open a connection to its own database. The service's 2 s default
+ * suits production; on a loaded two-core CI host, a connection to a database created a moment
+ * earlier has taken longer than that (CI, 2026-12-07), which failed a suite before any test ran.
+ */
+export const testConnectTimeoutMs = 15_000;
+
 async function createOnServer(adminUrl: string, setupSql: string): Promise<OwnedDatabase> {
   const name = `keelson_test_${randomBytes(6).toString('hex')}`;
   await withAdmin(adminUrl, (admin) => admin.query(`CREATE DATABASE ${name}`));
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
-  const db = createPgDatabase({ url: url.toString(), maxConnections: 25 });
+  const db = createPgDatabase({ url: url.toString(), maxConnections: 25, connectTimeoutMs: testConnectTimeoutMs });
   const dispose = once(async () => {
     await db.close();
     await withAdmin(adminUrl, (admin) => admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
@@ -60,7 +67,7 @@ async function setUp(db: Database, sql: string, dispose: () => Promise<void>): P
 }
 
 async function withAdmin(url: string, work: (admin: pg.Client) => Promise<unknown>): Promise<void> {
-  const admin = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3_000 });
+  const admin = new pg.Client({ connectionString: url, connectionTimeoutMillis: testConnectTimeoutMs });
   await admin.connect();
   try {
     await work(admin);

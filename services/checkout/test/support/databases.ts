@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { after } from 'node:test';
 import { createMigrator, createPgDatabase, createPgliteDatabase, type Database } from '@keelson/kit/db';
 import pg from 'pg';
+import { testConnectTimeoutMs } from '../../../../packages/kit/test/support/test-databases.ts';
 import { migrationsDir } from '../../src/adapters/postgres/migrations-dir.ts';
 
 /**
@@ -40,16 +41,16 @@ const required = process.env.KEELSON_TEST_REQUIRE_SERVICES === '1';
 
 async function createServerDatabase(adminUrl: string): Promise<OwnedTestDatabase> {
   const name = `keelson_test_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 3_000 });
+  const admin = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: testConnectTimeoutMs });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name}`);
   await admin.end();
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
-  const db = createPgDatabase({ url: url.toString(), maxConnections: 20 });
+  const db = createPgDatabase({ url: url.toString(), maxConnections: 20, connectTimeoutMs: testConnectTimeoutMs });
   const dispose = once(async () => {
     await db.close();
-    const cleanup = new pg.Client({ connectionString: adminUrl });
+    const cleanup = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: testConnectTimeoutMs });
     await cleanup.connect();
     await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     await cleanup.end();
