@@ -1,5 +1,6 @@
 // CPU time per request (issue 9 §6): bare Fastify hello-world and the checkout service's
-// `GET /v1/products/{id}` (warm, its 304 revalidation, or cold with the cache off), each pinned
+// `GET /v1/products/{id}` (warm, its 304 revalidation, or cold with the cache off, beside its fair
+// baseline: bare Fastify running the same SELECT through a pool of the same size), each pinned
 // to the server core, driven by autocannon (64 connections) on the load core; CPU is utime+stime
 // from /proc/<pid>/stat around each window. Unlike rps it does not depend on how fast the
 // generator is, so it is what A/B comparisons of hot-path changes use: pass two checkouts with
@@ -16,6 +17,7 @@ import { createProduct, provisionAccess, type RunningService, startService } fro
 import { onCleanup, runBench } from './cleanup.ts';
 import { freePort } from './free-port.ts';
 import { warmServiceEnv } from './hot-path-servers.ts';
+import type { FastifySqlSpec } from './fastify-sql.ts';
 import type { LoadSpec } from './load-autocannon.ts';
 import type { Measurement } from './measurement.ts';
 import { type PinnedChild, runPinnedForJson, spawnPinned, tasksetAvailable } from './pinned-process.ts';
@@ -35,6 +37,9 @@ const { values } = parseArgs({
   },
 });
 
+/** The service's KEELSON_DATABASE_POOL_MAX, and the cold baseline's pool. */
+const poolMax = 10;
+
 interface Target {
   readonly name: string;
   readonly pid: number;
@@ -50,7 +55,7 @@ async function main(): Promise<void> {
   onCleanup('drop the bench database', () => db.drop());
   const dataDir = mkdtempSync(join(tmpdir(), 'keelson-cpu-'));
   onCleanup(`remove ${dataDir}`, () => rmSync(dataDir, { recursive: true, force: true }));
-  const { token } = await provisionAccess({ repoRoot, databaseUrl: db.url, dataDir });
+  const { tenantId, token } = await provisionAccess({ repoRoot, databaseUrl: db.url, dataDir });
   const auth = { authorization: `Bearer ${token}` };
   const load = (name: string, url: string, headers: Record<string, string>, expectStatus?: number): LoadSpec => ({
     scenario: name,
@@ -86,7 +91,7 @@ async function main(): Promise<void> {
   for (const [i, checkout] of values.repo.entries()) {
     const service: RunningService = await startService(
       { repoRoot: resolve(checkout), databaseUrl: db.url, dataDir },
-      { name: `service-${i}`, core: serverCore, poolMax: 10, logLevel: 'info', env },
+      { name: `service-${i}`, core: serverCore, poolMax, logLevel: 'info', env },
     );
     onCleanup(`stop the service of ${checkout}`, () => service.child.stop(15_000));
     const url = `${service.baseUrl}/v1/products/${await createProduct(service.baseUrl, token, 1e9, i)}`;
@@ -100,6 +105,7 @@ async function main(): Promise<void> {
         spec: load('304', url, { ...auth, 'if-none-match': etag }, 304),
       });
   }
+  if (values.cold) targets.splice(1, 0, await startFastifySql(db.url, tenantId, targets, serverCore));
   for (let round = 1; round <= Number(values.rounds); round++) {
     for (const target of targets) {
       const before = cpuMsOf(target.pid);
@@ -118,6 +124,32 @@ async function main(): Promise<void> {
       );
     }
   }
+}
+
+/** The cold read's fair baseline, reading the first service's product (same database, same tenant). */
+async function startFastifySql(
+  databaseUrl: string,
+  tenantId: string,
+  targets: readonly Target[],
+  core: number | undefined,
+): Promise<Target> {
+  const cold = targets[1] ?? raise('no service to take the product from');
+  const spec: FastifySqlSpec = { port: await freePort(), databaseUrl, tenantId, poolMax };
+  const child = spawnPinned({
+    name: 'bare Fastify + pg',
+    core,
+    args: [join(benchDir, 'fastify-sql.ts'), JSON.stringify(spec)],
+    cwd: repoRoot,
+    output: 'ignore',
+  });
+  onCleanup('stop bare Fastify + pg', () => child.stop());
+  const url = `http://127.0.0.1:${spec.port}${new URL(cold.spec.url).pathname}`;
+  await waitUntilReady([url], child, 30_000);
+  return { name: 'bare Fastify + pg GET (same SQL)', pid: child.process.pid ?? 0, spec: { ...cold.spec, url, headers: {} } };
+}
+
+function raise(message: string): never {
+  throw new Error(message);
 }
 
 await runBench(main, (error) =>
