@@ -15,9 +15,9 @@ import { parseArgs } from 'node:util';
 import { createBenchDatabase } from './bench-database.ts';
 import { createProduct, provisionAccess, type RunningService, startService } from './checkout-service.ts';
 import { onCleanup, runBench } from './cleanup.ts';
+import type { FastifySqlSpec } from './fastify-sql.ts';
 import { freePort } from './free-port.ts';
 import { warmServiceEnv } from './hot-path-servers.ts';
-import type { FastifySqlSpec } from './fastify-sql.ts';
 import type { LoadSpec } from './load-autocannon.ts';
 import type { Measurement } from './measurement.ts';
 import { type PinnedChild, runPinnedForJson, spawnPinned, tasksetAvailable } from './pinned-process.ts';
@@ -145,7 +145,11 @@ async function startFastifySql(
   onCleanup('stop bare Fastify + pg', () => child.stop());
   const url = `http://127.0.0.1:${spec.port}${new URL(cold.spec.url).pathname}`;
   await waitUntilReady([url], child, 30_000);
-  return { name: 'bare Fastify + pg GET (same SQL)', pid: child.process.pid ?? 0, spec: { ...cold.spec, url, headers: {} } };
+  return {
+    name: 'bare Fastify + pg GET (same SQL)',
+    pid: child.process.pid ?? 0,
+    spec: { ...cold.spec, url, headers: {} },
+  };
 }
 
 function raise(message: string): never {

@@ -4,20 +4,23 @@ import {
   insertOrderLinesSql,
   insertOrderSql,
   lockProductsSql,
-} from '../services/checkout/src/adapters/postgres/order.pg-repository.ts';
+  selectProductsSql,
+} from '../services/checkout/src/adapters/postgres/order-placement.ts';
 import { insertOutboxSql } from '../services/checkout/src/adapters/postgres/outbox.ts';
 import { reserveStockSql } from '../services/checkout/src/adapters/postgres/stock.ts';
 
 /*
  * The order-placing transaction as raw SQL on a bare pg pool, for the raw-SQL baseline. The
- * statements are the repository's own (imported from order.pg-repository.ts, stock.ts and
+ * statements are the repository's own (imported from order-placement.ts, stock.ts and
  * outbox.ts, so they cannot drift); what is mirrored by hand, and must be kept in sync, is:
  *   - the parameters each statement is given, in the order place() gives them;
  *   - packages/kit/src/db/pg-database.ts transaction(): the session statement_timeout is set
  *     once per connection (its budget bucket, ADR 0005), then BEGIN, COMMIT, ROLLBACK on failure;
  *   - the in-memory part of services/checkout/src/domain/order.ts Order.place() (price
  *     snapshot, total, stock check, the event whose data is the order state).
- * Seven round trips in steady state: BEGIN, SELECT … FOR UPDATE, UPDATE, 3 × INSERT, COMMIT.
+ * Eight round trips in steady state, in placeOrder's order (products locked late, ADR 0018):
+ * BEGIN, SELECT, INSERT orders, INSERT outbox, SELECT … FOR NO KEY UPDATE, UPDATE, INSERT
+ * order_lines, COMMIT.
  */
 
 /** The bucket the service's default 5 s budget falls in (timeoutBucketMs(≈4990) = 4608). */
@@ -56,10 +59,8 @@ export async function placeOrderRaw(
       configured.add(client);
     }
     const orderId = newId('ord');
-    const { rows } = await client.query<ProductRow>(lockProductsSql, [
-      tenantId,
-      requested.map((line) => line.productId),
-    ]);
+    const ids = requested.map((line) => line.productId);
+    const { rows } = await client.query<ProductRow>(selectProductsSql, [tenantId, ids]);
     const products = new Map(rows.map((row) => [row.id, row]));
     const lines = requested.map((line) => {
       const product = products.get(line.productId);
@@ -81,14 +82,6 @@ export async function placeOrderRaw(
       updatedAt: now,
     };
 
-    const reserved = await client.query(reserveStockSql, [
-      tenantId,
-      lines.map((l) => l.productId),
-      lines.map((l) => l.quantity),
-      now,
-    ]);
-    if (reserved.rowCount !== lines.length) throw new Error(`stock reservation for ${orderId} failed`);
-
     await client.query(insertOrderSql, [
       state.id,
       tenantId,
@@ -100,13 +93,6 @@ export async function placeOrderRaw(
       state.createdAt,
       state.updatedAt,
     ]);
-    await client.query(insertOrderLinesSql, [
-      tenantId,
-      state.id,
-      lines.map((l) => l.productId),
-      lines.map((l) => l.quantity),
-      lines.map((l) => l.unitAmount),
-    ]);
     await client.query(insertOutboxSql, [
       newId('evt'),
       tenantId,
@@ -117,6 +103,28 @@ export async function placeOrderRaw(
       state.updatedAt,
       JSON.stringify(state),
       JSON.stringify({ 'x-request-id': orderId }),
+    ]);
+    const locked = await client.query<ProductRow>(lockProductsSql, [tenantId, ids]);
+    const lockedById = new Map(locked.rows.map((row) => [row.id, row]));
+    for (const line of lines) {
+      const product = lockedById.get(line.productId);
+      if (!product || product.stock < line.quantity || Number(product.unit_amount) !== line.unitAmount)
+        throw new Error(`${line.productId} changed before it was locked`);
+    }
+    const reserved = await client.query(reserveStockSql, [
+      tenantId,
+      lines.map((l) => l.productId),
+      lines.map((l) => l.quantity),
+      now,
+    ]);
+    if (reserved.rowCount !== lines.length) throw new Error(`stock reservation for ${orderId} failed`);
+
+    await client.query(insertOrderLinesSql, [
+      tenantId,
+      state.id,
+      lines.map((l) => l.productId),
+      lines.map((l) => l.quantity),
+      lines.map((l) => l.unitAmount),
     ]);
     await client.query('COMMIT');
     return orderId;

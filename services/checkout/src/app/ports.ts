@@ -60,8 +60,9 @@ export interface OrderRef {
 
 export interface OrderRepository {
   /**
-   * In one transaction: locks the requested products, runs the pure `place`, and on success
-   * reserves stock with a conditional decrement and writes the order and its event.
+   * In one transaction: runs the pure `place` on the requested products, and on success writes
+   * the order and its event and reserves stock with a conditional decrement, deciding on the
+   * products as locked (the PostgreSQL adapter locks them late, ADR 0018: `place` may run twice).
    */
   place(
     ctx: RequestContext,

@@ -7,6 +7,7 @@ import {
   appError,
   cancel,
   type DatabaseFixture,
+  holdLocks,
   outboxRows,
   pendingOrder,
   place,
@@ -48,7 +49,7 @@ for (const backend of backends()) {
         const { tenantId, product, order } = await pendingOrder(fx);
         const before = await snapshot(fx, tenantId);
 
-        // Same id as an existing order: reserveStock succeeds, then INSERT INTO orders fails.
+        // Same id as an existing order: INSERT INTO orders, the first write, fails.
         await assert.rejects(
           place(fx, tenantId, [{ productId: product.id, quantity: 2 }], { id: order.id }),
           sqlState('23505'),
@@ -58,7 +59,7 @@ for (const backend of backends()) {
         assert.equal(await stockOf(fx, tenantId, product.id), 7);
       });
 
-      it('undoes stock, order and lines when the outbox insert, the last write, fails', async () => {
+      it('undoes the order when the outbox insert fails after it', async () => {
         const fx = repos();
         const tenantId = await seedTenant(fx);
         const product = await seedProduct(fx, tenantId, { stock: 10 });
@@ -77,6 +78,58 @@ for (const backend of backends()) {
               ttlMs: 60_000,
             });
             return outcome.ok ? { ...outcome, event: { ...outcome.event, aggregateVersion: 2 ** 31 } } : outcome;
+          }),
+          sqlState('22003'),
+        );
+
+        assert.deepEqual(await snapshot(fx, tenantId), before);
+        assert.equal(await stockOf(fx, tenantId, product.id), 10);
+      });
+
+      it('undoes order and event when the stock reservation fails after them', async () => {
+        const fx = repos();
+        const tenantId = await seedTenant(fx);
+        const product = await seedProduct(fx, tenantId, { stock: 10 });
+        const before = await snapshot(fx, tenantId);
+        const lines = [{ productId: product.id, quantity: 4 }];
+        const id = fx.newId('ord');
+        let calls = 0;
+
+        // The decision written (the first, on the unlocked read) asks to reserve more than there
+        // is: the conditional decrement matches no row after the order and its event were written.
+        await assert.rejects(
+          fx.orders.place(testContext(), tenantId, lines, (products) => {
+            calls += 1;
+            const outcome = Order.place({ id, tenantId, lines, products, now: new Date(), ttlMs: 60_000 });
+            return outcome.ok && calls === 1
+              ? { ...outcome, reserve: [{ productId: product.id, quantity: 11 }] }
+              : outcome;
+          }),
+          /lost a race it cannot lose/,
+        );
+
+        assert.equal(calls, 2);
+        assert.deepEqual(await snapshot(fx, tenantId), before);
+        assert.equal(await stockOf(fx, tenantId, product.id), 10);
+      });
+
+      it('undoes stock, order and event when the lines insert, the last write, fails', async () => {
+        const fx = repos();
+        const tenantId = await seedTenant(fx);
+        const product = await seedProduct(fx, tenantId, { stock: 10 });
+        const before = await snapshot(fx, tenantId);
+        const lines = [{ productId: product.id, quantity: 4 }];
+        const id = fx.newId('ord');
+
+        // unit_amount is int8: 2^63 passes the domain but fails INSERT INTO order_lines, which
+        // runs after the stock was reserved.
+        await assert.rejects(
+          fx.orders.place(testContext(), tenantId, lines, (products) => {
+            const outcome = Order.place({ id, tenantId, lines, products, now: new Date(), ttlMs: 60_000 });
+            if (!outcome.ok) return outcome;
+            const state = outcome.order.state;
+            const overflowing = state.lines.map((line) => ({ ...line, unitAmount: 2 ** 63 }));
+            return { ...outcome, order: Order.fromRow({ ...state, lines: overflowing }) };
           }),
           sqlState('22003'),
         );
@@ -187,7 +240,8 @@ for (const backend of backends()) {
           });
           await isLocked;
 
-          // place locks a (waits on the holder); cancel then locks b and queues for a behind place.
+          // place's order line waits on the holder for a (its foreign key's KEY SHARE lock against
+          // FOR UPDATE); cancel then locks b and queues for a too.
           const placing = place(fx, tenantId, [
             { productId: a.id, quantity: 1 },
             { productId: b.id, quantity: 1 },
@@ -203,6 +257,69 @@ for (const backend of backends()) {
           assert.equal(cancelled.status, 'fulfilled', cancelled.status === 'rejected' ? String(cancelled.reason) : '');
           assert.equal(await stockOf(fx, tenantId, a.id), 9);
           assert.equal(await stockOf(fx, tenantId, b.id), 9);
+        },
+      );
+
+      /**
+       * Changes the product in a transaction left open (as a concurrent placement or edit would),
+       * so its row lock is held while `place` reads the old, committed row, writes, and queues for
+       * the lock; the change commits with the release, and the placement's locked read sees it.
+       */
+      async function overtake(fx: DatabaseFixture, tenantId: string, productId: string, change: string) {
+        const release = await holdLocks(fx, (tx) =>
+          tx.query(`UPDATE products SET ${change} WHERE tenant_id = $1 AND id = $2`, [tenantId, productId]),
+        );
+        const placing = place(fx, tenantId, [{ productId, quantity: 2 }]);
+        // The placement's order and event are written; it waits for the product's lock.
+        await waitForLockWaiters(fx, 1);
+        await release();
+        return placing;
+      }
+
+      it(
+        'stock taken between the unlocked read and the lock: nothing written, the shortfall answered',
+        backend.name === 'postgres' ? {} : { skip: 'PGlite serializes transactions: no lock to hold across calls' },
+        async () => {
+          const fx = repos();
+          const tenantId = await seedTenant(fx);
+          const product = await seedProduct(fx, tenantId, { stock: 5 });
+          const before = await snapshot(fx, tenantId);
+
+          const outcome = await overtake(fx, tenantId, product.id, 'stock = 1');
+
+          assert.deepEqual(outcome, { ok: false, reason: 'insufficient_stock', productId: product.id, available: 1 });
+          assert.equal(await stockOf(fx, tenantId, product.id), 1);
+          // Put the holder's change back: what is left must be the tenant as it was (no order,
+          // no lines, no event).
+          await fx.db.transaction(sqlScope(), (tx) =>
+            tx.query('UPDATE products SET stock = 5 WHERE tenant_id = $1 AND id = $2', [tenantId, product.id]),
+          );
+          assert.deepEqual(await snapshot(fx, tenantId), before);
+        },
+      );
+
+      it(
+        'a price changed between the unlocked read and the lock: the order is placed at the locked price',
+        backend.name === 'postgres' ? {} : { skip: 'PGlite serializes transactions: no lock to hold across calls' },
+        async () => {
+          const fx = repos();
+          const tenantId = await seedTenant(fx);
+          const product = await seedProduct(fx, tenantId, { stock: 5 });
+          const repriced = product.unitAmount + 100;
+
+          const outcome = await overtake(fx, tenantId, product.id, `unit_amount = ${repriced}`);
+
+          assert.equal(outcome.ok, true);
+          const order = outcome.ok ? outcome.order.state : assert.fail('not placed');
+          assert.deepEqual(
+            order.lines.map((line) => line.unitAmount),
+            [repriced],
+          );
+          assert.equal(order.amountTotal, repriced * 2);
+          assert.equal(await stockOf(fx, tenantId, product.id), 3);
+          const stored = await fx.orders.get(testContext(), tenantId, order.id);
+          assert.equal(stored?.amountTotal, repriced * 2);
+          assert.equal((await outboxRows(fx, tenantId, 'order.created')).length, 1);
         },
       );
     });

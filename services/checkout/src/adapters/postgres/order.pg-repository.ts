@@ -1,11 +1,10 @@
-import { autocommit, type Database, isUniqueViolation, type Queryable } from '@keelson/kit/db';
+import { autocommit, type Database, type Queryable } from '@keelson/kit/db';
 import type { IdGenerator } from '@keelson/kit/ids';
 import { recordInInbox } from '@keelson/kit/inbox';
 import type { OrderRepository } from '../../app/ports.ts';
 import { fail } from '../../domain/errors.ts';
 import { Order, type OrderState, type Transition } from '../../domain/order.ts';
 import { releasesStock } from '../../domain/order-status.ts';
-import type { ProductState } from '../../domain/product.ts';
 import { pageOf, tenantListRows } from './cursor.ts';
 import {
   type OrderRow,
@@ -15,20 +14,9 @@ import {
   orderWithLinesFromRow,
   withLines,
 } from './order.rows.ts';
+import { placeOrder } from './order-placement.ts';
 import { appendToOutbox, type EventHeaders, eventHeaders } from './outbox.ts';
-import { type ProductRow, productColumns, productFromRow } from './product.rows.ts';
-import { releaseStock, reserveStock } from './stock.ts';
-
-// The statements of place(), exported so bench/raw-order-transaction.ts runs the same SQL.
-
-/** Locks in id order so two orders over the same products cannot deadlock. */
-export const lockProductsSql = `SELECT ${productColumns} FROM products WHERE tenant_id = $1 AND id = ANY($2::text[]) ORDER BY id FOR UPDATE`;
-
-export const insertOrderSql = `INSERT INTO orders (${orderColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`;
-
-export const insertOrderLinesSql = `INSERT INTO order_lines (tenant_id, order_id, line_no, product_id, quantity, unit_amount)
-           SELECT $1, $2, l.line_no, l.product_id, l.quantity, l.unit_amount
-           FROM unnest($3::text[], $4::int[], $5::int8[]) WITH ORDINALITY AS l(product_id, quantity, unit_amount, line_no)`;
+import { releaseStock } from './stock.ts';
 
 /**
  * An order whose payment is still pending cannot be cancelled or expire: the provider may be
@@ -83,56 +71,7 @@ async function writeTransition(
 export function createOrderPgRepository(db: Database, newId: IdGenerator): OrderRepository {
   return {
     place(ctx, tenantId, lines, place, idempotencyKey) {
-      return db
-        .transaction(ctx, async (tx) => {
-          const { rows } = await tx.query<ProductRow>(lockProductsSql, [tenantId, lines.map((line) => line.productId)]);
-          const products = new Map<string, ProductState>(rows.map((row) => [row.id, productFromRow(row)]));
-          const outcome = place(products);
-          if (!outcome.ok) return outcome;
-          const o = outcome.order.state;
-          if (!(await reserveStock(tx, tenantId, outcome.reserve, o.createdAt))) {
-            // Unreachable while the rows are locked; kept as the invariant's last line of defence.
-            throw new Error(`Stock reservation for ${o.id} lost a race it cannot lose under FOR UPDATE.`);
-          }
-          await tx.query(insertOrderSql, [
-            o.id,
-            tenantId,
-            o.status,
-            o.currency,
-            o.amountTotal,
-            o.version,
-            o.expiresAt,
-            o.createdAt,
-            o.updatedAt,
-          ]);
-          await tx.query(insertOrderLinesSql, [
-            tenantId,
-            o.id,
-            o.lines.map((l) => l.productId),
-            o.lines.map((l) => l.quantity),
-            o.lines.map((l) => l.unitAmount),
-          ]);
-          if (idempotencyKey !== undefined) {
-            await tx.query('INSERT INTO order_requests (tenant_id, idempotency_key, order_id) VALUES ($1, $2, $3)', [
-              tenantId,
-              idempotencyKey,
-              o.id,
-            ]);
-          }
-          await appendToOutbox(tx, newId, tenantId, [outcome.event], eventHeaders(ctx));
-          return outcome;
-        })
-        .catch((error: unknown) => {
-          if (isUniqueViolation(error, 'order_requests_pkey')) {
-            fail(
-              'conflict',
-              'idempotency_request_in_progress',
-              'Another attempt with this Idempotency-Key placed the order.',
-              error,
-            );
-          }
-          throw error;
-        });
+      return placeOrder(db, newId, ctx, tenantId, lines, place, idempotencyKey);
     },
 
     async findByIdempotencyKey(ctx, tenantId, key) {

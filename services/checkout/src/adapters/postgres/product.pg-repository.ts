@@ -61,8 +61,9 @@ export function createProductPgRepository(db: Database, newId: IdGenerator): Pro
 
     update(ctx, tenantId, id, change) {
       return db.transaction(ctx, async (tx) => {
+        // NO KEY UPDATE (no key changes): it does not wait on order lines' foreign-key KEY SHARE locks.
         const { rows } = await tx.query<ProductRow>(
-          `SELECT ${productColumns} FROM products WHERE tenant_id = $1 AND id = $2 FOR UPDATE`,
+          `SELECT ${productColumns} FROM products WHERE tenant_id = $1 AND id = $2 FOR NO KEY UPDATE`,
           [tenantId, id],
         );
         if (!rows[0]) fail('not_found', 'product_not_found', `No such product: ${id}.`);

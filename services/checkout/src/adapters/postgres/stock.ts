@@ -38,7 +38,8 @@ export async function releaseStock(
   if (moves.length === 0) return;
   // Lock in id order first, as placing an order does: an UPDATE … FROM locks in whatever order
   // the join yields, which deadlocks against a concurrent placement over the same products.
-  await tx.query('SELECT 1 FROM products WHERE tenant_id = $1 AND id = ANY($2::text[]) ORDER BY id FOR UPDATE', [
+  // NO KEY UPDATE, as placing takes: it does not wait on the order lines' foreign-key KEY SHARE locks.
+  await tx.query('SELECT 1 FROM products WHERE tenant_id = $1 AND id = ANY($2::text[]) ORDER BY id FOR NO KEY UPDATE', [
     tenantId,
     moves.map((m) => m.productId),
   ]);
