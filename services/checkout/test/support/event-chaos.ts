@@ -85,9 +85,17 @@ export async function startEventStack(
     workers,
     worker: () => workers.at(-1) ?? assert.fail('no worker started'),
     async startWorker() {
-      // Same ports every time: nothing talks to the worker but the test.
+      // Fresh ports for every start: a port picked when the stack started may since have become
+      // the local port of one of the many client sockets the load opened (CI, 2026-12-07: the
+      // SIGTERM test's first worker failed with EADDRINUSE). Nothing but the test talks to a worker.
+      const ports = await serviceEnv({ dataDir: dir.path });
+      const env = {
+        ...workerEnv,
+        KEELSON_HTTP_PORT: ports.env.KEELSON_HTTP_PORT ?? '',
+        KEELSON_ADMIN_PORT: ports.env.KEELSON_ADMIN_PORT ?? '',
+      };
       const worker = await startServiceProcess(
-        { ...workerSettings, env: workerEnv },
+        { ...ports, env },
         { serveArgs: ['--role', 'worker'], readyTimeoutMs: 30_000 },
       );
       started.push(worker);
