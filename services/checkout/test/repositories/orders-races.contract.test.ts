@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Order } from '../../src/domain/order.ts';
+import { Order, type PlaceOrderOutcome } from '../../src/domain/order.ts';
+
+type PlacedOutcome = Extract<PlaceOrderOutcome, { ok: true }>;
+
 import { backends } from '../support/databases.ts';
 import {
   appError,
@@ -59,34 +62,15 @@ for (const backend of backends()) {
         assert.equal(await stockOf(fx, tenantId, product.id), 7);
       });
 
-      it('undoes the order when the outbox insert fails after it', async () => {
-        const fx = repos();
-        const tenantId = await seedTenant(fx);
-        const product = await seedProduct(fx, tenantId, { stock: 10 });
-        const before = await snapshot(fx, tenantId);
-        const lines = [{ productId: product.id, quantity: 4 }];
-
-        // aggregate_version is an int4 column: 2^31 passes the domain but fails the INSERT INTO outbox.
-        await assert.rejects(
-          fx.orders.place(testContext(), tenantId, lines, (products) => {
-            const outcome = Order.place({
-              id: fx.newId('ord'),
-              tenantId,
-              lines,
-              products,
-              now: new Date(),
-              ttlMs: 60_000,
-            });
-            return outcome.ok ? { ...outcome, event: { ...outcome.event, aggregateVersion: 2 ** 31 } } : outcome;
-          }),
-          sqlState('22003'),
-        );
-
-        assert.deepEqual(await snapshot(fx, tenantId), before);
-        assert.equal(await stockOf(fx, tenantId, product.id), 10);
-      });
-
-      it('undoes order and event when the stock reservation fails after them', async () => {
+      /**
+       * Places 4 of a product with stock 10 through `rewrite` (given each decision and which call
+       * it is: 1 on the unlocked read, 2 on the locked rows) and expects `rejection`, the tenant
+       * unchanged and the stock whole.
+       */
+      async function assertPlacementRollsBack(
+        rewrite: (placed: PlacedOutcome, call: number, productId: string) => PlaceOrderOutcome,
+        rejection: RegExp | ((error: unknown) => true),
+      ): Promise<void> {
         const fx = repos();
         const tenantId = await seedTenant(fx);
         const product = await seedProduct(fx, tenantId, { stock: 10 });
@@ -94,49 +78,41 @@ for (const backend of backends()) {
         const lines = [{ productId: product.id, quantity: 4 }];
         const id = fx.newId('ord');
         let calls = 0;
-
-        // The decision written (the first, on the unlocked read) asks to reserve more than there
-        // is: the conditional decrement matches no row after the order and its event were written.
         await assert.rejects(
           fx.orders.place(testContext(), tenantId, lines, (products) => {
             calls += 1;
             const outcome = Order.place({ id, tenantId, lines, products, now: new Date(), ttlMs: 60_000 });
-            return outcome.ok && calls === 1
-              ? { ...outcome, reserve: [{ productId: product.id, quantity: 11 }] }
-              : outcome;
+            return outcome.ok ? rewrite(outcome, calls, product.id) : outcome;
           }),
-          /lost a race it cannot lose/,
+          rejection,
         );
-
-        assert.equal(calls, 2);
         assert.deepEqual(await snapshot(fx, tenantId), before);
         assert.equal(await stockOf(fx, tenantId, product.id), 10);
-      });
+      }
 
-      it('undoes stock, order and event when the lines insert, the last write, fails', async () => {
-        const fx = repos();
-        const tenantId = await seedTenant(fx);
-        const product = await seedProduct(fx, tenantId, { stock: 10 });
-        const before = await snapshot(fx, tenantId);
-        const lines = [{ productId: product.id, quantity: 4 }];
-        const id = fx.newId('ord');
+      it('undoes the order when the outbox insert fails after it', () =>
+        // aggregate_version is an int4 column: 2^31 passes the domain but fails the INSERT INTO outbox.
+        assertPlacementRollsBack(
+          (placed) => ({ ...placed, event: { ...placed.event, aggregateVersion: 2 ** 31 } }),
+          sqlState('22003'),
+        ));
 
+      it('undoes order and event when the stock reservation fails after them', () =>
+        // The decision written (the first, on the unlocked read) asks to reserve more than there
+        // is: the conditional decrement matches no row after the order and its event were written.
+        assertPlacementRollsBack(
+          (placed, call, productId) => (call === 1 ? { ...placed, reserve: [{ productId, quantity: 11 }] } : placed),
+          /lost a race it cannot lose/,
+        ));
+
+      it('undoes stock, order and event when the lines insert, the last write, fails', () =>
         // unit_amount is int8: 2^63 passes the domain but fails INSERT INTO order_lines, which
         // runs after the stock was reserved.
-        await assert.rejects(
-          fx.orders.place(testContext(), tenantId, lines, (products) => {
-            const outcome = Order.place({ id, tenantId, lines, products, now: new Date(), ttlMs: 60_000 });
-            if (!outcome.ok) return outcome;
-            const state = outcome.order.state;
-            const overflowing = state.lines.map((line) => ({ ...line, unitAmount: 2 ** 63 }));
-            return { ...outcome, order: Order.fromRow({ ...state, lines: overflowing }) };
-          }),
-          sqlState('22003'),
-        );
-
-        assert.deepEqual(await snapshot(fx, tenantId), before);
-        assert.equal(await stockOf(fx, tenantId, product.id), 10);
-      });
+        assertPlacementRollsBack((placed) => {
+          const state = placed.order.state;
+          const overflowing = state.lines.map((line) => ({ ...line, unitAmount: 2 ** 63 }));
+          return { ...placed, order: Order.fromRow({ ...state, lines: overflowing }) };
+        }, sqlState('22003')));
 
       it('keeps the order and its reservation when the cancel fails after releasing stock', async () => {
         const fx = repos();
