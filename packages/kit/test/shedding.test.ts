@@ -200,6 +200,20 @@ describe('load shedder', () => {
     assert.deepEqual(admitted(), ['critical', 'write', 'read', 'bulk']);
   });
 
+  it('holds the depth for a second after it rose, then lets it fall: load at the edge does not flap', () => {
+    const { shedder, run } = harness({ smoothing: 1 });
+    run(3, 1.5);
+    run(1, 0); // the median of three still sees 1.5: the last rise (0.3 in all)
+    const raised = shedder.stats().depth;
+    assert.ok(raised > 0);
+    run(10, 0); // the 1 s hold (10 ticks) counted from the last rise
+    assert.equal(shedder.stats().depth, raised, 'held for 10 ticks after the last rise');
+    run(1, 0);
+    assert.ok(shedder.stats().depth < raised, 'falls once the hold is over');
+    run(40, 0);
+    assert.equal(shedder.stats().depth, 0);
+  });
+
   it('spikes of one tick do not shed, however often and however high (a GC pause, a neighbour)', () => {
     const { shedder, run, admitted } = harness();
     for (let i = 0; i < 100; i += 1) {

@@ -38,6 +38,13 @@ export interface LoadShedderOptions {
   /** Largest fall of the depth in one tick. Default 0.05 (a class in 2 s): slower down than up, so it does not flap. */
   readonly maxStepDown?: number;
   /**
+   * Ticks after a rise during which the depth does not fall (go-zero's cool-off). Default 10
+   * (1 s at 100 ms ticks): load hovering at the edge no longer refuses a little, then nothing,
+   * then a little again from one second to the next (the ramp bench saw 0.11 → 0 → 0.39).
+   * Payments are the exception: past 3 the depth leaves their class as soon as the pressure allows.
+   */
+  readonly holdTicks?: number;
+  /**
    * `critical` (payments, refunds) is refused only once every other class is (depth 3) and the
    * smoothed pressure is at least this. Default 2: twice the target, which utilisation alone
    * (≤ 1 / target utilisation) never reaches; only a loop delay of twice its limit or twice the
@@ -114,6 +121,7 @@ export function createLoadShedder(options: LoadShedderOptions): LoadShedder {
   const gain = options.gain ?? 2;
   const maxStepUp = options.maxStepUp ?? 0.1;
   const maxStepDown = options.maxStepDown ?? 0.05;
+  const holdTicks = options.holdTicks ?? 10;
   const criticalAt = options.criticalAt ?? 2;
   const smoothing = options.smoothing ?? 0.3;
   // By rank (0 = bulk … 3 = critical): counters and the Weyl phase of each class's draws.
@@ -139,6 +147,8 @@ export function createLoadShedder(options: LoadShedderOptions): LoadShedder {
 
   let previous = 0;
   let beforePrevious = 0;
+  /** Ticks since the depth last rose (a large start: no hold before the first rise). */
+  let sinceRise = Number.POSITIVE_INFINITY;
 
   function tick(): void {
     const raw = Math.max(options.signal(), inFlight / maxInFlight);
@@ -152,8 +162,9 @@ export function createLoadShedder(options: LoadShedderOptions): LoadShedder {
     pressure = smoothing * sample + (1 - smoothing) * pressure;
     const error = pressure - target;
     let next = depth;
+    sinceRise += 1;
     if (error > deadBand) next += Math.min(gain * (error - deadBand), maxStepUp);
-    else if (error < -deadBand) next -= Math.min(gain * (-error - deadBand), maxStepDown);
+    else if (error < -deadBand && sinceRise > holdTicks) next -= Math.min(gain * (-error - deadBand), maxStepDown);
     // Past 3 only payments are left: go there under extreme pressure only, slowly, and leave as it eases.
     if (next > classes - 1) {
       next =
@@ -162,7 +173,9 @@ export function createLoadShedder(options: LoadShedderOptions): LoadShedder {
           : Math.max(classes - 1, depth - maxStepDown);
     }
     // Rounded to 1e-9 so repeated steps land on whole depths (no float residue of a class).
-    depth = next < 0 ? 0 : Math.round(next * 1e9) / 1e9;
+    const rounded = next < 0 ? 0 : Math.round(next * 1e9) / 1e9;
+    if (rounded > depth) sinceRise = 0;
+    depth = rounded;
     const level = Math.ceil(depth);
     if (level !== refusal.level) refusal = refusalAt(level);
   }
