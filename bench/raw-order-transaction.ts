@@ -19,8 +19,8 @@ import { reserveStockSql } from '../services/checkout/src/adapters/postgres/stoc
  *   - the in-memory part of services/checkout/src/domain/order.ts Order.place() (price
  *     snapshot, total, stock check, the event whose data is the order state).
  * Eight round trips in steady state, in placeOrder's order (products locked late, ADR 0018):
- * BEGIN, SELECT, INSERT orders, INSERT outbox, SELECT … FOR NO KEY UPDATE, UPDATE, INSERT
- * order_lines, COMMIT.
+ * BEGIN, SELECT, INSERT orders, SELECT … FOR NO KEY UPDATE, UPDATE, INSERT order_lines, INSERT
+ * outbox, COMMIT.
  */
 
 /** The bucket the service's default 5 s budget falls in (timeoutBucketMs(≈4990) = 4608). */
@@ -93,17 +93,6 @@ export async function placeOrderRaw(
       state.createdAt,
       state.updatedAt,
     ]);
-    await client.query(insertOutboxSql, [
-      newId('evt'),
-      tenantId,
-      'order.created',
-      'order',
-      state.id,
-      state.version,
-      state.updatedAt,
-      JSON.stringify(state),
-      JSON.stringify({ 'x-request-id': orderId }),
-    ]);
     const locked = await client.query<ProductRow>(lockProductsSql, [tenantId, ids]);
     const lockedById = new Map(locked.rows.map((row) => [row.id, row]));
     for (const line of lines) {
@@ -125,6 +114,17 @@ export async function placeOrderRaw(
       lines.map((l) => l.productId),
       lines.map((l) => l.quantity),
       lines.map((l) => l.unitAmount),
+    ]);
+    await client.query(insertOutboxSql, [
+      newId('evt'),
+      tenantId,
+      'order.created',
+      'order',
+      state.id,
+      state.version,
+      state.updatedAt,
+      JSON.stringify(state),
+      JSON.stringify({ 'x-request-id': orderId }),
     ]);
     await client.query('COMMIT');
     return orderId;

@@ -90,22 +90,22 @@ for (const backend of backends()) {
         assert.equal(await stockOf(fx, tenantId, product.id), 10);
       }
 
-      it('undoes the order when the outbox insert fails after it', () =>
+      it('undoes stock, order and lines when the outbox insert, the last write, fails', () =>
         // aggregate_version is an int4 column: 2^31 passes the domain but fails the INSERT INTO outbox.
         assertPlacementRollsBack(
           (placed) => ({ ...placed, event: { ...placed.event, aggregateVersion: 2 ** 31 } }),
           sqlState('22003'),
         ));
 
-      it('undoes order and event when the stock reservation fails after them', () =>
+      it('undoes the order when the stock reservation fails after it', () =>
         // The decision written (the first, on the unlocked read) asks to reserve more than there
-        // is: the conditional decrement matches no row after the order and its event were written.
+        // is: the conditional decrement matches no row after the order was written.
         assertPlacementRollsBack(
           (placed, call, productId) => (call === 1 ? { ...placed, reserve: [{ productId, quantity: 11 }] } : placed),
           /lost a race it cannot lose/,
         ));
 
-      it('undoes stock, order and event when the lines insert, the last write, fails', () =>
+      it('undoes stock and order when the lines insert fails after them', () =>
         // unit_amount is int8: 2^63 passes the domain but fails INSERT INTO order_lines, which
         // runs after the stock was reserved.
         assertPlacementRollsBack((placed) => {
@@ -113,6 +113,32 @@ for (const backend of backends()) {
           const overflowing = state.lines.map((line) => ({ ...line, unitAmount: 2 ** 63 }));
           return { ...placed, order: Order.fromRow({ ...state, lines: overflowing }) };
         }, sqlState('22003')));
+
+      it('a price that moves on every late attempt ends in one lock-first placement, written once', async () => {
+        const fx = repos();
+        const tenantId = await seedTenant(fx);
+        const product = await seedProduct(fx, tenantId, { stock: 10 });
+        const lines = [{ productId: product.id, quantity: 4 }];
+        const id = fx.newId('ord');
+        let calls = 0;
+
+        // Each late attempt decides twice (unlocked, then locked); the locked decision is made to
+        // differ every time, as if the product were re-priced in between, three times running.
+        const outcome = await fx.orders.place(testContext(), tenantId, lines, (products) => {
+          calls += 1;
+          const placed = Order.place({ id, tenantId, lines, products, now: new Date(), ttlMs: 60_000 });
+          if (!placed.ok || calls > 6 || calls % 2 === 1) return placed;
+          const state = placed.order.state;
+          const repriced = state.lines.map((line) => ({ ...line, unitAmount: line.unitAmount + calls }));
+          return { ...placed, order: Order.fromRow({ ...state, lines: repriced }) };
+        });
+
+        assert.equal(calls, 7, 'three late attempts of two decisions, then one lock-first');
+        assert.equal(outcome.ok, true);
+        assert.equal(await stockOf(fx, tenantId, product.id), 6, 'reserved once');
+        assert.equal((await fx.orders.get(testContext(), tenantId, id))?.amountTotal, product.unitAmount * 4);
+        assert.equal((await outboxRows(fx, tenantId, 'order.created')).length, 1);
+      });
 
       it('keeps the order and its reservation when the cancel fails after releasing stock', async () => {
         const fx = repos();
@@ -216,8 +242,8 @@ for (const backend of backends()) {
           });
           await isLocked;
 
-          // place's order line waits on the holder for a (its foreign key's KEY SHARE lock against
-          // FOR UPDATE); cancel then locks b and queues for a too.
+          // place writes its order row and waits on the holder at its lock of a (id order first);
+          // cancel then queues for a too (it releases stock locking in id order as well).
           const placing = place(fx, tenantId, [
             { productId: a.id, quantity: 1 },
             { productId: b.id, quantity: 1 },
@@ -246,7 +272,7 @@ for (const backend of backends()) {
           tx.query(`UPDATE products SET ${change} WHERE tenant_id = $1 AND id = $2`, [tenantId, productId]),
         );
         const placing = place(fx, tenantId, [{ productId, quantity: 2 }]);
-        // The placement's order and event are written; it waits for the product's lock.
+        // The placement's order row is written; it waits for the product's lock.
         await waitForLockWaiters(fx, 1);
         await release();
         return placing;

@@ -30,16 +30,19 @@ export const insertOrderLinesSql = `INSERT INTO order_lines (tenant_id, order_id
 type Place = (products: ReadonlyMap<string, ProductState>) => PlaceOrderOutcome;
 type Placed = Extract<PlaceOrderOutcome, { ok: true }>;
 
+/** Tries of the late-lock order before the lock-first one (each overtaken only by a price edit). */
+const lateAttempts = 3;
+
 /**
  * Places an order in one transaction, taking the product locks LATE: the products are read
- * unlocked and priced, the order, its key and its event are written, and only then are the
- * products locked, the pure `place` run again on what is locked, stock reserved and the lines
- * (which reference the products) written. A hot product's row lock is thus held for three
- * statements and the commit instead of five (every order of a flash sale queues on that one
- * lock). What is locked decides, as before (ADR 0018):
+ * unlocked and priced, the order row and its Idempotency-Key are written, and only then are the
+ * products locked, the pure `place` run again on what is locked, stock reserved, and the lines and
+ * the event written. A hot product's row lock is thus held for four statements and the commit
+ * instead of five (every order of a flash sale queues on that one lock). What is locked decides,
+ * as before (ADR 0018):
  * - stock gone meanwhile → everything written is rolled back and the shortfall answered;
- * - price or currency changed meanwhile → rolled back and placed once more the lock-first way,
- *   which cannot be overtaken, so a placement always ends.
+ * - price or currency changed meanwhile → rolled back and tried again, at most `lateAttempts`
+ *   times, then once the lock-first way, which nothing can overtake, so a placement always ends.
  * Stock can still never go negative: the decrement is conditional and runs under the lock.
  */
 export async function placeOrder(
@@ -52,33 +55,36 @@ export async function placeOrder(
   idempotencyKey: string | undefined,
 ): Promise<PlaceOrderOutcome> {
   const ids = lines.map((line) => line.productId);
-  const writeHead = (tx: Queryable, placed: Placed) => writeOrderHead(tx, newId, ctx, tenantId, placed, idempotencyKey);
-  try {
-    return await db.transaction(ctx, async (tx) => {
-      const priced = place(await productsOf(tx, selectProductsSql, tenantId, ids));
-      if (!priced.ok) return priced;
-      await writeHead(tx, priced);
-      const decided = place(await productsOf(tx, lockProductsSql, tenantId, ids));
-      if (!decided.ok || !samePricing(priced, decided)) throw new Overtaken(decided);
-      await reserve(tx, tenantId, priced);
-      // The lines last, under the lock: their foreign key takes KEY SHARE on the products, and
-      // many transactions holding that on one hot row make every stock update of it build a
-      // MultiXact of all of them (measured: lines before the lock cut the hot-row rate by a third).
-      await writeLines(tx, tenantId, priced);
-      return priced;
-    });
-  } catch (error) {
-    if (!(error instanceof Overtaken)) throw translatePlacementError(error);
-    if (!error.decided.ok) return error.decided;
+  const write = { newId, ctx, tenantId, idempotencyKey };
+  for (let attempt = 1; attempt <= lateAttempts; attempt += 1) {
+    try {
+      return await db.transaction(ctx, async (tx) => {
+        const priced = place(await productsOf(tx, selectProductsSql, tenantId, ids));
+        if (!priced.ok) return priced;
+        await writeOrderRow(tx, write, priced);
+        const decided = place(await productsOf(tx, lockProductsSql, tenantId, ids));
+        if (!decided.ok || !samePricing(priced, decided)) throw new Overtaken(decided);
+        // The products' updated_at is the time read after the lock, as before: never older than
+        // what a change committed while this placement waited for it.
+        await reserve(tx, tenantId, priced, decided.order.state.createdAt);
+        await writeLinesAndEvent(tx, write, priced);
+        return priced;
+      });
+    } catch (error) {
+      if (!(error instanceof Overtaken)) throw translatePlacementError(error);
+      if (!error.decided.ok) return error.decided;
+    }
   }
-  // The price moved between the read and the lock (rare: a product edit during a checkout).
+  // Overtaken by price edits every time: lock first. Its order (products, then the key) is the
+  // reverse of the late one's, so an attempt with the same Idempotency-Key running the late order
+  // at that moment can deadlock with it (40P01: rolled back, answered 503 and safe to retry).
   return db
     .transaction(ctx, async (tx) => {
       const placed = place(await productsOf(tx, lockProductsSql, tenantId, ids));
       if (!placed.ok) return placed;
-      await reserve(tx, tenantId, placed);
-      await writeHead(tx, placed);
-      await writeLines(tx, tenantId, placed);
+      await reserve(tx, tenantId, placed, placed.order.state.createdAt);
+      await writeOrderRow(tx, write, placed);
+      await writeLinesAndEvent(tx, write, placed);
       return placed;
     })
     .catch((error: unknown) => {
@@ -125,27 +131,27 @@ function samePricing(written: Placed, decided: Placed): boolean {
   );
 }
 
-async function reserve(tx: Queryable, tenantId: string, placed: Placed): Promise<void> {
-  const o = placed.order.state;
-  if (!(await reserveStock(tx, tenantId, placed.reserve, o.createdAt))) {
+async function reserve(tx: Queryable, tenantId: string, placed: Placed, at: Date): Promise<void> {
+  if (!(await reserveStock(tx, tenantId, placed.reserve, at))) {
     // Unreachable while the rows are locked; kept as the invariant's last line of defence.
-    throw new Error(`Stock reservation for ${o.id} lost a race it cannot lose under its row locks.`);
+    throw new Error(`Stock reservation for ${placed.order.state.id} lost a race it cannot lose under its row locks.`);
   }
 }
 
-/** The order row, its key and its event: nothing that references (and so locks) a product. */
-async function writeOrderHead(
-  tx: Queryable,
-  newId: IdGenerator,
-  ctx: RequestContext,
-  tenantId: string,
-  placed: Placed,
-  idempotencyKey: string | undefined,
-): Promise<void> {
+/** What the writes of a placement need besides the transaction and the order. */
+interface PlacementWrite {
+  readonly newId: IdGenerator;
+  readonly ctx: RequestContext;
+  readonly tenantId: string;
+  readonly idempotencyKey: string | undefined;
+}
+
+/** The order row and its key: nothing that references (and so locks) a product. */
+async function writeOrderRow(tx: Queryable, write: PlacementWrite, placed: Placed): Promise<void> {
   const o = placed.order.state;
   await tx.query(insertOrderSql, [
     o.id,
-    tenantId,
+    write.tenantId,
     o.status,
     o.currency,
     o.amountTotal,
@@ -154,25 +160,32 @@ async function writeOrderHead(
     o.createdAt,
     o.updatedAt,
   ]);
-  if (idempotencyKey !== undefined) {
+  if (write.idempotencyKey !== undefined) {
     await tx.query('INSERT INTO order_requests (tenant_id, idempotency_key, order_id) VALUES ($1, $2, $3)', [
-      tenantId,
-      idempotencyKey,
+      write.tenantId,
+      write.idempotencyKey,
       o.id,
     ]);
   }
-  await appendToOutbox(tx, newId, tenantId, [placed.event], eventHeaders(ctx));
 }
 
-async function writeLines(tx: Queryable, tenantId: string, placed: Placed): Promise<void> {
+/**
+ * The lines and the event, under the products' locks. The lines' foreign key takes KEY SHARE on
+ * the products: many transactions holding that on one hot row make every stock update of it build
+ * a MultiXact of all of them (measured: lines before the lock cut the hot-row rate by a third). The
+ * event's id is drawn here, just before the commit: `GET /v1/events` pages by id, which it takes as
+ * commit order, and an id drawn before a wait for the lock would commit behind later ones.
+ */
+async function writeLinesAndEvent(tx: Queryable, write: PlacementWrite, placed: Placed): Promise<void> {
   const o = placed.order.state;
   await tx.query(insertOrderLinesSql, [
-    tenantId,
+    write.tenantId,
     o.id,
     o.lines.map((l) => l.productId),
     o.lines.map((l) => l.quantity),
     o.lines.map((l) => l.unitAmount),
   ]);
+  await appendToOutbox(tx, write.newId, write.tenantId, [placed.event], eventHeaders(write.ctx));
 }
 
 function translatePlacementError(error: unknown): unknown {
