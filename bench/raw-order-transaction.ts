@@ -1,12 +1,11 @@
 import type { IdGenerator } from '@keelson/kit/ids';
 import type pg from 'pg';
 import {
-  insertOrderLinesSql,
+  insertLinesAndEventSql,
   insertOrderSql,
   lockProductsSql,
   selectProductsSql,
 } from '../services/checkout/src/adapters/postgres/order-placement.ts';
-import { insertOutboxSql } from '../services/checkout/src/adapters/postgres/outbox.ts';
 import { reserveStockSql } from '../services/checkout/src/adapters/postgres/stock.ts';
 
 /*
@@ -18,9 +17,9 @@ import { reserveStockSql } from '../services/checkout/src/adapters/postgres/stoc
  *     once per connection (its budget bucket, ADR 0005), then BEGIN, COMMIT, ROLLBACK on failure;
  *   - the in-memory part of services/checkout/src/domain/order.ts Order.place() (price
  *     snapshot, total, stock check, the event whose data is the order state).
- * Eight round trips in steady state, in placeOrder's order (products locked late, ADR 0018):
- * BEGIN, SELECT, INSERT orders, SELECT … FOR NO KEY UPDATE, UPDATE, INSERT order_lines, INSERT
- * outbox, COMMIT.
+ * Seven round trips in steady state, in placeOrder's order (products locked late, ADR 0018):
+ * BEGIN, SELECT, INSERT orders, SELECT … FOR NO KEY UPDATE, UPDATE, INSERT order_lines + outbox
+ * (one statement), COMMIT.
  */
 
 /** The bucket the service's default 5 s budget falls in (timeoutBucketMs(≈4990) = 4608). */
@@ -108,14 +107,12 @@ export async function placeOrderRaw(
     ]);
     if (reserved.rowCount !== lines.length) throw new Error(`stock reservation for ${orderId} failed`);
 
-    await client.query(insertOrderLinesSql, [
+    await client.query(insertLinesAndEventSql, [
       tenantId,
       state.id,
       lines.map((l) => l.productId),
       lines.map((l) => l.quantity),
       lines.map((l) => l.unitAmount),
-    ]);
-    await client.query(insertOutboxSql, [
       newId('evt'),
       tenantId,
       'order.created',

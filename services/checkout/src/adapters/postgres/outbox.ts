@@ -3,9 +3,12 @@ import type { Queryable } from '@keelson/kit/db';
 import type { IdGenerator } from '@keelson/kit/ids';
 import type { DomainEvent } from '../../domain/events.ts';
 
-/** One event row; `bench/raw-order-transaction.ts` runs this same statement. */
-export const insertOutboxSql = `INSERT INTO outbox (id, tenant_id, type, aggregate_type, aggregate_id, aggregate_version, occurred_at, data, headers)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`;
+/** The columns an event row is written with, in the order of {@link outboxRowValues}. */
+export const outboxColumns =
+  'id, tenant_id, type, aggregate_type, aggregate_id, aggregate_version, occurred_at, data, headers';
+
+/** One event row. */
+const insertOutboxSql = `INSERT INTO outbox (${outboxColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`;
 
 /** Transport headers an event carries from the request that caused it (lower-case names). */
 export type EventHeaders = Readonly<Record<string, string>>;
@@ -15,6 +18,26 @@ export function eventHeaders(ctx: Pick<RequestContext, 'requestId' | 'traceparen
   return ctx.traceparent === undefined
     ? { 'x-request-id': ctx.requestId }
     : { 'x-request-id': ctx.requestId, traceparent: ctx.traceparent };
+}
+
+/** One event row's values, in {@link outboxColumns}' order; its id is drawn now. */
+export function outboxRowValues(
+  newId: IdGenerator,
+  tenantId: string,
+  event: DomainEvent,
+  headers: EventHeaders,
+): unknown[] {
+  return [
+    newId('evt'),
+    tenantId,
+    event.type,
+    event.aggregateType,
+    event.aggregateId,
+    event.aggregateVersion,
+    event.occurredAt,
+    JSON.stringify(event.data),
+    JSON.stringify(headers),
+  ];
 }
 
 /**
@@ -41,17 +64,7 @@ export async function appendToOutbox(
   const [only] = events;
   if (only === undefined) return;
   if (events.length === 1) {
-    await tx.query(insertOutboxSql, [
-      newId('evt'),
-      tenantId,
-      only.type,
-      only.aggregateType,
-      only.aggregateId,
-      only.aggregateVersion,
-      only.occurredAt,
-      JSON.stringify(only.data),
-      JSON.stringify(headers),
-    ]);
+    await tx.query(insertOutboxSql, outboxRowValues(newId, tenantId, only, headers));
     return;
   }
   // Ids drawn in event order: the relay publishes an aggregate's events in id order.
