@@ -30,17 +30,27 @@ export function areaOf(url: string, functionName: string): string {
   return url;
 }
 
-/** `lastMs`: only the samples of the profile's last that many milliseconds (e.g. the load, not the start-up). */
-export function summarise(profile: CpuProfile, top: number, lastMs = Number.POSITIVE_INFINITY): string {
+/**
+ * `lastMs`: only the samples of the profile's last that many milliseconds (e.g. the load, not the
+ * start-up); `beforeEndMs`: that window ends so long before the profile does (e.g. the idle time
+ * between the load's end and the process's exit).
+ */
+export function summarise(
+  profile: CpuProfile,
+  top: number,
+  lastMs = Number.POSITIVE_INFINITY,
+  beforeEndMs = 0,
+): string {
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const selfUs = new Map<number, number>();
-  const fromUs = profile.endTime - lastMs * 1_000;
+  const untilUs = profile.endTime - beforeEndMs * 1_000;
+  const fromUs = untilUs - lastMs * 1_000;
   // timeDeltas[i] is the time before sample i; attribute it to the sample's node.
   let at = profile.startTime;
   for (const [i, id] of profile.samples.entries()) {
     const delta = profile.timeDeltas[i] ?? 0;
     at += delta;
-    if (at >= fromUs) selfUs.set(id, (selfUs.get(id) ?? 0) + delta);
+    if (at >= fromUs && at <= untilUs) selfUs.set(id, (selfUs.get(id) ?? 0) + delta);
   }
   const total = [...selfUs.values()].reduce((a, b) => a + b, 0);
   const idle = [...selfUs]
@@ -70,8 +80,8 @@ export function summarise(profile: CpuProfile, top: number, lastMs = Number.POSI
       .join('\n');
   return [
     `Busy CPU ${(busy / 1_000).toFixed(0)} ms of ${(total / 1_000).toFixed(0)} ms sampled (the rest idle)${
-      Number.isFinite(lastMs) ? `, the profile's last ${(lastMs / 1_000).toFixed(1)} s` : ''
-    }.`,
+      Number.isFinite(lastMs) ? `, ${(lastMs / 1_000).toFixed(1)} s` : ''
+    }${beforeEndMs > 0 ? ` ending ${(beforeEndMs / 1_000).toFixed(1)} s before the profile did` : Number.isFinite(lastMs) ? ' at its end' : ''}.`,
     '',
     '| area (self time) | ms | of busy |',
     '|---|---:|---:|',

@@ -241,6 +241,9 @@ async function main(): Promise<void> {
   log(
     `ramp: ${fromRps.toFixed(0)} → ${toRps.toFixed(0)} req/s over ${settings.seconds} s (+${settings.warmupS} s warm-up)`,
   );
+  // The schedule's end, in wall time (about: the generator's own start-up comes on top), so the
+  // profile is summarised over the ramp's last 20 s, not over the drain and the stop after it.
+  const scheduleEndsAt = Date.now() + (settings.warmupS + settings.seconds) * 1_000;
   const ramp = await mix(ordersFile, {
     kind: 'ramp',
     fromRps,
@@ -251,12 +254,14 @@ async function main(): Promise<void> {
   const crashed = !service.child.isRunning();
   const serviceLogTail = crashed ? tail(service.logFile) : undefined;
   await service.child.stop(15_000);
+  const profileEndedAfterScheduleMs = Math.max(0, Date.now() - scheduleEndsAt);
   await psp.stop();
   if (values['cpu-prof']) {
     const [file] = readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile'));
     if (file === undefined) throw new Error('the service wrote no .cpuprofile');
     log(`the service's profile, last 20 s of the ramp (${join(profileDir, file)}):`);
-    process.stderr.write(`${summarise(JSON.parse(readFileSync(join(profileDir, file), 'utf8')), 30, 20_000)}\n`);
+    const profile = JSON.parse(readFileSync(join(profileDir, file), 'utf8'));
+    process.stderr.write(`${summarise(profile, 30, 20_000, profileEndedAfterScheduleMs)}\n`);
   }
 
   const report: RampReport = {
