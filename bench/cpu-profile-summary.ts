@@ -30,6 +30,16 @@ export function areaOf(url: string, functionName: string): string {
   return url;
 }
 
+/** How the summary names its window: all of the profile, its end, or a stretch before its end. */
+function windowOf(lastMs: number, beforeEndMs: number): string {
+  const seconds = (ms: number) => (ms / 1_000).toFixed(1);
+  if (beforeEndMs > 0) {
+    const span = Number.isFinite(lastMs) ? `, ${seconds(lastMs)} s` : ', everything';
+    return `${span} ending ${seconds(beforeEndMs)} s before the profile did`;
+  }
+  return Number.isFinite(lastMs) ? `, the profile's last ${seconds(lastMs)} s` : '';
+}
+
 /**
  * `lastMs`: only the samples of the profile's last that many milliseconds (e.g. the load, not the
  * start-up); `beforeEndMs`: that window ends so long before the profile does (e.g. the idle time
@@ -79,9 +89,7 @@ export function summarise(
       .map(([name, us]) => `| ${name.replaceAll('|', '\\|')} | ${(us / 1_000).toFixed(0)} | ${pct(us)} |`)
       .join('\n');
   return [
-    `Busy CPU ${(busy / 1_000).toFixed(0)} ms of ${(total / 1_000).toFixed(0)} ms sampled (the rest idle)${
-      Number.isFinite(lastMs) ? `, ${(lastMs / 1_000).toFixed(1)} s` : ''
-    }${beforeEndMs > 0 ? ` ending ${(beforeEndMs / 1_000).toFixed(1)} s before the profile did` : Number.isFinite(lastMs) ? ' at its end' : ''}.`,
+    `Busy CPU ${(busy / 1_000).toFixed(0)} ms of ${(total / 1_000).toFixed(0)} ms sampled (the rest idle)${windowOf(lastMs, beforeEndMs)}.`,
     '',
     '| area (self time) | ms | of busy |',
     '|---|---:|---:|',

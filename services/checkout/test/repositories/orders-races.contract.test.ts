@@ -2,9 +2,6 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Order, type PlaceOrderOutcome } from '../../src/domain/order.ts';
-
-type PlacedOutcome = Extract<PlaceOrderOutcome, { ok: true }>;
-
 import { backends } from '../support/databases.ts';
 import {
   appError,
@@ -24,6 +21,8 @@ import {
   testContext,
   useRepositories,
 } from '../support/repository-fixtures.ts';
+
+type PlacedOutcome = Extract<PlaceOrderOutcome, { ok: true }>;
 
 /** Waits until `count` backends of this database are blocked on a lock (PostgreSQL only). */
 async function waitForLockWaiters(fx: DatabaseFixture, count: number): Promise<void> {

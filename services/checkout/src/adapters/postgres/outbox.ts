@@ -44,7 +44,7 @@ export function outboxRowValues(
  * Several event rows in one statement, in the order given (a payment's settlement writes two or
  * three events: one round trip instead of one each, inside a transaction holding the order's lock).
  */
-export const insertOutboxRowsSql = `INSERT INTO outbox (id, tenant_id, type, aggregate_type, aggregate_id, aggregate_version, occurred_at, data, headers)
+const insertOutboxRowsSql = `INSERT INTO outbox (${outboxColumns})
        SELECT e.id, $1, e.type, e.aggregate_type, e.aggregate_id, e.aggregate_version, e.occurred_at, e.data, $2
        FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::int[], $8::timestamptz[], $9::jsonb[])
          WITH ORDINALITY AS e(id, type, aggregate_type, aggregate_id, aggregate_version, occurred_at, data, n)
