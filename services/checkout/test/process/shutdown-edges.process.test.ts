@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { Agent, request } from 'node:http';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { backends, type OwnedTestDatabase } from '../support/databases.ts';
@@ -92,7 +93,15 @@ for (const backend of backends()) {
     });
 
     it('serve --role worker runs the jobs, serves the admin port only, and stops on SIGTERM', async () => {
-      const service = await startServiceProcess(await settings(), { serveArgs: ['--role', 'worker'] });
+      const env = await settings();
+      // The API port is held by the test while the worker runs: no other test's server can take
+      // it meanwhile (CI, 2026-12-07: a 404 from someone else's server on it), and a worker that
+      // did try to listen there would fail to start. Connections to it are dropped at once.
+      const holder = createServer((socket) => socket.destroy());
+      holder.listen(Number(new URL(env.apiUrl).port), '127.0.0.1');
+      await once(holder, 'listening');
+      kills.push(() => new Promise<void>((resolve) => holder.close(() => resolve())));
+      const service = await startServiceProcess(env, { serveArgs: ['--role', 'worker'] });
       kills.push(() => service.kill());
       assert.ok(!service.stdout.includes('API:'), service.stdout);
       assert.equal(await fetchStatus(`${service.apiUrl}/livez`), undefined, 'nothing listens on the API port');
