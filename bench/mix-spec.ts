@@ -62,8 +62,11 @@ export interface SecondStats {
   shedPressure: number;
   /** Requests the shedder admitted and the service has not answered yet. */
   shedInFlight: number;
-  /** Requests waiting in this client for a socket at the end of the second (0 = truly open loop). */
-  clientQueued: number;
+  /**
+   * CPU time the hypervisor gave other guests in this second, summed over the host's cores
+   * (`steal` of /proc/stat): every process here, the generator included, stalls meanwhile.
+   */
+  stealMs: number;
   /** This generator's own event-loop delay p99 (ms): its latencies are inflated by about as much. */
   clientLoopP99Ms: number;
 }
@@ -81,4 +84,6 @@ export interface MixResult {
   readonly ordersExhausted: number;
   /** Largest lag of the open-loop schedule (ms): > a few ms means the generator itself fell behind. */
   readonly maxScheduleLagMs: number;
+  /** Sockets the generator opened (it opens one whenever all are busy: never a client-side queue). */
+  readonly socketsOpened: number;
 }

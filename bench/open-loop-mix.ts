@@ -7,7 +7,6 @@
 // Usage: node bench/open-loop-mix.ts '<json MixSpec>'
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import http from 'node:http';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
@@ -20,6 +19,7 @@ import {
 } from './mix-spec.ts';
 import { percentile } from './percentiles.ts';
 import { cpuMsOf } from './proc-cpu.ts';
+import { createRawHttpClient } from './raw-http-client.ts';
 
 const spec: MixSpec = JSON.parse(process.argv[2] ?? '{}');
 const orders = readFileSync(spec.ordersFile, 'utf8').split('\n').filter(Boolean);
@@ -27,10 +27,10 @@ let nextOrder = 0;
 let ordersExhausted = 0;
 const keyPrefix = `ramp-${randomUUID()}-`;
 let nextKey = 0;
-// Open loop: a new socket whenever all are busy, so a slow server never holds the schedule back.
-const agent = new http.Agent({ keepAlive: true, maxSockets: 8_000 });
-const auth = `Bearer ${spec.token}`;
 const url = new URL(spec.baseUrl);
+// Open loop: a new socket whenever all are busy, so a slow server never holds the schedule back.
+const client = createRawHttpClient(url.hostname, Number(url.port));
+const fixedHeaders = `host: ${url.host}\r\nauthorization: Bearer ${spec.token}\r\n`;
 
 const cumulative = mixClasses.map((c) => spec.weights[c]);
 for (let i = 1; i < cumulative.length; i++) cumulative[i] = (cumulative[i] ?? 0) + (cumulative[i - 1] ?? 0);
@@ -88,7 +88,7 @@ function secondAt(ms: number): SecondStats {
       shedDepth: Number.NaN,
       shedPressure: Number.NaN,
       shedInFlight: Number.NaN,
-      clientQueued: 0,
+      stealMs: 0,
       clientLoopP99Ms: 0,
     };
     seconds.set(t, s);
@@ -105,38 +105,27 @@ function send(kind: MixClass): Promise<void> {
     return Promise.resolve();
   }
   secondAt(sentAt).byClass[kind].sent++;
-  const headers: Record<string, string> = { authorization: auth };
-  if (r.body !== undefined) headers['content-type'] = 'application/json';
-  if (r.key === true) headers['idempotency-key'] = `${keyPrefix}${nextKey++}`;
+  let head = `${r.method} ${r.path} HTTP/1.1\r\n${fixedHeaders}`;
+  if (r.body !== undefined)
+    head += `content-type: application/json\r\ncontent-length: ${Buffer.byteLength(r.body)}\r\n`;
+  if (r.key === true) head += `idempotency-key: ${keyPrefix}${nextKey++}\r\n`;
+  const bytes = Buffer.from(`${head}\r\n${r.body ?? ''}`);
   return new Promise((resolve) => {
     // Counted in the second the answer arrives: goodput is what the server delivers per second.
-    const finish = (status: number | 'error', overloaded: boolean) => {
+    client.send(bytes, (answer) => {
       const now = performance.now();
       const s = secondAt(now);
       const counts = s.byClass[kind];
+      const status = 'error' in answer ? 'error' : answer.status;
       if (typeof status === 'number' && status >= 200 && status < 300) {
         counts.ok++;
         s.okMs.push(now - sentAt);
-      } else if (status === 503 && overloaded) {
+      } else if (status === 503 && 'body' in answer && answer.body.includes('"overloaded"')) {
         counts.shed++;
         s.shedMs.push(now - sentAt);
       } else counts.failed[String(status)] = (counts.failed[String(status)] ?? 0) + 1;
       resolve();
-    };
-    const req = http.request(
-      { host: url.hostname, port: url.port, method: r.method, path: r.path, headers, agent, timeout: 30_000 },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => {
-          if (res.statusCode === 503) chunks.push(chunk);
-        });
-        res.on('end', () => finish(res.statusCode ?? 0, Buffer.concat(chunks).includes('"overloaded"')));
-        res.on('error', () => finish('error', false));
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error('client timeout')));
-    req.on('error', () => finish('error', false));
-    req.end(r.body);
+    });
   });
 }
 
@@ -147,6 +136,12 @@ function rssMiB(): number {
   } catch {
     return 0; // the server is gone: reported as RSS 0 and, by the parent, as a crash
   }
+}
+
+/** `steal` of the host's `cpu` line in /proc/stat (8th value, 10 ms ticks), in ms. */
+function hostStealMs(): number {
+  const line = /^cpu (.*)$/m.exec(readFileSync('/proc/stat', 'utf8'))?.[1] ?? '';
+  return Number(line.trim().split(/\s+/)[7] ?? 0) * 10;
 }
 
 const coreCpuMs = () => spec.corePids.reduce((ms, pid) => ms + cpuMsOf(pid), 0);
@@ -173,6 +168,7 @@ function startSampler(): () => void {
   const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
   let cpuBefore = coreCpuMs();
+  let stealBefore = hostStealMs();
   const timer = setInterval(() => {
     const s = secondAt(performance.now() - 500);
     const cpuNow = coreCpuMs();
@@ -181,7 +177,9 @@ function startSampler(): () => void {
     s.clientLoopP99Ms = loop.count === 0 ? 0 : Math.round(loop.percentile(99) / 1e5) / 10;
     loop.reset();
     s.rssMiB = rssMiB();
-    s.clientQueued = Object.values(agent.requests).reduce((n, queue) => n + (queue?.length ?? 0), 0);
+    const stealNow = hostStealMs();
+    s.stealMs = stealNow - stealBefore;
+    stealBefore = stealNow;
     // The admin listener shares the service's loop: under overload its answer is late. The gauges are
     // read when the server runs the handler, just before it answers, so they go into the second the
     // answer arrives (a second without one shows n/a); one scrape at a time.
@@ -250,7 +248,7 @@ async function openLoop(load: Extract<MixSpec['load'], { kind: 'ramp' }>): Promi
 const stopSampler = startSampler();
 const maxScheduleLagMs = spec.load.kind === 'closed' ? await closedLoop(spec.load) : await openLoop(spec.load);
 stopSampler();
-agent.destroy();
+client.close();
 
 const measured = [...seconds.values()].sort((a, b) => a.t - b.t);
 // Every answer after the warm-up, including those that arrive after the schedule ended: a backlog's
@@ -272,5 +270,6 @@ const result: MixResult = {
   okLatencyMs: { count: okAll.length, p50: percentile(okAll, 50), p99: percentile(okAll, 99) },
   ordersExhausted,
   maxScheduleLagMs: Math.round(maxScheduleLagMs * 10) / 10,
+  socketsOpened: client.opened(),
 };
 process.stdout.write(`${JSON.stringify(result)}\n`);

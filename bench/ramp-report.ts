@@ -186,7 +186,7 @@ export function verdictLines(report: RampReport): string[] {
     `shed by class: ${mixClasses.map((c) => `${c} ${v.shedByClass[c]}`).join(', ')}; reads shed: ${mark(v.readsShed)}`,
     `shed level changes ${v.levelChanges}, flaps (a step down undone at the next sample) ${v.flaps}`,
     `server RSS: ${f1(v.rssStartMiB)} MiB at the start, max ${f1(v.rssMaxMiB)} MiB; bounded: ${mark(v.rssBounded)}`,
-    `crash: ${v.crashed ? '**YES**' : 'no'}; transport errors ${v.transportErrors}; client queue max ${Math.max(...report.ramp.seconds.map((s) => s.clientQueued))}; schedule lag max ${f1(report.ramp.maxScheduleLagMs)} ms`,
+    `crash: ${v.crashed ? '**YES**' : 'no'}; transport errors ${v.transportErrors}; sockets opened ${report.ramp.socketsOpened ?? 'n/a'}; schedule lag max ${f1(report.ramp.maxScheduleLagMs)} ms`,
     `all criteria met: ${mark(v.allMet)}`,
   ];
 }
@@ -207,6 +207,7 @@ const columns = [
   'pressure',
   'in flight',
   'client loop p99 ms',
+  'host steal ms',
 ];
 
 function secondRow(s: Second, costMs: Readonly<Record<MixClass, number>>): string[] {
@@ -231,6 +232,7 @@ function secondRow(s: Second, costMs: Readonly<Record<MixClass, number>>): strin
     Number.isFinite(s.shedPressure) && s.shedPressure !== null ? s.shedPressure.toFixed(2) : 'n/a',
     Number.isFinite(s.shedInFlight) && s.shedInFlight !== null ? String(s.shedInFlight) : 'n/a',
     f0(s.clientLoopP99Ms),
+    s.stealMs === undefined ? 'n/a' : f0(s.stealMs),
   ];
 }
 

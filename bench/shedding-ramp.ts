@@ -42,7 +42,9 @@ export const rampUsage = `Usage: node bench/shedding-ramp.ts [options]
   --pool N             the service's KEELSON_DATABASE_POOL_MAX (default 10)
   --database-url U     server for the throwaway database
                        (default $KEELSON_BENCH_DATABASE_URL or postgres://postgres@127.0.0.1:5432/postgres)
-  --server-core N      core of the service and psp-sim (default 0); --load-core N: generator (default 1)
+  --server-core N      core of the service (default 0); --load-core N: generator (default 1)
+  --psp-core N         core of psp-sim, the payment provider (default: the load core; it stands for
+                       a provider on another machine, so the service's core is the service's alone)
   --cpu-prof           profile the service during the ramp (node --cpu-prof) and print where its
                        last 20 s went (the heaviest overload)
   --json               print the report as one JSON line (for bench/run.ts)
@@ -85,6 +87,7 @@ const { values } = parseArgs({
     },
     'server-core': { type: 'string', default: '0' },
     'load-core': { type: 'string', default: '1' },
+    'psp-core': { type: 'string' },
     'cpu-prof': { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
     out: { type: 'string', default: join(benchDir, 'results') },
@@ -127,6 +130,7 @@ async function main(): Promise<void> {
   const pinned = tasksetAvailable();
   const serverCore = pinned ? num('server-core', 0) : undefined;
   const loadCore = pinned ? num('load-core', 0) : undefined;
+  const pspCore = pinned ? (values['psp-core'] === undefined ? loadCore : num('psp-core', 0)) : undefined;
   const startedAt = new Date();
   const db = await createBenchDatabase(values['database-url']);
   const machine = describeMachine(db.serverVersion);
@@ -134,7 +138,7 @@ async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'keelson-ramp-'));
   onCleanup(`remove ${dataDir}`, () => rmSync(dataDir, { recursive: true, force: true }));
 
-  const { child: psp, url: pspUrl } = await startPspSimChild({ dataDir, core: serverCore, cwd: repoRoot });
+  const { child: psp, url: pspUrl } = await startPspSimChild({ dataDir, core: pspCore, cwd: repoRoot });
 
   const env: ServiceEnv = { repoRoot, databaseUrl: db.url, dataDir };
   const { tenantId, token } = await provisionAccess(env);
@@ -172,7 +176,8 @@ async function main(): Promise<void> {
       ordersFile,
       weights,
       serverPid,
-      corePids: [serverPid, psp.process.pid ?? 0],
+      // The server core's CPU: the service's, and psp-sim's when it shares the core.
+      corePids: pspCore === serverCore ? [serverPid, psp.process.pid ?? 0] : [serverPid],
       load,
     };
     return runPinnedForJson({
@@ -202,7 +207,7 @@ async function main(): Promise<void> {
     capacity = ok / settings.capacitySeconds;
     log(`capacity ≈ ${capacity.toFixed(0)} 2xx/s`);
   }
-  // What one answer of each class costs the server core (service + psp-sim CPU), each class alone
+  // What one answer of each class costs the server core (the service, + psp-sim if it is there), each class alone
   // at saturation: the weights of the work goodput (ramp-report.ts).
   const classCostMs = {} as Record<MixClass, number>;
   const costOrders = await seed(costSeconds * 600, join(dataDir, 'orders-cost.txt'));
@@ -271,7 +276,9 @@ async function main(): Promise<void> {
     loadAverageAtEnd: loadavg().map((n) => Math.round(n * 100) / 100),
     settings: {
       ...settings,
-      pinning: pinned ? `service and psp-sim on core ${serverCore}, generator on core ${loadCore}` : 'NONE',
+      pinning: pinned
+        ? `service on core ${serverCore}, psp-sim on core ${pspCore}, generator on core ${loadCore}`
+        : 'NONE',
       shedding: `the service's defaults (KEELSON_SHED_MAX_EVENT_LOOP_DELAY_MS 50 …), KEELSON_SHED_TARGET_UTILIZATION ${values['target-utilization'] ?? 'default (0.8)'}, KEELSON_SHED_MAX_IN_FLIGHT ${maxInFlight ?? 'default (8 × pool)'}`,
     },
     capacity,
