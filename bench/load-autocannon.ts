@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import autocannon, { type RequestSpec } from 'autocannon';
+import { stealWindow } from './host-steal.ts';
 import type { Measurement } from './measurement.ts';
 import { summarize } from './percentiles.ts';
 
@@ -91,11 +92,13 @@ const clean =
   spec.expectStatus === undefined
     ? (status: number) => status >= 200 && status < 300
     : (status: number) => status === spec.expectStatus;
+const steal = stealWindow();
 const instance = autocannon(options(spec, spec.durationS));
 instance.on('response', (_client, statusCode, _bytes, responseTimeMs) => {
   if (clean(statusCode)) latencies.push(responseTimeMs);
 });
 const result = await instance;
+const stealPct = steal.stop();
 
 const breakdown: Record<string, number> = {};
 for (const [code, stat] of Object.entries(result.statusCodeStats)) breakdown[code] = Number(stat.count);
@@ -118,6 +121,7 @@ const measurement: Measurement = {
       : Object.entries(breakdown).reduce((n, [code, count]) => (code === String(spec.expectStatus) ? n : n + count), 0),
   errors: result.errors + dynamic.exhausted,
   timeouts: result.timeouts,
+  stealPct,
   breakdown,
 };
 process.stdout.write(`${JSON.stringify(measurement)}\n`);

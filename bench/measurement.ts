@@ -12,6 +12,11 @@ export interface Measurement {
   readonly non2xx: number;
   readonly errors: number;
   readonly timeouts: number;
+  /**
+   * Share of the machine's CPU time the hypervisor stole during the measured window (%, all
+   * cores; `host-steal.ts`). A window with much of it measured the host, not the code.
+   */
+  readonly stealPct?: number;
   /** Status code → count (HTTP) or error message → count (raw loop). */
   readonly breakdown: Readonly<Record<string, number>>;
 }

@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { hostStealMs } from './host-steal.ts';
 import {
   type ClassCounts,
   type MixClass,
@@ -136,12 +137,6 @@ function rssMiB(): number {
   } catch {
     return 0; // the server is gone: reported as RSS 0 and, by the parent, as a crash
   }
-}
-
-/** `steal` of the host's `cpu` line in /proc/stat (8th value, 10 ms ticks), in ms. */
-function hostStealMs(): number {
-  const line = /^cpu (.*)$/m.exec(readFileSync('/proc/stat', 'utf8'))?.[1] ?? '';
-  return Number(line.trim().split(/\s+/)[7] ?? 0) * 10;
 }
 
 const coreCpuMs = () => spec.corePids.reduce((ms, pid) => ms + cpuMsOf(pid), 0);

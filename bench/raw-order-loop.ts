@@ -5,6 +5,7 @@
 import { performance } from 'node:perf_hooks';
 import { createIdGenerator } from '@keelson/kit/ids';
 import pg from 'pg';
+import { stealWindow } from './host-steal.ts';
 import type { Measurement } from './measurement.ts';
 import { summarize } from './percentiles.ts';
 import { placeOrderRaw } from './raw-order-transaction.ts';
@@ -64,7 +65,9 @@ async function drive(seconds: number): Promise<Window> {
 
 try {
   if (spec.warmupS > 0) await drive(spec.warmupS);
+  const steal = stealWindow();
   const measured = await drive(spec.durationS);
+  const stealPct = steal.stop();
   const latency = summarize(measured.durationsMs);
   const errorCount = [...measured.errors.values()].reduce((a, b) => a + b, 0);
   const measurement: Measurement = {
@@ -78,6 +81,7 @@ try {
     non2xx: 0,
     errors: errorCount,
     timeouts: 0,
+    stealPct,
     breakdown: { committed: latency.count, ...Object.fromEntries(measured.errors) },
   };
   process.stdout.write(`${JSON.stringify(measurement)}\n`);

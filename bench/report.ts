@@ -86,7 +86,7 @@ export function failuresOf(results: readonly Measurement[]): string[] {
 const fmt = (n: number, digits: number) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
 const pct = (n: number) => (Number.isFinite(n) ? `${(n * 100).toFixed(1)}%` : 'n/a');
 
-const header = ['scenario', 'tool', 'rps/tps', 'p50 ms', 'p99 ms', 'completed', 'non-2xx', 'errors'];
+const header = ['scenario', 'tool', 'rps/tps', 'p50 ms', 'p99 ms', 'completed', 'non-2xx', 'errors', 'host steal %'];
 
 function rows(results: readonly Measurement[]): string[][] {
   return results.map((m) => [
@@ -98,6 +98,7 @@ function rows(results: readonly Measurement[]): string[][] {
     String(m.completed),
     String(m.non2xx),
     String(m.errors + m.timeouts) + (hasFailures(m) ? ' ⚠' : ''),
+    fmt(m.stealPct ?? Number.NaN, 1),
   ]);
 }
 
@@ -229,7 +230,7 @@ export function renderMarkdown(report: Report): string {
     '## Results',
     '',
     report.rounds.length > 1
-      ? `Median over ${report.rounds.length} interleaved rounds (rates, p50, p99); counts summed. Per-round tables below.`
+      ? `Median over ${report.rounds.length} interleaved rounds (rates, p50, p99); counts summed; host steal % is the worst round's (the share of the machine's CPU time the hypervisor gave other guests during the window). Per-round tables below.`
       : 'One round.',
     '',
     ...table,

@@ -32,6 +32,8 @@ export function condense(rounds: readonly (readonly Measurement[])[]): Measureme
       non2xx: sum((m) => m.non2xx),
       errors: sum((m) => m.errors),
       timeouts: sum((m) => m.timeouts),
+      // The worst window: a round the hypervisor starved shows here even when the median hides it.
+      stealPct: Math.max(...runs.map((m) => m.stealPct ?? Number.NaN)),
       breakdown,
     };
   });
