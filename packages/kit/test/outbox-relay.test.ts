@@ -7,6 +7,7 @@ import {
   notifyingOutboxWrites,
   type OutboxRelay,
   type OutboxRelayOptions,
+  outboxRowsWritten,
 } from '../src/outbox/index.ts';
 import { eventually, insertEvents, outboxSetupSql, recordingBus, unpublishedCount } from './support/outbox-fixtures.ts';
 import { type OwnedDatabase, testEngines } from './support/test-databases.ts';
@@ -98,6 +99,40 @@ for (const engine of testEngines()) {
       await eventually('published on NOTIFY', () => bus.published.some((m) => m.id === ids[0]), 15_000);
       await stopAll();
       await writes.close();
+    });
+
+    it('only a transaction that wrote outbox rows sends a NOTIFY after its commit', async () => {
+      // The statements the notifier sends, recorded on the way to the real database.
+      const notifies: string[] = [];
+      const recording: Database = {
+        ...db(),
+        query: (scope, sql, params) => {
+          if (sql.includes('pg_notify')) notifies.push(sql);
+          return db().query(scope, sql, params);
+        },
+      };
+      const deadline = () => ({ deadline: Date.now() + 5_000 });
+      const quiet = notifyingOutboxWrites(recording, logger);
+      await quiet.db.transaction(deadline(), (tx) => tx.query('SELECT 1'));
+      await quiet.close(); // waits for a NOTIFY in flight, had there been one
+      assert.deepEqual(notifies, [], 'no outbox row, no NOTIFY');
+      const writing = notifyingOutboxWrites(recording, logger);
+      await writing.db.transaction(deadline(), async (tx) => {
+        await tx.query('SELECT 1');
+        outboxRowsWritten(tx);
+      });
+      await writing.close();
+      assert.equal(notifies.length, 1, 'one NOTIFY after the commit of a transaction that wrote rows');
+      const rollingBack = notifyingOutboxWrites(recording, logger);
+      await assert.rejects(
+        rollingBack.db.transaction(deadline(), async (tx) => {
+          outboxRowsWritten(tx);
+          throw new Error('rolled back');
+        }),
+        /rolled back/,
+      );
+      await rollingBack.close();
+      assert.equal(notifies.length, 1, 'a rolled-back transaction notifies nothing');
     });
 
     it('a claim abandoned by a killed relay is taken again when its lease ends, or at once by an exclusive relay', async () => {

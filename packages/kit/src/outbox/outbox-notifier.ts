@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { Database } from '../db/database.ts';
+import type { Database, Queryable } from '../db/database.ts';
 import { outboxNotifyChannel } from './outbox-table.sql.ts';
 
 /** A `Database` whose commits wake the outbox relays, and the means to stop doing so. */
@@ -7,6 +7,20 @@ export interface NotifyingDatabase {
   readonly db: Database;
   /** Waits for the NOTIFY in flight, if any; later commits notify nothing. */
   close(): Promise<void>;
+}
+
+/** The transactions that wrote outbox rows (weakly held: nothing outlives its transaction). */
+const wroteOutboxRows = new WeakSet<Queryable>();
+
+/**
+ * Says that `tx` wrote outbox rows, so that its commit through {@link notifyingOutboxWrites}
+ * wakes the relays. Call it from whatever inserts the rows, inside the transaction. A transaction
+ * that wrote none notifies nothing (a payment's first transaction records the attempt only): one
+ * round trip saved per such commit. A forgotten call loses no event, only the wake-up: the relays
+ * find the rows on their next poll.
+ */
+export function outboxRowsWritten(tx: Queryable): void {
+  wroteOutboxRows.add(tx);
 }
 
 /** Settings of {@link notifyingOutboxWrites}. */
@@ -22,8 +36,9 @@ export interface NotifyOptions {
 
 /**
  * Wraps the database the service writes its outbox rows through: after every committed
- * transaction it sends `NOTIFY keelson_outbox` in a statement of its own, at most one at a time
- * (commits that land meanwhile are folded into one more), so the relays wake at once.
+ * transaction that wrote outbox rows ({@link outboxRowsWritten}) it sends `NOTIFY keelson_outbox`
+ * in a statement of its own, at most one at a time (commits that land meanwhile are folded into
+ * one more), so the relays wake at once.
  *
  * Why not a trigger: PostgreSQL serializes the commits of transactions that issued a NOTIFY (a
  * database-wide lock taken before the commit record is flushed), so a NOTIFY inside every write
@@ -35,9 +50,12 @@ export interface NotifyOptions {
  * ```ts
  * import pino from 'pino';
  * import { createPgliteDatabase } from '@keelson/kit/db';
- * import { notifyingOutboxWrites } from '@keelson/kit/outbox';
+ * import { notifyingOutboxWrites, outboxRowsWritten } from '@keelson/kit/outbox';
  * const writes = notifyingOutboxWrites(await createPgliteDatabase({}), pino());
- * await writes.db.transaction({ deadline: Date.now() + 1_000 }, (tx) => tx.query('SELECT 1'));
+ * await writes.db.transaction({ deadline: Date.now() + 1_000 }, async (tx) => {
+ *   await tx.query('SELECT 1'); // an INSERT INTO outbox in a real service
+ *   outboxRowsWritten(tx);
+ * });
  * await writes.close();
  * ```
  */
@@ -73,8 +91,13 @@ export function notifyingOutboxWrites(db: Database, logger: Logger, options: Not
     db: {
       ...db,
       async transaction(scope, work) {
-        const result = await db.transaction(scope, work);
-        committed();
+        let wrote = false;
+        const result = await db.transaction(scope, async (tx) => {
+          const value = await work(tx);
+          wrote = wroteOutboxRows.has(tx);
+          return value;
+        });
+        if (wrote) committed();
         return result;
       },
     },

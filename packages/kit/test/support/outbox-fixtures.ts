@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Database } from '../../src/db/index.ts';
 import type { EventBus, EventMessage } from '../../src/events/index.ts';
 import { inboxTableSql } from '../../src/inbox/index.ts';
-import { outboxRelaySupportSql } from '../../src/outbox/index.ts';
+import { outboxRelaySupportSql, outboxRowsWritten } from '../../src/outbox/index.ts';
 
 /** A service's outbox table as the contract in outbox-table.sql.ts describes it, plus the kit's DDL. */
 export const outboxSetupSql = `CREATE TABLE outbox (
@@ -31,13 +31,14 @@ export async function insertEvents(db: Database, aggregateId: string, fromVersio
     const id = eventId();
     ids.push(id);
     // A transaction, as a service writes its events, so a notifying database wakes the relays.
-    await db.transaction(scope(), (tx) =>
-      tx.query(
+    await db.transaction(scope(), async (tx) => {
+      await tx.query(
         `INSERT INTO outbox (id, tenant_id, type, aggregate_type, aggregate_id, aggregate_version, occurred_at, data, headers)
        VALUES ($1, 'ten_1', 'thing.changed', 'thing', $2, $3, now(), $4, $5)`,
         [id, aggregateId, version, JSON.stringify({ version }), JSON.stringify({ 'x-request-id': `req_${id}` })],
-      ),
-    );
+      );
+      outboxRowsWritten(tx);
+    });
   }
   return ids;
 }

@@ -1,6 +1,7 @@
 import type { RequestContext } from '@keelson/kit/context';
 import { type Database, isUniqueViolation, type Queryable } from '@keelson/kit/db';
 import type { IdGenerator } from '@keelson/kit/ids';
+import { outboxRowsWritten } from '@keelson/kit/outbox';
 import { fail } from '../../domain/errors.ts';
 import type { PlaceOrderOutcome, RequestedLine } from '../../domain/order.ts';
 import type { ProductState } from '../../domain/product.ts';
@@ -187,6 +188,7 @@ async function writeOrderRow(tx: Queryable, write: PlacementWrite, placed: Place
  */
 async function writeLinesAndEvent(tx: Queryable, write: PlacementWrite, placed: Placed): Promise<void> {
   const o = placed.order.state;
+  outboxRowsWritten(tx); // the commit wakes the relays
   await tx.query(insertLinesAndEventSql, [
     write.tenantId,
     o.id,

@@ -1,6 +1,7 @@
 import type { RequestContext } from '@keelson/kit/context';
 import type { Queryable } from '@keelson/kit/db';
 import type { IdGenerator } from '@keelson/kit/ids';
+import { outboxRowsWritten } from '@keelson/kit/outbox';
 import type { DomainEvent } from '../../domain/events.ts';
 
 /** The columns an event row is written with, in the order of {@link outboxRowValues}. */
@@ -63,6 +64,8 @@ export async function appendToOutbox(
 ): Promise<void> {
   const [only] = events;
   if (only === undefined) return;
+  // The commit then wakes the relays (kit outbox: transactions that wrote no row notify nothing).
+  outboxRowsWritten(tx);
   if (events.length === 1) {
     await tx.query(insertOutboxSql, outboxRowValues(newId, tenantId, only, headers));
     return;
