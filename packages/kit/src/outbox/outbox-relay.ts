@@ -21,6 +21,13 @@ export interface OutboxRelayOptions {
    * are claimable again, so keep the broker's de-duplication window longer than this.
    */
   readonly leaseMs: number;
+  /**
+   * Budget of each of the relay's statements (claim, mark, release). Default 5 s. Give it the
+   * requests' own budget when the relay shares their pool: a connection re-`SET`s its
+   * `statement_timeout` whenever a caller's budget falls in another bucket (ADR 0005), and a
+   * budget of the lease (30 s) cost two such round trips per claim. Keep it shorter than the lease.
+   */
+  readonly statementTimeoutMs?: number;
   /** Wait on a NOTIFY on the outbox channel as well as the poll timer. Default true. */
   readonly listen?: boolean;
   /**
@@ -78,7 +85,8 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   let unlisten: (() => Promise<void>) | undefined;
   let listening = false;
   let failures = 0;
-  const scope = () => ({ deadline: Date.now() + Math.max(5_000, leaseMs) });
+  const statementTimeoutMs = options.statementTimeoutMs ?? 5_000;
+  const scope = () => ({ deadline: Date.now() + statementTimeoutMs });
 
   async function listen(): Promise<void> {
     if (options.listen === false || listening || stopping.signal.aborted) return;

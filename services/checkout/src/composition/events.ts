@@ -114,6 +114,8 @@ export async function startEventFlow(config: Config, parts: EventFlowParts): Pro
     batchSize: config.outboxBatchSize,
     pollIntervalMs: config.outboxPollIntervalMs,
     leaseMs: config.outboxLeaseMs,
+    // The requests' budget: the relay shares their pool, so its statements keep their bucket (ADR 0005).
+    statementTimeoutMs: config.requestTimeoutMs,
     exclusive: parts.exclusive,
     metrics: outboxMetrics,
     tracing: parts.tracing,
