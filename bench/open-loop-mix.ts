@@ -117,14 +117,14 @@ function send(kind: MixClass): Promise<void> {
       const now = performance.now();
       const s = secondAt(now);
       const counts = s.byClass[kind];
-      const status = 'error' in answer ? 'error' : answer.status;
-      if (typeof status === 'number' && status >= 200 && status < 300) {
+      const outcome = 'error' in answer ? 'error' : answer.status;
+      if ('status' in answer && answer.status >= 200 && answer.status < 300) {
         counts.ok++;
         s.okMs.push(now - sentAt);
-      } else if (status === 503 && 'body' in answer && answer.body.includes('"overloaded"')) {
+      } else if ('status' in answer && answer.status === 503 && answer.body.includes('"overloaded"')) {
         counts.shed++;
         s.shedMs.push(now - sentAt);
-      } else counts.failed[String(status)] = (counts.failed[String(status)] ?? 0) + 1;
+      } else counts.failed[String(outcome)] = (counts.failed[String(outcome)] ?? 0) + 1;
       resolve();
     });
   });

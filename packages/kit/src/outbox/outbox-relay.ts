@@ -22,8 +22,8 @@ export interface OutboxRelayOptions {
    */
   readonly leaseMs: number;
   /**
-   * Budget of each of the relay's statements (claim, mark, release). Default 5 s. Give it the
-   * requests' own budget when the relay shares their pool: a connection re-`SET`s its
+   * Budget of each of the relay's statements (claim, mark, release); never below 5 s, the default.
+   * Give it the requests' own budget when the relay shares their pool: a connection re-`SET`s its
    * `statement_timeout` whenever a caller's budget falls in another bucket (ADR 0005), and a
    * budget of the lease (30 s) cost two such round trips per claim. Keep it shorter than the lease.
    */
@@ -55,6 +55,9 @@ export interface OutboxRelay {
   stop(drainMs: number): Promise<void>;
 }
 
+/** The shortest budget the relay's statements get (and their default). */
+const minStatementTimeoutMs = 5_000;
+
 /**
  * The transactional outbox relay: claim → publish → mark, one batch at a time. No transaction
  * is open while the bus is called (ADR 0009): a claim is a lease written in its own statement,
@@ -85,7 +88,8 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   let unlisten: (() => Promise<void>) | undefined;
   let listening = false;
   let failures = 0;
-  const statementTimeoutMs = options.statementTimeoutMs ?? 5_000;
+  // A floor: a deployment with short request deadlines must not starve the relay's claims.
+  const statementTimeoutMs = Math.max(options.statementTimeoutMs ?? 0, minStatementTimeoutMs);
   const scope = () => ({ deadline: Date.now() + statementTimeoutMs });
 
   async function listen(): Promise<void> {

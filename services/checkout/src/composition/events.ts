@@ -26,9 +26,6 @@ import type { Application } from '../app/application.ts';
 import type { Config } from '../config.ts';
 import { type FlagCheck, featureFlags } from './flags.ts';
 
-/** The shortest budget the outbox relay's statements get, whatever the request timeout. */
-const relayStatementFloorMs = 5_000;
-
 /** Which transport carries events, from the config: a broker URL, or the in-process bus. */
 export type BusKind = 'jetstream' | 'amqp' | 'in-process';
 
@@ -117,9 +114,9 @@ export async function startEventFlow(config: Config, parts: EventFlowParts): Pro
     batchSize: config.outboxBatchSize,
     pollIntervalMs: config.outboxPollIntervalMs,
     leaseMs: config.outboxLeaseMs,
-    // The requests' budget: the relay shares their pool, so its statements keep their bucket
-    // (ADR 0005). At least 5 s: a deployment with short request deadlines must not starve its claims.
-    statementTimeoutMs: Math.max(config.requestTimeoutMs, relayStatementFloorMs),
+    // The requests' budget (the kit keeps at least 5 s): the relay shares their pool, so its
+    // statements keep their bucket (ADR 0005).
+    statementTimeoutMs: config.requestTimeoutMs,
     exclusive: parts.exclusive,
     metrics: outboxMetrics,
     tracing: parts.tracing,
