@@ -184,6 +184,34 @@ describe('idempotency core (memory store)', () => {
     assert.equal(retry.recovered, true);
   });
 
+  it('complete and release run under the caller deadline, never under less than storeTimeoutMs', async () => {
+    // Wall-clock budgets (the store's deadline), not the lease clock: a recording store around the memory one.
+    const inner = createMemoryIdempotencyStore();
+    const seen: { call: string; budgetMs: number }[] = [];
+    const note = (call: string, deadline: number) => seen.push({ call, budgetMs: deadline - Date.now() });
+    const store: IdempotencyStore = {
+      ...inner,
+      complete(lease, request) {
+        note('complete', request.deadline);
+        return inner.complete(lease, request);
+      },
+      release(lease, request) {
+        note('release', request.deadline);
+        return inner.release(lease, request);
+      },
+    };
+    const idempotency = createIdempotency({ store, storeTimeoutMs: 2 * second });
+    const begin = async (key: string) =>
+      executed(await idempotency.begin({ tenant: 'ten_1', key }, 'fp', { leaseMs: 30 * second }));
+    await idempotency.complete((await begin('a')).lease, created(), { deadline: Date.now() + 4_900 });
+    await idempotency.complete((await begin('b')).lease, created(), { deadline: Date.now() + 100 });
+    await idempotency.complete((await begin('c')).lease, created());
+    await idempotency.release((await begin('d')).lease, { deadline: Date.now() + 4_900 });
+    await idempotency.release((await begin('e')).lease, { deadline: Date.now() - 1_000 });
+    const budgets = seen.map(({ call, budgetMs }) => `${call} ${Math.round(budgetMs / 100) * 100}`);
+    assert.deepEqual(budgets, ['complete 4900', 'complete 2000', 'complete 2000', 'release 4900', 'release 2000']);
+  });
+
   it('release of a request that executed nothing forgets the key entirely', async () => {
     const { idempotency, begin, store, scope } = setup();
     await idempotency.release(executed(await begin()).lease, { executed: false });

@@ -152,11 +152,13 @@ export function installIdempotency(fastify: FastifyInstance, options: InstallIde
         if (payload !== undefined && isFinalStatus(reply.statusCode)) {
           request.log.warn(about, 'a streamed answer cannot be replayed; idempotency key released');
         }
-        await core.release(lease);
+        await core.release(lease, { deadline: request.ctx.deadline });
         return;
       }
       const headers = replayable(reply);
-      if (!(await core.complete(lease, { status: reply.statusCode, headers, body }))) {
+      // Under the request's deadline: its statements keep the request's timeout (one SET less each way).
+      const settled = { deadline: request.ctx.deadline };
+      if (!(await core.complete(lease, { status: reply.statusCode, headers, body }, settled))) {
         request.log.warn(
           about,
           'idempotency lease was taken over before this attempt ended; its outcome was not stored',

@@ -20,7 +20,10 @@ export interface IdempotencyOptions {
   readonly clock?: () => number;
   /** Longest `retryAfterMs` told to a duplicate in flight (never past its lease). Default 1 s. */
   readonly maxRetryAfterMs?: number;
-  /** Budget of a store call made without a caller deadline (complete, release, purge). Default 2 s. */
+  /**
+   * Budget of a store call made without a caller deadline (purge), and the least one `complete`
+   * and `release` get whatever deadline they are given. Default 2 s.
+   */
   readonly storeTimeoutMs?: number;
 }
 
@@ -48,8 +51,21 @@ export type BeginDecision =
   /** The key was used for another request (its fingerprint differs): answer 422. */
   | { readonly kind: 'mismatch' };
 
+/** Per-call settings of `complete` and `release`. */
+export interface SettleOptions {
+  /**
+   * The caller's own deadline (epoch ms), e.g. the request's: the store call may run until then,
+   * and never gets less than `storeTimeoutMs`. On a pool the requests share, a call under the
+   * request's deadline keeps the request's `statement_timeout` (ADR 0005): under a 2 s budget of
+   * its own, completing a payment cost two `SET statement_timeout` round trips (one to 2 s, one
+   * back for the next request on that connection). The lease's margin must cover the later of
+   * the two plus the database's network grace (the HTTP installer's margin: 5 s).
+   */
+  readonly deadline?: number;
+}
+
 /** How a lease ends without a final outcome. */
-export interface ReleaseOptions {
+export interface ReleaseOptions extends SettleOptions {
   /**
    * Whether the attempt executed anything. Default `true`: after a transient failure (5xx, 408,
    * 429) the record keeps its fingerprint, so the next retry with the same request executes
@@ -97,7 +113,7 @@ export interface Idempotency {
    * by a later attempt (this one ran past its lease): that attempt's outcome is the one kept.
    * Throws RangeError for a status that is not final.
    */
-  complete(lease: IdempotencyLease, response: StoredResponse): Promise<boolean>;
+  complete(lease: IdempotencyLease, response: StoredResponse, options?: SettleOptions): Promise<boolean>;
   /** Ends the lease without an outcome, so the next retry executes again. */
   release(lease: IdempotencyLease, options?: ReleaseOptions): Promise<void>;
   /** Deletes every expired record no live lease holds, in batches; returns how many. */
@@ -136,7 +152,7 @@ export function createIdempotency(options: IdempotencyOptions): Idempotency {
   }
   positive('maxRetryAfterMs', maxRetryAfterMs);
   positive('storeTimeoutMs', storeTimeoutMs);
-  const call = () => ({ deadline: Date.now() + storeTimeoutMs });
+  const call = (deadline = 0) => ({ deadline: Math.max(deadline, Date.now() + storeTimeoutMs) });
 
   async function purgeExpired(now = clock()): Promise<number> {
     let total = 0;
@@ -177,16 +193,16 @@ export function createIdempotency(options: IdempotencyOptions): Idempotency {
       throw new AppError('unavailable', 'transaction_aborted', 'The idempotency key changed state repeatedly; retry.');
     },
 
-    async complete(lease, response) {
+    async complete(lease, response, settleOptions = {}) {
       if (!isFinalStatus(response.status)) {
         throw new RangeError(`complete: status ${response.status} is not a final outcome; release the lease instead`);
       }
       const now = clock();
-      return store.complete(lease, { ...call(), response, now, expiresAt: now + retentionMs });
+      return store.complete(lease, { ...call(settleOptions.deadline), response, now, expiresAt: now + retentionMs });
     },
 
     async release(lease, releaseOptions = {}) {
-      await store.release(lease, { ...call(), forget: releaseOptions.executed === false });
+      await store.release(lease, { ...call(releaseOptions.deadline), forget: releaseOptions.executed === false });
     },
 
     purgeExpired,

@@ -80,6 +80,11 @@ for (const backend of backends()) {
           Array.from({ length: 1_000 }, () => products.get(testContext(), tenantId, product.id)),
         );
         assert.ok(reads.every((read) => read?.version === 1 && read.createdAt instanceof Date));
+        // Shared by every read, so frozen: what lets the HTTP layer share its wire form too.
+        assert.ok(
+          reads.every((read) => Object.isFrozen(read)),
+          'the cache hands out frozen states',
+        );
         counting.assertSent(1, '1,000 cold reads');
         assert.equal((await products.get(testContext(), tenantId, product.id))?.stock, 10);
         counting.assertSent(0, 'a warm read');

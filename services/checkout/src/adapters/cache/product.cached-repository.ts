@@ -14,9 +14,17 @@ export const productCodec = {
   decode(text: string): ProductState {
     // Written by `encode` above from a ProductState; only the dates need reviving.
     const raw = JSON.parse(text) as ProductState & { createdAt: string; updatedAt: string };
-    return { ...raw, createdAt: new Date(raw.createdAt), updatedAt: new Date(raw.updatedAt) };
+    return Object.freeze({ ...raw, createdAt: new Date(raw.createdAt), updatedAt: new Date(raw.updatedAt) });
   },
 };
+
+/**
+ * A state the cache hands to many reads is frozen: shared by construction, and what tells the
+ * HTTP layer its wire form may be built once and shared (`oncePerFrozenObject`).
+ */
+function shared(state: ProductState | undefined): ProductState | undefined {
+  return state === undefined ? undefined : Object.freeze(state);
+}
 
 /**
  * Product reads through the cache; every product write invalidates after its commit and before
@@ -26,7 +34,7 @@ export function cachedProducts(inner: ProductRepository, cache: Cache<ProductSta
   return {
     ...inner,
     get: (ctx, tenantId, id) =>
-      cache.get(productKey(tenantId, id), () => inner.get(ctx, tenantId, id), ctx.traceparent),
+      cache.get(productKey(tenantId, id), async () => shared(await inner.get(ctx, tenantId, id)), ctx.traceparent),
     async insert(ctx, product, event) {
       await inner.insert(ctx, product, event);
       // A read of the id before it existed is not cached (misses are not), but say it anyway.

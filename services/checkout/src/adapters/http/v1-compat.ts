@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { oncePerObject } from './once-per-object.ts';
+import { oncePerFrozenObject } from './once-per-object.ts';
 import type { paymentToWire, refundToWire } from './payment.wire.ts';
 import type { createRefundBody } from './payment-schemas.ts';
 import { type createProductBody, listOf, type updateProductBody } from './schemas.ts';
@@ -24,11 +24,11 @@ type PaymentV2 = ReturnType<typeof paymentToWire>;
 type RefundV2 = ReturnType<typeof refundToWire>;
 type ListV2<T> = { readonly object: 'list'; readonly data: readonly T[]; readonly has_more: boolean };
 
-/** By v2 object, which productToWire memoizes per cached state: a warm v1 read builds nothing. */
-export const productToV1 = oncePerObject(buildProductV1);
+/** By v2 object, which productToWire shares (frozen) per cached state: a warm v1 read builds nothing. */
+export const productToV1 = oncePerFrozenObject(buildProductV1);
 
 function buildProductV1(p: ProductV2): z.input<typeof productSchemaV1> {
-  return Object.freeze({
+  return {
     object: p.object,
     id: p.id,
     sku: p.sku,
@@ -39,7 +39,7 @@ function buildProductV1(p: ProductV2): z.input<typeof productSchemaV1> {
     version: p.version,
     created_at: p.created_at,
     updated_at: p.updated_at,
-  });
+  };
 }
 
 export function orderToV1(o: OrderV2): z.input<typeof orderSchemaV1> {
