@@ -44,12 +44,40 @@ export function outboxRowValues(
 /**
  * Several event rows in one statement, in the order given (a payment's settlement writes two or
  * three events: one round trip instead of one each, inside a transaction holding the order's lock).
+ * `$1` the tenant, `$2` the headers, `$3`… the arrays of {@link outboxRowArrays}; `$` numbers
+ * from `first` on, so a larger statement can embed it (settlement.ts).
  */
-const insertOutboxRowsSql = `INSERT INTO outbox (${outboxColumns})
-       SELECT e.id, $1, e.type, e.aggregate_type, e.aggregate_id, e.aggregate_version, e.occurred_at, e.data, $2
-       FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::int[], $8::timestamptz[], $9::jsonb[])
+export function insertOutboxRowsSql(first = 1): string {
+  const $ = (n: number) => `$${first + n - 1}`;
+  return `INSERT INTO outbox (${outboxColumns})
+       SELECT e.id, ${$(1)}, e.type, e.aggregate_type, e.aggregate_id, e.aggregate_version, e.occurred_at, e.data, ${$(2)}
+       FROM unnest(${$(3)}::text[], ${$(4)}::text[], ${$(5)}::text[], ${$(6)}::text[], ${$(7)}::int[], ${$(8)}::timestamptz[], ${$(9)}::jsonb[])
          WITH ORDINALITY AS e(id, type, aggregate_type, aggregate_id, aggregate_version, occurred_at, data, n)
        ORDER BY e.n`;
+}
+
+/**
+ * The values of {@link insertOutboxRowsSql}: tenant, headers, then one array per column. Ids
+ * are drawn in event order: the relay publishes an aggregate's events in id order.
+ */
+export function outboxRowsValues(
+  newId: IdGenerator,
+  tenantId: string,
+  events: readonly DomainEvent[],
+  headers: EventHeaders,
+): unknown[] {
+  return [
+    tenantId,
+    JSON.stringify(headers),
+    events.map(() => newId('evt')),
+    events.map((event) => event.type),
+    events.map((event) => event.aggregateType),
+    events.map((event) => event.aggregateId),
+    events.map((event) => event.aggregateVersion),
+    events.map((event) => event.occurredAt),
+    events.map((event) => JSON.stringify(event.data)),
+  ];
+}
 
 /**
  * Appends events to the outbox inside the caller's transaction, so an event exists
@@ -70,16 +98,5 @@ export async function appendToOutbox(
     await tx.query(insertOutboxSql, outboxRowValues(newId, tenantId, only, headers));
     return;
   }
-  // Ids drawn in event order: the relay publishes an aggregate's events in id order.
-  await tx.query(insertOutboxRowsSql, [
-    tenantId,
-    JSON.stringify(headers),
-    events.map(() => newId('evt')),
-    events.map((event) => event.type),
-    events.map((event) => event.aggregateType),
-    events.map((event) => event.aggregateId),
-    events.map((event) => event.aggregateVersion),
-    events.map((event) => event.occurredAt),
-    events.map((event) => JSON.stringify(event.data)),
-  ]);
+  await tx.query(insertOutboxRowsSql(), outboxRowsValues(newId, tenantId, events, headers));
 }

@@ -68,10 +68,12 @@ export function paymentValues(p: PaymentState): unknown[] {
   ];
 }
 
-/** What settling may change; the rest of a payment is fixed when it begins. */
-export const updatePaymentSql = `UPDATE payments SET status = $3, amount_refunded = $4, failure_code = $5, failure_message = $6,
-       decline_code = $7, provider_payment_id = $8, version = $9, updated_at = $10
-     WHERE tenant_id = $1 AND id = $2`;
+/**
+ * What settling may change (the rest of a payment is fixed when it begins): the SET clause of an
+ * `UPDATE payments … WHERE tenant_id = $1 AND id = $2`, with the values of {@link updatePaymentValues}.
+ */
+export const updatePaymentSet = `status = $3, amount_refunded = $4, failure_code = $5, failure_message = $6,
+       decline_code = $7, provider_payment_id = $8, version = $9, updated_at = $10`;
 
 export function updatePaymentValues(p: PaymentState): unknown[] {
   return [

@@ -1,16 +1,17 @@
 import type { Queryable } from '@keelson/kit/db';
 import type { IdGenerator } from '@keelson/kit/ids';
+import { outboxRowsWritten } from '@keelson/kit/outbox';
 import type { DomainEvent } from '../../domain/events.ts';
 import { assertBalanced, type LedgerPosting } from '../../domain/ledger.ts';
 import type { OrderState, Transition } from '../../domain/order.ts';
 import type { PaymentState } from '../../domain/payment.ts';
 import { type OrderWithLinesRow, orderColumns, ordersWithLinesSql, orderWithLinesFromRow } from './order.rows.ts';
-import { appendToOutbox, type EventHeaders } from './outbox.ts';
+import { type EventHeaders, insertOutboxRowsSql, outboxRowsValues } from './outbox.ts';
 import {
   type PaymentRow,
   paymentColumns,
   paymentFromRow,
-  updatePaymentSql,
+  updatePaymentSet,
   updatePaymentValues,
 } from './payment.rows.ts';
 import { releaseStock } from './stock.ts';
@@ -83,6 +84,26 @@ export interface SettlementWrites {
   readonly headers: EventHeaders;
 }
 
+/**
+ * A settlement's writes in ONE statement (data-modifying CTEs; each part names another table, so
+ * their order inside the statement does not matter): the payment's row if it changed, the order's
+ * transition if any, the events, the journal's postings: one round trip instead of four, inside
+ * a transaction that holds the order's lock. A part with nothing to write matches or unnests nothing.
+ * `$1` tenant; `$2`–`$11` the payment (`$11`: changed); `$12`–`$15` the order (`$12` null: none);
+ * `$16`–`$24` the events ({@link insertOutboxRowsSql}); `$25`–`$33` the journal and its postings.
+ */
+const settlementSql = `WITH payment_written AS (
+       UPDATE payments SET ${updatePaymentSet} WHERE tenant_id = $1 AND id = $2 AND $11::boolean
+     ), order_written AS (
+       UPDATE orders SET status = $13, version = $14, updated_at = $15 WHERE tenant_id = $1 AND id = $12
+     ), events_written AS (
+       ${insertOutboxRowsSql(16)}
+     )
+     INSERT INTO ledger_entries
+       (tenant_id, journal_id, line_no, kind, payment_id, refund_id, account, direction, amount, currency, posted_at)
+     SELECT $1, $25, p.line_no, $26, $27, $28, p.account, p.direction, p.amount, p.currency, $29
+     FROM unnest($30::text[], $31::text[], $32::int8[], $33::text[]) WITH ORDINALITY AS p(account, direction, amount, currency, line_no)`;
+
 /** Writes a settlement's changes inside the caller's transaction; a no-op settlement writes nothing. */
 export async function writeSettlement(
   tx: Queryable,
@@ -94,49 +115,33 @@ export async function writeSettlement(
   if (after.id !== before.id || after.tenantId !== tenantId) {
     throw new Error(`A settlement of payment ${before.id} returned payment ${after.id}.`);
   }
-  if (after.version !== before.version) await tx.query(updatePaymentSql, updatePaymentValues(after));
-  if (writes.order) {
-    const o = writes.order.order.state;
-    await tx.query('UPDATE orders SET status = $3, version = $4, updated_at = $5 WHERE tenant_id = $1 AND id = $2', [
-      tenantId,
-      o.id,
-      o.status,
-      o.version,
-      o.updatedAt,
-    ]);
-    await releaseStock(tx, tenantId, writes.order.release, o.updatedAt);
-  }
-  await appendToOutbox(tx, newId, tenantId, writes.events, writes.headers);
-  await postToLedger(tx, tenantId, writes.journal, writes.postings, writes.at);
-}
-
-/** Appends one journal's postings, refused before any SQL unless they balance. */
-async function postToLedger(
-  tx: Queryable,
-  tenantId: string,
-  journal: Journal,
-  postings: readonly LedgerPosting[],
-  at: Date,
-): Promise<void> {
-  if (postings.length === 0) return;
-  assertBalanced(postings);
+  // Refused before any SQL unless they balance.
+  if (writes.postings.length > 0) assertBalanced(writes.postings);
+  const changed = after.version !== before.version;
+  const order = writes.order?.order.state;
+  if (!changed && order === undefined && writes.events.length === 0 && writes.postings.length === 0) return;
+  // Stock first: it locks the products in id order, as placing an order does (stock.ts).
+  if (writes.order) await releaseStock(tx, tenantId, writes.order.release, writes.order.order.state.updatedAt);
+  // The commit then wakes the relays (kit outbox: transactions that wrote no row notify nothing).
+  if (writes.events.length > 0) outboxRowsWritten(tx);
+  const { journal, postings } = writes;
   const refundId = journal.kind === 'refund' ? journal.refundId : null;
-  await tx.query(
-    `INSERT INTO ledger_entries
-       (tenant_id, journal_id, line_no, kind, payment_id, refund_id, account, direction, amount, currency, posted_at)
-     SELECT $1, $2, p.line_no, $3, $4, $5, p.account, p.direction, p.amount, p.currency, $6
-     FROM unnest($7::text[], $8::text[], $9::int8[], $10::text[]) WITH ORDINALITY AS p(account, direction, amount, currency, line_no)`,
-    [
-      tenantId,
-      refundId ?? journal.paymentId,
-      journal.kind,
-      journal.paymentId,
-      refundId,
-      at,
-      postings.map((p) => p.account),
-      postings.map((p) => p.direction),
-      postings.map((p) => p.amount),
-      postings.map((p) => p.currency),
-    ],
-  );
+  await tx.query(settlementSql, [
+    ...updatePaymentValues(after), // $1 is its tenant: the settlement's, checked above
+    changed,
+    order?.id ?? null,
+    order?.status ?? null,
+    order?.version ?? null,
+    order?.updatedAt ?? null,
+    ...outboxRowsValues(newId, tenantId, writes.events, writes.headers),
+    refundId ?? journal.paymentId,
+    journal.kind,
+    journal.paymentId,
+    refundId,
+    writes.at,
+    postings.map((p) => p.account),
+    postings.map((p) => p.direction),
+    postings.map((p) => p.amount),
+    postings.map((p) => p.currency),
+  ]);
 }
