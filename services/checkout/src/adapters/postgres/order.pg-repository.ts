@@ -6,14 +6,7 @@ import { fail } from '../../domain/errors.ts';
 import { Order, type OrderState, type Transition } from '../../domain/order.ts';
 import { releasesStock } from '../../domain/order-status.ts';
 import { pageOf, tenantListRows } from './cursor.ts';
-import {
-  type OrderRow,
-  type OrderWithLinesRow,
-  orderColumns,
-  ordersWithLinesSql,
-  orderWithLinesFromRow,
-  withLines,
-} from './order.rows.ts';
+import { type OrderWithLinesRow, orderColumns, ordersWithLinesSql, orderWithLinesFromRow } from './order.rows.ts';
 import { placeOrder } from './order-placement.ts';
 import { appendToOutbox, type EventHeaders, eventHeaders } from './outbox.ts';
 import { releaseStock } from './stock.ts';
@@ -37,12 +30,18 @@ async function refuseWhilePaymentPending(tx: Queryable, tenantId: string, orderI
   }
 }
 
-async function lockOrder(tx: Queryable, tenantId: string, id: string): Promise<OrderState> {
-  const { rows } = await tx.query<OrderRow>(
-    `SELECT ${orderColumns} FROM orders WHERE tenant_id = $1 AND id = $2 FOR UPDATE`,
-    [tenantId, id],
+/** One order with its lines, in one statement; `where` selects it by `$1` tenant and `$2`. */
+async function orderWithLines(reads: Queryable, where: string, tenantId: string, by: string) {
+  const { rows } = await reads.query<OrderWithLinesRow>(
+    // A locking clause in `where` sits in the sub-select: the lines' aggregate outside it is not locked.
+    ordersWithLinesSql(`SELECT ${orderColumns} FROM orders WHERE tenant_id = $1 AND ${where}`),
+    [tenantId, by],
   );
-  const [current] = await withLines(tx, tenantId, rows);
+  return rows[0] && orderWithLinesFromRow(rows[0]);
+}
+
+async function lockOrder(tx: Queryable, tenantId: string, id: string): Promise<OrderState> {
+  const current = await orderWithLines(tx, 'id = $2 FOR UPDATE', tenantId, id);
   if (!current) fail('not_found', 'order_not_found', `No such order: ${id}.`);
   return current;
 }
@@ -74,27 +73,12 @@ export function createOrderPgRepository(db: Database, newId: IdGenerator): Order
       return placeOrder(db, newId, ctx, tenantId, lines, place, idempotencyKey);
     },
 
-    async findByIdempotencyKey(ctx, tenantId, key) {
-      const reads = autocommit(db, ctx);
-      const { rows } = await reads.query<OrderRow>(
-        `SELECT ${orderColumns} FROM orders WHERE tenant_id = $1
-         AND id = (SELECT order_id FROM order_requests WHERE tenant_id = $1 AND idempotency_key = $2)`,
-        [tenantId, key],
-      );
-      const [order] = await withLines(reads, tenantId, rows);
-      return order;
+    findByIdempotencyKey(ctx, tenantId, key) {
+      const where = 'id = (SELECT order_id FROM order_requests WHERE tenant_id = $1 AND idempotency_key = $2)';
+      return orderWithLines(autocommit(db, ctx), where, tenantId, key);
     },
 
-    async get(ctx, tenantId, id) {
-      // Two autocommit reads, no transaction: an order's lines never change once written.
-      const reads = autocommit(db, ctx);
-      const { rows } = await reads.query<OrderRow>(
-        `SELECT ${orderColumns} FROM orders WHERE tenant_id = $1 AND id = $2`,
-        [tenantId, id],
-      );
-      const [order] = await withLines(reads, tenantId, rows);
-      return order;
-    },
+    get: (ctx, tenantId, id) => orderWithLines(autocommit(db, ctx), 'id = $2', tenantId, id),
 
     async list(ctx, tenantId, filter) {
       // The cursor may name an order of any status; the filter applies to what follows it.

@@ -1,4 +1,3 @@
-import type { Queryable } from '@keelson/kit/db';
 import type { Currency } from '../../domain/money.ts';
 import type { OrderLine, OrderState } from '../../domain/order.ts';
 import type { OrderStatus } from '../../domain/order-status.ts';
@@ -24,15 +23,11 @@ interface LineColumns {
   unit_amount: number;
 }
 
-interface LineRow extends LineColumns {
-  order_id: string;
-}
-
 function lineFromRow(row: LineColumns): OrderLine {
   return { productId: row.product_id, quantity: row.quantity, unitAmount: row.unit_amount };
 }
 
-export function orderFromRow(row: OrderRow, lines: readonly OrderLine[]): OrderState {
+function orderFromRow(row: OrderRow, lines: readonly OrderLine[]): OrderState {
   return {
     id: row.id,
     tenantId: row.tenant_id,
@@ -46,23 +41,6 @@ export function orderFromRow(row: OrderRow, lines: readonly OrderLine[]): OrderS
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
-}
-
-/** Loads the lines of several orders in one query and attaches them in line order. */
-export async function withLines(tx: Queryable, tenantId: string, rows: readonly OrderRow[]): Promise<OrderState[]> {
-  if (rows.length === 0) return [];
-  const { rows: lineRows } = await tx.query<LineRow>(
-    `SELECT order_id, product_id, quantity, unit_amount FROM order_lines
-     WHERE tenant_id = $1 AND order_id = ANY($2::text[]) ORDER BY order_id, line_no`,
-    [tenantId, rows.map((row) => row.id)],
-  );
-  const byOrder = new Map<string, OrderLine[]>();
-  for (const line of lineRows) {
-    const list = byOrder.get(line.order_id) ?? [];
-    list.push(lineFromRow(line));
-    byOrder.set(line.order_id, list);
-  }
-  return rows.map((row) => orderFromRow(row, byOrder.get(row.id) ?? []));
 }
 
 /**
