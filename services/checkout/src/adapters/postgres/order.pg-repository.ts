@@ -1,6 +1,7 @@
 import { autocommit, type Database, type Queryable } from '@keelson/kit/db';
 import type { IdGenerator } from '@keelson/kit/ids';
 import { recordInInbox } from '@keelson/kit/inbox';
+import { outboxRowsWritten } from '@keelson/kit/outbox';
 import type { OrderRepository } from '../../app/ports.ts';
 import { fail } from '../../domain/errors.ts';
 import { Order, type OrderState, type Transition } from '../../domain/order.ts';
@@ -8,7 +9,7 @@ import { releasesStock } from '../../domain/order-status.ts';
 import { pageOf, tenantListRows } from './cursor.ts';
 import { type OrderWithLinesRow, orderColumns, ordersWithLinesSql, orderWithLinesFromRow } from './order.rows.ts';
 import { placeOrder } from './order-placement.ts';
-import { appendToOutbox, type EventHeaders, eventHeaders } from './outbox.ts';
+import { type EventHeaders, eventHeaders, insertOutboxRowsSql, outboxRowsValues } from './outbox.ts';
 import { releaseStock } from './stock.ts';
 
 /**
@@ -46,7 +47,13 @@ async function lockOrder(tx: Queryable, tenantId: string, id: string): Promise<O
   return current;
 }
 
-/** Writes a transition of a locked order: its row, any stock release, its event. */
+/** A transition's row and its event in one statement (one round trip less per transition). */
+const transitionSql = `WITH order_written AS (
+       UPDATE orders SET status = $10, version = $11, updated_at = $12 WHERE tenant_id = $1 AND id = $13
+     )
+     ${insertOutboxRowsSql()}`;
+
+/** Writes a transition of a locked order: any stock release, then its row and its event. */
 async function writeTransition(
   tx: Queryable,
   newId: IdGenerator,
@@ -56,15 +63,17 @@ async function writeTransition(
 ): Promise<void> {
   const o = order.state;
   if (releasesStock(o.status)) await refuseWhilePaymentPending(tx, tenantId, o.id);
-  await tx.query(`UPDATE orders SET status = $3, version = $4, updated_at = $5 WHERE tenant_id = $1 AND id = $2`, [
-    tenantId,
-    o.id,
+  // The order row is locked already (lockOrder); the products are locked here, in id order.
+  await releaseStock(tx, tenantId, release, o.updatedAt);
+  // The commit then wakes the relays (kit outbox: transactions that wrote no row notify nothing).
+  outboxRowsWritten(tx);
+  await tx.query(transitionSql, [
+    ...outboxRowsValues(newId, tenantId, [event], headers), // $1 the tenant, $2–$9 the event
     o.status,
     o.version,
     o.updatedAt,
+    o.id,
   ]);
-  await releaseStock(tx, tenantId, release, o.updatedAt);
-  await appendToOutbox(tx, newId, tenantId, [event], headers);
 }
 
 export function createOrderPgRepository(db: Database, newId: IdGenerator): OrderRepository {
