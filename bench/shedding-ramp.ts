@@ -15,6 +15,7 @@ import { createBenchDatabase } from './bench-database.ts';
 import { createProduct, provisionAccess, type ServiceEnv, startService, tail } from './checkout-service.ts';
 import { onCleanup, runBench } from './cleanup.ts';
 import { summarise } from './cpu-profile-summary.ts';
+import { summariseGcTrace } from './gc-trace-summary.ts';
 import { describeMachine } from './machine.ts';
 import { type MixClass, type MixResult, type MixSpec, mixClasses } from './mix-spec.ts';
 import { runPinnedForJson, tasksetAvailable } from './pinned-process.ts';
@@ -45,6 +46,8 @@ export const rampUsage = `Usage: node bench/shedding-ramp.ts [options]
   --server-core N      core of the service (default 0); --load-core N: generator (default 1)
   --psp-core N         core of psp-sim, the payment provider (default: the load core; it stands for
                        a provider on another machine, so the service's core is the service's alone)
+  --node-option FLAG   a Node flag for the ramp's service (repeatable), e.g. --node-option=--max-semi-space-size=16;
+                       with --node-option=--trace-gc the collector's pauses during the ramp are printed
   --cpu-prof           profile the service during the ramp (node --cpu-prof) and print where its
                        last 20 s went (the heaviest overload)
   --json               print the report as one JSON line (for bench/run.ts)
@@ -89,6 +92,7 @@ const { values } = parseArgs({
     'load-core': { type: 'string', default: '1' },
     'psp-core': { type: 'string' },
     'cpu-prof': { type: 'boolean', default: false },
+    'node-option': { type: 'string', multiple: true, default: [] },
     json: { type: 'boolean', default: false },
     out: { type: 'string', default: join(benchDir, 'results') },
     help: { type: 'boolean', short: 'h', default: false },
@@ -227,9 +231,10 @@ async function main(): Promise<void> {
   // 2. The ramp, against a fresh service with the thresholds it ships with (but the in-flight bound).
   const maxInFlight = inFlightBound(values['max-in-flight'], capacity);
   const profileDir = join(dataDir, 'cpu-prof');
+  const serviceStartedAt = Date.now();
   service = await startService(env, {
     ...serviceOptions,
-    ...(values['cpu-prof'] ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] } : {}),
+    nodeArgs: [...values['node-option'], ...(values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])],
     shedding: 'service defaults',
     env: {
       ...serviceOptions.env,
@@ -249,6 +254,7 @@ async function main(): Promise<void> {
   // The schedule's end, in wall time (about: the generator's own start-up comes on top), so the
   // profile is summarised over the ramp's last 20 s, not over the drain and the stop after it.
   const scheduleEndsAt = Date.now() + (settings.warmupS + settings.seconds) * 1_000;
+  const serviceUpMsAtRamp = Date.now() - serviceStartedAt;
   const ramp = await mix(ordersFile, {
     kind: 'ramp',
     fromRps,
@@ -257,6 +263,12 @@ async function main(): Promise<void> {
     durationS: settings.seconds,
   });
   const crashed = !service.child.isRunning();
+  if (values['node-option'].includes('--trace-gc')) {
+    // The service's clock starts with its process: the ramp's schedule began this long after it.
+    log(
+      `the collector's pauses during the ramp (--trace-gc):\n${summariseGcTrace(service.logFile, serviceUpMsAtRamp)}`,
+    );
+  }
   const serviceLogTail = crashed ? tail(service.logFile) : undefined;
   await service.child.stop(15_000);
   const profileEndedAfterScheduleMs = Math.max(0, Date.now() - scheduleEndsAt);
