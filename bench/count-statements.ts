@@ -17,10 +17,10 @@ import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { startPgWireCounter, type WireCounts } from '../packages/kit/test/support/pg-wire-counter.ts';
 import { createBenchDatabase } from './bench-database.ts';
 import { createProduct, provisionAccess, startService } from './checkout-service.ts';
 import { onCleanup, runBench } from './cleanup.ts';
-import { startPgWireCounter, type WireCounts } from './pg-wire-counter.ts';
 import { startPspSimChild } from './psp-sim-child.ts';
 import { seedOrders } from './seed-orders.ts';
 
