@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { after, before, describe, it } from 'node:test';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { remainingMs, tenantOf, withTenant } from '../src/context/index.ts';
 import { AppError } from '../src/errors/index.ts';
@@ -337,6 +338,25 @@ for (const backend of stores) {
       const replay = await h.post('/v1/orders', { sku: 'a' }, k);
       assert.deepEqual(Buffer.from(await replay.arrayBuffer()), takeoverBytes);
       assert.equal(h.executions(), 2);
+    });
+
+    it('a stalled completion gives up before the request deadline: the 201 still arrives in time', async (t) => {
+      // A store that answers only when its call's deadline passes, as a stalled database does.
+      const h = await start(t, (store) => ({
+        ...store,
+        complete: async (_lease, request) => {
+          await delay(Math.max(0, request.deadline - Date.now()));
+          throw new AppError('deadline_exceeded', 'deadline_exceeded', 'Stalled.');
+        },
+      }));
+      const budgetMs = 3_000; // over the core's 2 s floor, so the request's deadline decides
+      const started = Date.now();
+      const deadline = new Date(started + budgetMs).toISOString();
+      const answer = await h.post('/v1/orders', { sku: 'a' }, { ...key(), 'x-request-deadline': deadline });
+      const tookMs = Date.now() - started;
+      assert.equal(answer.status, 201);
+      assert.ok(tookMs < budgetMs, `answered after ${tookMs} ms, past the ${budgetMs} ms deadline`);
+      assert.ok(tookMs >= budgetMs - 500, `answered after ${tookMs} ms: the store call did not wait for its deadline`);
     });
 
     it('a store failure after execution still answers; the key stays locked until its lease ends', async (t) => {

@@ -86,6 +86,22 @@ export interface InstallIdempotencyOptions extends Pick<IdempotencyOptions, 'ret
  * await stopPurge();
  * ```
  */
+/**
+ * How long before the request's deadline its store calls must end. A completion runs before the
+ * answer is sent, so a stalled store must give up early enough for the answer to still reach the
+ * client in time; the kit's database cuts a call 100–200 ms past its own deadline.
+ */
+const answerMarginMs = 250;
+
+/**
+ * The deadline of a request's `complete` or `release`: the request's own, less the answer's margin
+ * (never under the core's 2 s floor). Its statements then keep the request's `statement_timeout`
+ * bucket on a shared pool: under a budget of their own they cost a `SET` each way (ADR 0005).
+ */
+function storeDeadline(request: FastifyRequest): number {
+  return request.ctx.deadline - answerMarginMs;
+}
+
 export function installIdempotency(fastify: FastifyInstance, options: InstallIdempotencyOptions): Idempotency {
   const core = createIdempotency({
     store: options.store,
@@ -152,12 +168,11 @@ export function installIdempotency(fastify: FastifyInstance, options: InstallIde
         if (payload !== undefined && isFinalStatus(reply.statusCode)) {
           request.log.warn(about, 'a streamed answer cannot be replayed; idempotency key released');
         }
-        await core.release(lease, { deadline: request.ctx.deadline });
+        await core.release(lease, { deadline: storeDeadline(request) });
         return;
       }
       const headers = replayable(reply);
-      // Under the request's deadline: its statements keep the request's timeout (one SET less each way).
-      const settled = { deadline: request.ctx.deadline };
+      const settled = { deadline: storeDeadline(request) };
       if (!(await core.complete(lease, { status: reply.statusCode, headers, body }, settled))) {
         request.log.warn(
           about,
