@@ -19,7 +19,7 @@ const setTimeoutPrefix = 'SET statement_timeout = ';
 describe('round trips of a payment (PostgreSQL)', {
   skip: backend ? false : 'KEELSON_TEST_DATABASE_URL not set',
 }, () => {
-  it('12 statements on the request path, and no statement_timeout switch of its own', async () => {
+  it('11 statements on the request path, and no statement_timeout switch of its own', async () => {
     const server = backend ?? assert.fail('skipped without a server');
     const database = await server.create();
     after(() => database.dispose());
@@ -53,9 +53,9 @@ describe('round trips of a payment (PostgreSQL)', {
       else if (!text.startsWith(revocationPoll)) payment += n;
     }
     // The idempotency record, the attempt's transaction (BEGIN, the order, the payment, COMMIT),
-    // the settlement's (BEGIN, the order, the payment, the settlement statement, COMMIT), the
-    // NOTIFY after it, the idempotency record's completion.
-    assert.equal(payment / payments.length, 12, `statements per payment:\n${table}`);
+    // the settlement's (BEGIN, the order and the payment locked, the settlement statement,
+    // COMMIT), the NOTIFY after it, the idempotency record's completion.
+    assert.equal(payment / payments.length, 11, `statements per payment:\n${table}`);
     // A payment's statements share its deadline's bucket (4608 ms for the default 5 s, lower only
     // for a request slower than ~0.4 s; 2048 only past 3 s); the poll's 1 s budget has its own.
     // The idempotency completion's former 2 s budget (1920) cost two SETs a payment.

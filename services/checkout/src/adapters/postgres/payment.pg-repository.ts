@@ -8,7 +8,7 @@ import { eventHeaders } from './outbox.ts';
 import { type PaymentRow, paymentColumns, paymentFromRow, paymentValues } from './payment.rows.ts';
 import { recordReads } from './payment-reads.ts';
 import { refundMethods } from './refund.pg-repository.ts';
-import { lockOrder, lockPayment, writeSettlement } from './settlement.ts';
+import { lockOrder, lockOrderAndPayment, writeSettlement } from './settlement.ts';
 
 const insertPaymentSql = `INSERT INTO payments (${paymentColumns})
   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
@@ -78,9 +78,9 @@ export function createPaymentPgRepository(db: Database, newId: IdGenerator): Pay
 
     settle(ctx, tenantId, paymentId, settle) {
       return db.transaction(ctx, async (tx) => {
-        const order = await lockOrder(tx, tenantId, 'payment', paymentId);
-        const payment = order && (await lockPayment(tx, tenantId, 'payment', paymentId));
-        if (!order || !payment) fail('not_found', 'payment_not_found', `No such payment: ${paymentId}.`);
+        const locked = await lockOrderAndPayment(tx, tenantId, 'payment', paymentId);
+        if (!locked) fail('not_found', 'payment_not_found', `No such payment: ${paymentId}.`);
+        const { order, payment } = locked;
         const settlement = settle(payment, Order.fromRow(order));
         await writeSettlement(tx, newId, tenantId, {
           payment: { before: payment, after: settlement.payment },

@@ -14,7 +14,7 @@ import {
   updateRefundSql,
   updateRefundValues,
 } from './refund.rows.ts';
-import { lockOrder, lockPayment, writeSettlement } from './settlement.ts';
+import { lockOrderAndPayment, lockPayment, writeSettlement } from './settlement.ts';
 
 type RefundMethods = Pick<
   PaymentRepository,
@@ -78,8 +78,7 @@ export function refundMethods(db: Database, newId: IdGenerator): RefundMethods {
 
     settleRefund(ctx, tenantId, refundId, settle) {
       return db.transaction(ctx, async (tx) => {
-        const order = await lockOrder(tx, tenantId, 'refund', refundId);
-        const payment = order && (await lockPayment(tx, tenantId, 'refund', refundId));
+        const { order, payment } = (await lockOrderAndPayment(tx, tenantId, 'refund', refundId)) ?? {};
         const { rows } = payment
           ? await tx.query<RefundRow>(
               `SELECT ${refundColumns} FROM refunds WHERE tenant_id = $1 AND id = $2 FOR NO KEY UPDATE`,

@@ -67,6 +67,47 @@ export async function lockPayment(
   return rows[0] && paymentFromRow(rows[0]);
 }
 
+/** The payment's columns as `payment_<column>`, beside the order's in one row. */
+const paymentColumnNames = paymentColumns.split(', ') as (keyof PaymentRow)[];
+const prefixedPaymentColumns = paymentColumnNames.map((column) => `p.${column} AS payment_${column}`).join(', ');
+
+type OrderAndPaymentRow = OrderWithLinesRow & { readonly [column: `payment_${string}`]: unknown };
+
+function paymentOf(row: OrderAndPaymentRow): PaymentState | undefined {
+  if (row.payment_id === null) return undefined;
+  // The same columns as PaymentRow, typed by the driver as a plain payments row is.
+  const columns = Object.fromEntries(paymentColumnNames.map((column) => [column, row[`payment_${column}`]]));
+  return paymentFromRow(columns as unknown as PaymentRow);
+}
+
+/**
+ * `lockOrder` and then `lockPayment` in one statement (one round trip less per settlement): the
+ * order (with its lines) and the payment that `id` names or belongs to, both FOR NO KEY UPDATE.
+ * The order's row is locked first, as every write takes them: the payment's scan compares with the
+ * order's id, a sub-select PostgreSQL evaluates (reading, so locking, the order) before any
+ * payment row passes its filter to be locked.
+ */
+export async function lockOrderAndPayment(
+  tx: Queryable,
+  tenantId: string,
+  by: keyof typeof paymentIdBy,
+  id: string,
+): Promise<{ readonly order: OrderState; readonly payment: PaymentState } | undefined> {
+  const { rows } = await tx.query<OrderAndPaymentRow>(
+    `WITH o AS (
+       SELECT ${orderColumns} FROM orders WHERE tenant_id = $1 AND id = ${orderIdBy[by]} FOR NO KEY UPDATE
+     ), p AS (
+       SELECT ${paymentColumns} FROM payments
+       WHERE tenant_id = $1 AND id = ${paymentIdBy[by]} AND order_id = (SELECT id FROM o) FOR NO KEY UPDATE
+     )
+     ${ordersWithLinesSql(`SELECT o.*, ${prefixedPaymentColumns} FROM o LEFT JOIN p ON true`)}`,
+    [tenantId, id],
+  );
+  const row = rows[0];
+  const payment = row && paymentOf(row);
+  return row && payment && { order: orderWithLinesFromRow(row), payment };
+}
+
 /** The capture of a payment, or one refund of it: the source every posting names. */
 export type Journal =
   | { readonly kind: 'capture'; readonly paymentId: string }
