@@ -79,8 +79,8 @@ export function createPaymentPgRepository(db: Database, newId: IdGenerator): Pay
     settle(ctx, tenantId, paymentId, settle) {
       return db.transaction(ctx, async (tx) => {
         const locked = await lockOrderAndPayment(tx, tenantId, 'payment', paymentId);
-        if (!locked) fail('not_found', 'payment_not_found', `No such payment: ${paymentId}.`);
-        const { order, payment } = locked;
+        const { order, payment } = locked ?? {};
+        if (!order || !payment) fail('not_found', 'payment_not_found', `No such payment: ${paymentId}.`);
         const settlement = settle(payment, Order.fromRow(order));
         await writeSettlement(tx, newId, tenantId, {
           payment: { before: payment, after: settlement.payment },

@@ -1,8 +1,27 @@
 import type { Currency } from '../../domain/money.ts';
 import type { PaymentFailureCode, PaymentState, PaymentStatus } from '../../domain/payment.ts';
 
-export const paymentColumns =
-  'id, tenant_id, order_id, amount, currency, status, amount_refunded, payment_method, failure_code, failure_message, decline_code, provider_payment_id, idempotency_key, version, created_at, updated_at';
+/** A payments row's columns, in the order of {@link paymentValues}. */
+export const paymentColumnNames = [
+  'id',
+  'tenant_id',
+  'order_id',
+  'amount',
+  'currency',
+  'status',
+  'amount_refunded',
+  'payment_method',
+  'failure_code',
+  'failure_message',
+  'decline_code',
+  'provider_payment_id',
+  'idempotency_key',
+  'version',
+  'created_at',
+  'updated_at',
+] as const satisfies readonly (keyof PaymentRow)[];
+
+export const paymentColumns = paymentColumnNames.join(', ');
 
 export interface PaymentRow {
   id: string;

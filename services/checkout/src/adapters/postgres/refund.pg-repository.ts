@@ -78,7 +78,8 @@ export function refundMethods(db: Database, newId: IdGenerator): RefundMethods {
 
     settleRefund(ctx, tenantId, refundId, settle) {
       return db.transaction(ctx, async (tx) => {
-        const { order, payment } = (await lockOrderAndPayment(tx, tenantId, 'refund', refundId)) ?? {};
+        const locked = await lockOrderAndPayment(tx, tenantId, 'refund', refundId);
+        const { order, payment } = locked ?? {};
         const { rows } = payment
           ? await tx.query<RefundRow>(
               `SELECT ${refundColumns} FROM refunds WHERE tenant_id = $1 AND id = $2 FOR NO KEY UPDATE`,

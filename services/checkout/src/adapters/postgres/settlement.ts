@@ -9,6 +9,7 @@ import { type OrderWithLinesRow, orderColumns, ordersWithLinesSql, orderWithLine
 import { type EventHeaders, insertOutboxRowsSql, outboxRowsValues } from './outbox.ts';
 import {
   type PaymentRow,
+  paymentColumnNames,
   paymentColumns,
   paymentFromRow,
   updatePaymentSet,
@@ -68,14 +69,14 @@ export async function lockPayment(
 }
 
 /** The payment's columns as `payment_<column>`, beside the order's in one row. */
-const paymentColumnNames = paymentColumns.split(', ') as (keyof PaymentRow)[];
 const prefixedPaymentColumns = paymentColumnNames.map((column) => `p.${column} AS payment_${column}`).join(', ');
 
 type OrderAndPaymentRow = OrderWithLinesRow & { readonly [column: `payment_${string}`]: unknown };
 
+/** The payments row inside a row of {@link lockOrderAndPayment}, or undefined (no payment). */
 function paymentOf(row: OrderAndPaymentRow): PaymentState | undefined {
   if (row.payment_id === null) return undefined;
-  // The same columns as PaymentRow, typed by the driver as a plain payments row is.
+  // The driver typed each prefixed column as it types the payments row's own (int8, timestamptz).
   const columns = Object.fromEntries(paymentColumnNames.map((column) => [column, row[`payment_${column}`]]));
   return paymentFromRow(columns as unknown as PaymentRow);
 }
@@ -83,29 +84,28 @@ function paymentOf(row: OrderAndPaymentRow): PaymentState | undefined {
 /**
  * `lockOrder` and then `lockPayment` in one statement (one round trip less per settlement): the
  * order (with its lines) and the payment that `id` names or belongs to, both FOR NO KEY UPDATE.
- * The order's row is locked first, as every write takes them: the payment's scan compares with the
- * order's id, a sub-select PostgreSQL evaluates (reading, so locking, the order) before any
- * payment row passes its filter to be locked.
+ * The order's row is locked first, as every write takes them: the payment is read only once the
+ * order is (`EXISTS` over the locked order, a sub-plan PostgreSQL runs before the payments scan
+ * returns a row to lock). No order, no payment: as when the two statements ran in turn.
  */
 export async function lockOrderAndPayment(
   tx: Queryable,
   tenantId: string,
   by: keyof typeof paymentIdBy,
   id: string,
-): Promise<{ readonly order: OrderState; readonly payment: PaymentState } | undefined> {
+): Promise<{ readonly order: OrderState; readonly payment: PaymentState | undefined } | undefined> {
   const { rows } = await tx.query<OrderAndPaymentRow>(
-    `WITH o AS (
+    `WITH locked_order AS (
        SELECT ${orderColumns} FROM orders WHERE tenant_id = $1 AND id = ${orderIdBy[by]} FOR NO KEY UPDATE
-     ), p AS (
+     ), locked_payment AS (
        SELECT ${paymentColumns} FROM payments
-       WHERE tenant_id = $1 AND id = ${paymentIdBy[by]} AND order_id = (SELECT id FROM o) FOR NO KEY UPDATE
+       WHERE tenant_id = $1 AND id = ${paymentIdBy[by]} AND EXISTS (SELECT 1 FROM locked_order) FOR NO KEY UPDATE
      )
-     ${ordersWithLinesSql(`SELECT o.*, ${prefixedPaymentColumns} FROM o LEFT JOIN p ON true`)}`,
+     ${ordersWithLinesSql(`SELECT o.*, ${prefixedPaymentColumns} FROM locked_order AS o LEFT JOIN locked_payment AS p ON true`)}`,
     [tenantId, id],
   );
   const row = rows[0];
-  const payment = row && paymentOf(row);
-  return row && payment && { order: orderWithLinesFromRow(row), payment };
+  return row && { order: orderWithLinesFromRow(row), payment: paymentOf(row) };
 }
 
 /** The capture of a payment, or one refund of it: the source every posting names. */
