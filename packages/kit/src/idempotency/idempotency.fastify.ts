@@ -52,6 +52,22 @@ export interface InstallIdempotencyOptions extends Pick<IdempotencyOptions, 'ret
 }
 
 /**
+ * How long before the request's deadline its store calls must end. A completion runs before the
+ * answer is sent, so a stalled store must give up early enough for the answer to still reach the
+ * client in time; the kit's database cuts a call 100–200 ms past its own deadline.
+ */
+const answerMarginMs = 250;
+
+/**
+ * The deadline of a request's `complete` or `release`: the request's own, less the answer's margin
+ * (never under the core's 2 s floor). Its statements then keep the request's `statement_timeout`
+ * bucket on a shared pool: under a budget of their own they cost a `SET` each way (ADR 0005).
+ */
+function storeDeadline(request: FastifyRequest): number {
+  return request.ctx.deadline - answerMarginMs;
+}
+
+/**
  * Idempotency-Key handling for every route declaring `config: { idempotency }`, registered in
  * this scope after this call (install it before the routes). On such a route a preHandler, added
  * after every other preHandler so that authentication, validation and any other rejection come
@@ -86,22 +102,6 @@ export interface InstallIdempotencyOptions extends Pick<IdempotencyOptions, 'ret
  * await stopPurge();
  * ```
  */
-/**
- * How long before the request's deadline its store calls must end. A completion runs before the
- * answer is sent, so a stalled store must give up early enough for the answer to still reach the
- * client in time; the kit's database cuts a call 100–200 ms past its own deadline.
- */
-const answerMarginMs = 250;
-
-/**
- * The deadline of a request's `complete` or `release`: the request's own, less the answer's margin
- * (never under the core's 2 s floor). Its statements then keep the request's `statement_timeout`
- * bucket on a shared pool: under a budget of their own they cost a `SET` each way (ADR 0005).
- */
-function storeDeadline(request: FastifyRequest): number {
-  return request.ctx.deadline - answerMarginMs;
-}
-
 export function installIdempotency(fastify: FastifyInstance, options: InstallIdempotencyOptions): Idempotency {
   const core = createIdempotency({
     store: options.store,

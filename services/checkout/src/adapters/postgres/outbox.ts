@@ -44,7 +44,7 @@ export function outboxRowValues(
 /**
  * Several event rows in one statement, in the order given (a payment's settlement writes two or
  * three events: one round trip instead of one each, inside a transaction holding the order's lock).
- * `$1` the tenant, `$2` the headers, `$3`… the arrays of {@link outboxRowArrays}; `$` numbers
+ * `$1` the tenant, `$2` the headers, `$3`… the arrays of {@link outboxRowsValues}; `$` numbers
  * from `first` on, so a larger statement can embed it (settlement.ts).
  */
 export function insertOutboxRowsSql(first = 1): string {
@@ -79,6 +79,9 @@ export function outboxRowsValues(
   ];
 }
 
+/** {@link insertOutboxRowsSql} on its own, built once. */
+const insertOutboxRowsFromFirst = insertOutboxRowsSql();
+
 /**
  * Appends events to the outbox inside the caller's transaction, so an event exists
  * exactly when the change it describes was committed.
@@ -98,5 +101,5 @@ export async function appendToOutbox(
     await tx.query(insertOutboxSql, outboxRowValues(newId, tenantId, only, headers));
     return;
   }
-  await tx.query(insertOutboxRowsSql(), outboxRowsValues(newId, tenantId, events, headers));
+  await tx.query(insertOutboxRowsFromFirst, outboxRowsValues(newId, tenantId, events, headers));
 }
